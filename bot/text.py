@@ -1,0 +1,141 @@
+"""Text normalisation shared by the matcher and the quiz answer checker.
+
+Both sides of every comparison go through the same functions here: a question and a pack term, a quiz
+answer and a member's guess. Normalising only one side is how "Marxism–Leninism" (en dash) fails to
+match "marxism-leninism" typed on a phone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "QUESTION_WORDS",
+    "STOPWORDS",
+    "content_words",
+    "intent",
+    "normalise",
+    "singular",
+    "stem",
+    "strip_mentions",
+    "words",
+]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d-]")
+_POSSESSIVE = re.compile(r"(\w)'s\b")
+_APOSTROPHE = re.compile(r"(\w)'(\w)")
+_NON_WORD = re.compile(r"[^\w]+")
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+_LEADING_HANDLE = re.compile(r"^\s*@\S+[\s,:]*")
+
+
+def strip_mentions(text: str) -> str:
+    """Drop Discord mention markup and a leading `@name`: they are addressing, not the question."""
+    text = _MENTION.sub(" ", text)
+    return _LEADING_HANDLE.sub("", text)
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents, quotes, dashes, `&` and punctuation so that spelling variants compare equal."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_QUOTES).casefold()
+    text = text.replace("&", " and ")
+    text = _DASHES.sub(" ", text)
+    text = _POSSESSIVE.sub(r"\1", text)
+    text = _APOSTROPHE.sub(r"\1\2", text)
+    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Normalised tokens of `text`."""
+    return normalise(text).split()
+
+
+def singular(word: str) -> str:
+    """Cheap plural stripping: enough for "Trotskyists"/"Trotskyist", not a full stemmer."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "es", "ly", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer so "exiled", "exile" and "exiles" share one index key.
+
+    Applied to both the pack and the question, so an odd stem ("jame") costs nothing: only equality
+    of stems matters. Digits are left alone: "1937" must never meet "193".
+    """
+    if word.isdigit():
+        return word
+    word = singular(word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+QUESTION_WORDS = frozenset(
+    "what whats who whos whom whose when where why how which".split()
+)
+
+STOPWORDS = frozenset(
+    """
+    a an the and or of to in on at for by with from into as about than then that this these those it its
+    is are was were be been being am do does did done doing has have had having can could would should
+    will shall may might must i me my we us our you your he him his she her they them their there here
+    what whats who whos whom whose when where why how which tell explain define definition describe
+    meaning mean means please know say said ask question give show anything something some any much
+    many number year years date called call named name exactly also just like really did do so
+    hi hello hey thanks thank ok okay
+    """.split()
+)
+"""Words that carry no topic. Kept small: "left", "right", "world" and "state" are pack words."""
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed topic words of a question, without question and function words."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+_INTENTS = (
+    ("how-many", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bhow large\b|\bhow big\b")),
+    ("when", re.compile(r"\bwhen\b|\bwhat (year|date|month|decade)\b|\bwhich (year|date)\b|\bwhat time\b|\bin what year\b")),
+    ("who", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b")),
+    ("where", re.compile(r"\bwhere\b|\bwhat (city|country|place)\b|\bwhich (city|country|place)\b")),
+    ("why", re.compile(r"\bwhy\b|\bfor what reason\b")),
+    ("how", re.compile(r"\bhow\b")),
+)
+
+
+def intent(text: str) -> str:
+    """Which kind of item a question wants: `when` wants a date, `how-many` a figure, else `what`."""
+    norm = normalise(text)
+    for name, pattern in _INTENTS:
+        if pattern.search(norm):
+            return name
+    return "what"
