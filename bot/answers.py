@@ -1,0 +1,311 @@
+"""Turn a question into a sourced reply: answer, abstain, or offer choices.
+
+The rule follows RoboDanny's: answer outright only when the best match is sure *and* clearly ahead of
+the next; when two are close, say so and offer both; when nothing is close, say "I don't know" rather
+than guess. A wrong answer costs a study group more than no answer.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.matcher import Candidate, Matcher
+from bot.pack import Entry, Item, Pack, Source
+from bot.settings import DEFAULT_MAX_QUESTION_CHARS
+from bot.text import normalise, strip_mentions
+
+ANSWER_AT = 0.6
+"""Confidence needed to answer outright (also needs a clear lead, `LEAD`)."""
+SURE_AT = 0.86
+"""Confidence at which the lead over the runner-up no longer matters."""
+LEAD = 0.06
+SUGGEST_AT = 0.4
+"""Below this a near miss is not worth offering as a choice."""
+MAX_CHOICES = 5
+
+DONT_KNOW = "I don't know that from this pack."
+NOT_SURE = "I'm not sure what you mean. Did you mean one of these?"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One source's version of something the sources disagree on."""
+
+    text: str
+    evidence: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says, and where it comes from."""
+
+    entry: str
+    title: str
+    text: str
+    evidence: str
+    sources: tuple[Source, ...]
+    item_id: str
+    claims: tuple[Claim, ...] = ()
+    """Every differing claim (this one first) when the sources disagree; empty otherwise."""
+    related: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def differs(self) -> bool:
+        return len(self.claims) > 1
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A near miss offered as a choice ("did you mean ...")."""
+
+    entry: str
+    title: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The whole outcome of one question, for any front end to render."""
+
+    query: str
+    answered: bool
+    confidence: float
+    elapsed_ms: float
+    answer: Answer | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    message: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON contract of `studybot ask --json`."""
+        answer = None
+        if self.answer:
+            a = self.answer
+            answer = {
+                "entry": a.entry,
+                "title": a.title,
+                "text": a.text,
+                "evidence": a.evidence,
+                "sources": [
+                    {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
+                    for s in a.sources
+                ],
+            }
+        return {
+            "query": self.query,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 4),
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "answer": answer,
+            "alternatives": [
+                {"entry": x.entry, "title": x.title, "confidence": round(x.confidence, 4)}
+                for x in self.alternatives
+            ],
+        }
+
+    def as_text(self) -> str:
+        """Plain text for the console: answer, source, evidence, then any choices."""
+        lines: list[str] = []
+        if self.answer:
+            a = self.answer
+            lines.append(f"{a.title}")
+            if a.differs:
+                lines.append("The sources differ:")
+                for claim in a.claims:
+                    lines.append(f"  - {claim.text}")
+                    lines.append(f"    Source: {_cite(claim.source)}")
+                    lines.append(f'    Evidence: "{claim.evidence}"')
+            else:
+                lines.append(a.text)
+                for source in a.sources:
+                    lines.append(f"Source: {_cite(source)}")
+                lines.append(f'Evidence: "{a.evidence}"')
+            lines.append(f"(confidence {self.confidence:.2f})")
+            if self.alternatives:
+                lines.append("See also: " + ", ".join(x.title for x in self.alternatives))
+        else:
+            lines.append(self.message or DONT_KNOW)
+            for n, alt in enumerate(self.alternatives, start=1):
+                lines.append(f"  {n}. {alt.title}")
+        return "\n".join(lines)
+
+
+def _cite(source: Source) -> str:
+    return f"{source.title}, {source.publisher} <{source.url}>"
+
+
+class Answerer:
+    """Answers questions from one pack. Swap the whole object to reload a pack."""
+
+    def __init__(self, pack: Pack, *, max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS) -> None:
+        self.pack = pack
+        self.matcher = Matcher(pack)
+        self.max_question_chars = max_question_chars
+        self._names = [
+            (name, entry.id, normalise(name))
+            for entry in pack.entries.values()
+            for name in entry.names
+        ]
+
+    def ask(self, question: str) -> Reply:
+        """Answer one question. Never raises, whatever the string."""
+        start = time.perf_counter()
+        query = question if isinstance(question, str) else str(question)
+        cleaned = " ".join(strip_mentions(query).split())
+        if len(cleaned) > self.max_question_chars:
+            return self._reply(
+                query, start, message=(
+                    f"That question is {len(cleaned):,} characters long; please keep it under "
+                    f"{self.max_question_chars} and ask one thing at a time."
+                ),
+            )
+        if not normalise(cleaned):
+            return self._reply(query, start, message="Ask me a question about this pack's topics.")
+        candidates = self.matcher.search(cleaned, limit=MAX_CHOICES + 1)
+        return self._decide(query, start, candidates)
+
+    def _decide(self, query: str, start: float, candidates: list[Candidate]) -> Reply:
+        if not candidates:
+            return self._reply(query, start, message=DONT_KNOW)
+        top = candidates[0]
+        runner_up = candidates[1].confidence if len(candidates) > 1 else 0.0
+        sure = top.confidence >= SURE_AT or (
+            top.confidence >= ANSWER_AT and top.confidence - runner_up >= LEAD
+        )
+        choices = tuple(
+            Alternative(c.entry.id, c.entry.term, c.confidence)
+            for c in candidates
+            if c.confidence >= SUGGEST_AT
+        )
+        if sure and top.item is not None:
+            return self._reply(
+                query, start,
+                answer=self._compose(top.entry, top.item),
+                confidence=top.confidence,
+                alternatives=choices[1:MAX_CHOICES + 1],
+            )
+        message = NOT_SURE if choices else DONT_KNOW
+        return self._reply(
+            query, start, confidence=top.confidence, alternatives=choices[:MAX_CHOICES],
+            message=message,
+        )
+
+    def _reply(
+        self,
+        query: str,
+        start: float,
+        *,
+        answer: Answer | None = None,
+        confidence: float = 0.0,
+        alternatives: tuple[Alternative, ...] = (),
+        message: str = "",
+    ) -> Reply:
+        return Reply(
+            query=query,
+            answered=answer is not None,
+            confidence=confidence,
+            elapsed_ms=(time.perf_counter() - start) * 1000,
+            answer=answer,
+            alternatives=alternatives,
+            message=message,
+        )
+
+    def _compose(self, entry: Entry, item: Item) -> Answer:
+        others = self.pack.differing(item)
+        claims: tuple[Claim, ...] = ()
+        text, evidence = item.text, item.evidence
+        sources = [self.pack.sources[item.source]]
+        if others:
+            claims = tuple(
+                Claim(i.text, i.evidence, self.pack.sources[i.source]) for i in [item, *others]
+            )
+            text = "The sources differ. " + " ".join(
+                f"{c.text} ({c.source.publisher}: {c.source.title})" for c in claims
+            )
+            evidence = " / ".join(f'"{c.evidence}"' for c in claims)
+            for claim in claims[1:]:
+                if claim.source not in sources:
+                    sources.append(claim.source)
+        related = tuple(
+            (rid, self.pack.entries[rid].term) for rid in entry.related if rid in self.pack.entries
+        )
+        return Answer(
+            entry=entry.id,
+            title=entry.term,
+            text=text[:1000],
+            evidence=evidence,
+            sources=tuple(sources),
+            item_id=item.id,
+            claims=claims,
+            related=related,
+        )
+
+    def entry_answer(self, entry_id: str) -> Reply:
+        """The definition (or first item) of a chosen entry: for "did you mean" clicks and /define."""
+        start = time.perf_counter()
+        entry = self.pack.entries.get(entry_id)
+        if entry is None or not entry.items:
+            return self._reply(entry_id, start, message=DONT_KNOW)
+        return self._reply(
+            entry.term, start, answer=self._compose(entry, entry.items[0]), confidence=1.0
+        )
+
+    def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Names for autocomplete: prefix matches first, then fuzzy ones; one row per entry."""
+        from rapidfuzz import fuzz, process
+
+        limit = max(0, min(limit, 25))
+        want = normalise(text)
+        rows: list[tuple[float, str, str]] = []
+        if not want:
+            rows = [(0.0, e.term, e.id) for e in self.pack.entries.values()]
+            rows.sort(key=lambda r: r[1].lower())
+        else:
+            matches = process.extract(
+                want, [n for _, _, n in self._names], scorer=fuzz.WRatio,
+                limit=limit * 3, score_cutoff=55,
+            )
+            for _match, score, index in matches:
+                name, entry_id, norm = self._names[index]
+                bonus = 30 if norm.startswith(want) else (15 if want in norm else 0)
+                rows.append((-(score + bonus), name, entry_id))
+            rows.sort()
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _score, name, entry_id in rows:
+            if entry_id in seen:
+                continue
+            seen.add(entry_id)
+            out.append((name[:100], entry_id[:100]))
+            if len(out) >= limit:
+                break
+        return out
+
+    def random_fact(self, topic: str | None, rng: random.Random) -> Answer | None:
+        """A random item (optionally from entries tagged `topic`), composed like any answer."""
+        entries = [e for e in self.pack.entries_tagged(topic) if e.facts]
+        if not entries:
+            return None
+        entry = rng.choice(entries)
+        return self._compose(entry, rng.choice(entry.facts))
+
+    def related(self, entry_id: str) -> list[Entry]:
+        entry = self.pack.entries.get(entry_id)
+        if entry is None:
+            return []
+        return [self.pack.entries[r] for r in entry.related if r in self.pack.entries]
+
+    def find_entry(self, name: str) -> Entry | None:
+        """An entry by id, exact name, or the best confident match (for /define and /related)."""
+        if name in self.pack.entries:
+            return self.pack.entries[name]
+        want = normalise(name)
+        for _name, entry_id, norm in self._names:
+            if norm == want:
+                return self.pack.entries[entry_id]
+        reply = self.ask(name)
+        return self.pack.entries[reply.answer.entry] if reply.answer else None

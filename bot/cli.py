@@ -1,0 +1,271 @@
+"""The `studybot` command: console chat, one-off questions, pack tools, benchmark, and the Discord bot.
+
+Settings are read here, when a command runs, never at import time. Errors a user can cause (a
+broken pack, a missing token, a bad file name) print one clear message and a non-zero status, not a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybot",
+        description="Sourced answers, quizzes and practice from a YAML knowledge pack.",
+    )
+    parser.add_argument(
+        "--knowledge", metavar="DIR", help="the pack folder (default: STUDYBOT_KNOWLEDGE or bundled)"
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("chat", help="console chat (no Discord needed)")
+    sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    ask = sub.add_parser("ask", help="answer one question ('-' reads one per line from stdin)")
+    ask.add_argument("--json", action="store_true", help="print the JSON contract")
+    ask.add_argument("question", nargs="+")
+
+    kb = sub.add_parser("kb", help="pack tools: check, stats, dump, eval, schema")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="validate a pack (exit 1 with the errors)")
+    check.add_argument("dir", nargs="?", help="the pack folder (default: the selected pack)")
+    check.add_argument("--against", metavar="DIR", help="also check evidence against these texts")
+    kb_sub.add_parser("stats", help="counts of what the pack holds")
+    dump = kb_sub.add_parser("dump", help="the whole loaded pack")
+    dump.add_argument("--json", action="store_true", required=True)
+    ev = kb_sub.add_parser("eval", help="accuracy on a question file")
+    ev.add_argument("file")
+    kb_sub.add_parser("schema", help="print the JSON Schema of pack files")
+
+    bench = sub.add_parser("bench", help="speed benchmark against a naive fuzzy scan")
+    bench.add_argument("--sizes", default="1000,10000,100000")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--questions", type=int, default=200, help="questions per pack")
+
+    sync = sub.add_parser("sync", help="sync slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="sync to one server only (instant)")
+    commands = sub.add_parser("commands", help="the slash command payloads that would be synced")
+    commands.add_argument("--json", action="store_true", required=True)
+
+    quiz = sub.add_parser("quiz", help="play a quiz in the terminal")
+    quiz.add_argument("--topic")
+    quiz.add_argument("--questions", type=int, default=10)
+    quiz.add_argument("--mode", choices=("text", "choice"), default="text")
+    practice = sub.add_parser("practice", help="solo flash cards with spaced repetition")
+    practice.add_argument("--topic")
+    return parser
+
+
+def _load(settings: Settings, folder: str | None = None):  # noqa: ANN202 - Pack, lazily imported
+    from bot.loader import load_pack
+
+    return load_pack(Path(folder) if folder else settings.knowledge_dir)
+
+
+def _answerer(settings: Settings):  # noqa: ANN202
+    from bot.answers import Answerer
+
+    return Answerer(_load(settings), max_question_chars=settings.max_question_chars)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    from bot.loader import PackError
+
+    settings = Settings.from_env(knowledge=args.knowledge)
+    try:
+        return _dispatch(args, settings)
+    except PackError as err:
+        print(err.report(), file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command
+    if command is None:
+        if settings.discord_token:
+            command = "run"
+        else:
+            print(
+                "No DISCORD_TOKEN set: starting the console chat. "
+                "To run on Discord, see README.md (Connecting Discord).",
+                file=sys.stderr,
+            )
+            command = "chat"
+    if command == "chat":
+        from bot.console import chat
+
+        return chat(_answerer(settings), sys.stdin, sys.stdout)
+    if command == "ask":
+        return _ask(args, settings)
+    if command == "kb":
+        return _kb(args, settings)
+    if command == "bench":
+        from bot.bench import main as bench_main
+
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        return bench_main(settings.knowledge_dir, sizes, as_json=args.json, questions=args.questions)
+    if command in ("run", "sync", "commands"):
+        from bot.discord import app
+
+        if command == "run":
+            return app.run(settings)
+        if command == "sync":
+            return app.sync(settings, args.guild)
+        print(json.dumps(app.command_payloads(settings), indent=2))
+        return EXIT_OK
+    if command in ("quiz", "practice"):
+        from bot import console_games
+
+        pack = _load(settings)
+        if command == "quiz":
+            return console_games.play_quiz(
+                pack, settings, topic=args.topic, questions=args.questions, mode=args.mode,
+                stdin=sys.stdin, stdout=sys.stdout,
+            )
+        return console_games.practise(
+            pack, settings, topic=args.topic, stdin=sys.stdin, stdout=sys.stdout
+        )
+    raise AssertionError(command)  # pragma: no cover - argparse only yields the commands above
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    answerer = _answerer(settings)
+    if args.question == ["-"]:
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            reply = answerer.ask(question)
+            if args.json:
+                print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
+            else:
+                print(reply.as_text() + "\n", flush=True)
+        return EXIT_OK
+    reply = answerer.ask(" ".join(args.question))
+    print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else reply.as_text())
+    return EXIT_OK
+
+
+def _kb(args: argparse.Namespace, settings: Settings) -> int:
+    sub = args.kb_command
+    if sub == "schema":
+        from bot.schema import schema_text
+
+        sys.stdout.write(schema_text())
+        return EXIT_OK
+    if sub == "check":
+        pack = _load(settings, args.dir)
+        print(
+            f"OK: {pack.name}: {len(pack.sources)} sources, {len(pack.entries)} entries, "
+            f"{pack.item_count()} items, {len(pack.quiz)} quiz questions"
+        )
+        if args.against:
+            from bot.evidence import check_evidence
+
+            folder = Path(args.against)
+            if not folder.is_dir():
+                print(f"--against: no such folder: {folder}", file=sys.stderr)
+                return EXIT_USAGE
+            bad = check_evidence(pack, folder)
+            total = pack.item_count() + len(pack.quiz)
+            if bad:
+                print(f"{len(bad)} of {total} evidence excerpts not found in {folder}:")
+                for row in bad:
+                    print(f"  {row}")
+                return EXIT_FAIL
+            print(f"OK: all {total} evidence excerpts occur in their sources in {folder}")
+        return EXIT_OK
+    pack = _load(settings)
+    if sub == "stats":
+        _stats(pack)
+        return EXIT_OK
+    if sub == "dump":
+        print(json.dumps(_dump(pack), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if sub == "eval":
+        from bot.answers import Answerer
+        from bot.evaluate import evaluate, load_questions
+
+        try:
+            questions = load_questions(Path(args.file))
+        except (OSError, ValueError) as err:
+            print(f"kb eval: {err}", file=sys.stderr)
+            return EXIT_USAGE
+        result = evaluate(Answerer(pack, max_question_chars=settings.max_question_chars), questions)
+        print(result.report())
+        return EXIT_OK
+    raise AssertionError(sub)  # pragma: no cover
+
+
+def _stats(pack) -> None:  # noqa: ANN001
+    from collections import Counter
+
+    kinds = Counter(e.kind for e in pack.entries.values())
+    facts = sum(len(e.facts) for e in pack.entries.values())
+    definitions = sum(1 for e in pack.entries.values() if e.definition)
+    differing = sum(1 for i in pack.items() if i.differs)
+    print(f"pack: {pack.name}")
+    print(f"sources: {len(pack.sources)}")
+    print(f"entries: {len(pack.entries)} (" + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ")")
+    print(f"definitions: {definitions}")
+    print(f"facts: {facts}")
+    print(f"items that differ between sources: {differing}")
+    print(f"quiz questions: {len(pack.quiz)} written")
+    print(f"topics: {', '.join(pack.tags())}")
+
+
+def _dump(pack) -> dict:  # noqa: ANN001
+    return {
+        "name": pack.name,
+        "sources": [
+            {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url, "kind": s.kind}
+            for s in pack.sources.values()
+        ],
+        "entries": [
+            {
+                "id": e.id,
+                "term": e.term,
+                "kind": e.kind,
+                "aliases": list(e.aliases),
+                "tags": list(e.tags),
+                "related": list(e.related),
+                "asks": list(e.asks),
+                "items": [
+                    {
+                        "id": i.id,
+                        "role": i.role,
+                        "text": i.text,
+                        "source": i.source,
+                        "evidence": i.evidence,
+                        "about": i.about,
+                        "differs": i.differs,
+                    }
+                    for i in e.items
+                ],
+            }
+            for e in pack.entries.values()
+        ],
+        "quiz": [
+            {
+                "id": q.id,
+                "question": q.question,
+                "answers": list(q.answers),
+                "distractors": list(q.distractors),
+                "entry": q.entry,
+                "source": q.source,
+                "evidence": q.evidence,
+            }
+            for q in pack.quiz
+        ],
+    }
