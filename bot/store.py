@@ -501,9 +501,7 @@ class SqliteStore(Store):
         rows = await self._conn.execute_fetchall(
             "SELECT card_key, data, due FROM cards WHERE user_id = ?", (user_id,)
         )
-        return {
-            str(k): StoredCard(user_id, str(k), str(d), float(due)) for k, d, due in rows
-        }
+        return {str(k): StoredCard(user_id, str(k), str(d), float(due)) for k, d, due in rows}
 
 
 # Re-exported so callers can catch a locked or corrupt database without importing sqlite3.

@@ -1,0 +1,135 @@
+"""Whether a member's free-text quiz answer is right: forgiving about spelling, strict about facts.
+
+Both the guess and every accepted answer go through `bot.text.normalise` (the matcher's normaliser),
+then articles and plurals are dropped. A guess is right when some run of its words is within a few
+edits of an accepted answer, so "I think it was Trotsky" counts. How many edits are allowed grows
+with the answer's length: a short word must be spelt right, which is what keeps "air" from matching
+"chair" (Red-DiscordBot #331). Numbers and years never get edits: "1948" is not "1949", and a guess
+naming two different years ("1948 or 1949") is a hedge, not an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.text import singular, words
+
+__all__ = ["Verdict", "allowed_edits", "check_answer", "is_correct", "tokens"]
+
+ARTICLES = frozenset({"a", "an", "the"})
+NUMERIC_KINDS = frozenset({"year", "number"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one guess."""
+
+    correct: bool
+    matched: str | None = None
+    """The accepted answer the guess matched (as written in the pack), when correct."""
+
+
+def allowed_edits(length: int) -> int:
+    """Typos forgiven in an answer of `length` letters (spaces ignored).
+
+    Four letters or fewer must be exact: one edit there already turns one word into another.
+    """
+    if length <= 4:
+        return 0
+    if length <= 8:
+        return 1
+    if length <= 14:
+        return 2
+    return 3
+
+
+def _merge_digit_groups(toks: list[str]) -> list[str]:
+    """Rejoin "4,000" (normalised to "4 000") so it equals "4000"."""
+    out: list[str] = []
+    for tok in toks:
+        if out and out[-1].isdigit() and tok.isdigit() and len(tok) == 3 and len(out[-1]) <= 3:
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Comparable words of an answer or guess: normalised, no articles, plurals folded.
+
+    Words containing digits keep their plural-looking ending: "1920s" is not "1920".
+    """
+    toks = _merge_digit_groups(words(text))
+    return [
+        tok if any(c.isdigit() for c in tok) else singular(tok)
+        for tok in toks
+        if tok not in ARTICLES
+    ]
+
+
+def _numbers(toks: Sequence[str]) -> list[str]:
+    return [t for t in toks if any(c.isdigit() for c in t)]
+
+
+def _matches(guess: list[str], answer: list[str], numeric: bool) -> bool:
+    if not answer:
+        return False
+    answer_numbers = _numbers(answer)
+    if numeric or answer_numbers:
+        # Every number in the guess must be one of the answer's: no edits, no hedging.
+        allowed = set(answer_numbers)
+        if any(n not in allowed for n in _numbers(guess)):
+            return False
+    target = "".join(answer)
+    edits = 0 if numeric else allowed_edits(len(target))
+    n = len(answer)
+    for size in sorted({max(1, n - 1), n, n + 1}):
+        for start in range(len(guess) - size + 1):
+            window = guess[start : start + size]
+            if _numbers(window) != answer_numbers:
+                continue
+            if Levenshtein.distance("".join(window), target, score_cutoff=edits) <= edits:
+                return True
+    return False
+
+
+def check_answer(
+    guess: str,
+    answers: Sequence[str],
+    *,
+    kind: str = "term",
+    wrong: Sequence[str] = (),
+) -> Verdict:
+    """Check a guess against every accepted answer (and alias) of a question.
+
+    `wrong` are the question's known wrong options (its distractors): a guess that also names one of
+    them ("Trotsky or Stalin") is not accepted, so listing every candidate cannot win a point.
+    """
+    guess_toks = tokens(guess)
+    if not guess_toks:
+        return Verdict(False)
+    numeric = kind in NUMERIC_KINDS
+    matched = next(
+        (a for a in answers if _matches(guess_toks, tokens(a), numeric)),
+        None,
+    )
+    if matched is None:
+        return Verdict(False)
+    accepted = {" ".join(tokens(a)) for a in answers}
+    for option in wrong:
+        option_toks = tokens(option)
+        if " ".join(option_toks) in accepted:
+            continue
+        if _matches(guess_toks, option_toks, numeric):
+            return Verdict(False)
+    return Verdict(True, matched)
+
+
+def is_correct(
+    guess: str, answers: Sequence[str], *, kind: str = "term", wrong: Sequence[str] = ()
+) -> bool:
+    """`check_answer(...).correct`, for callers that only need yes or no."""
+    return check_answer(guess, answers, kind=kind, wrong=wrong).correct
