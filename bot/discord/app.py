@@ -1,0 +1,198 @@
+"""Build, run and sync the Discord bot: the three entry points `studybot` calls.
+
+- `run(settings)`: `studybot run`. Syncs commands only when the command tree changed since the
+  last sync (a hash kept in the data folder), because Discord rate-limits syncing.
+- `sync(settings, guild_id)`: `studybot sync [--guild ID]`. Log in, sync, remember the hash, exit.
+- `command_payloads(settings)`: `studybot commands --json`. What a sync would send; no token needed.
+
+Adding commands (the seam for feature modules such as quiz and practice)
+-----------------------------------------------------------------------
+A module under `bot/discord/` registers its commands with one call::
+
+    def setup(bot: StudyBot, services: Services) -> None:
+        bot.tree.add_command(quiz_group)          # slash commands and groups
+        bot.add_dynamic_items(AnswerButton)       # buttons that survive restarts (optional)
+        bot.add_message_handler(on_answer)        # plain-chat handling (optional)
+
+and is listed in `FEATURES` below (modules listed in `OPTIONAL_FEATURES` are loaded when their file
+exists). `services` holds the settings, the current `Answerer` (`services.current`, swapped by
+`/kb reload`: read it at call time, don't keep it), the `Store` (may be None) and the cooldown.
+Commands raising an exception get the shared apology and a log line from `StudyTree.on_error`.
+
+Test-only environment variables
+-------------------------------
+`STUDYBOT_DISCORD_API` and `STUDYBOT_DISCORD_GATEWAY` point discord.py at a fake Discord (the
+wire-level test in tests/fake_discord). They exist for that test only; never set them otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+from typing import Any
+
+import discord
+
+from bot.answers import Answerer
+from bot.cooldown import Cooldown
+from bot.discord.client import Services, StudyBot, payloads, sync_commands
+from bot.settings import Settings
+
+log = logging.getLogger("studybot.discord")
+
+FEATURES = ("bot.discord.commands", "bot.discord.admin", "bot.discord.chat")
+OPTIONAL_FEATURES = ("bot.discord.quiz", "bot.discord.practice")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+MISSING_LOGIN = (
+    "studybot: DISCORD_TOKEN is not set. Put it in .env or the environment "
+    "(see docs/discord.md), or run `studybot chat` to try the bot in the console."
+)
+REJECTED_LOGIN = (
+    "studybot: Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer "
+    "Portal (Bot → Reset Token) into .env."
+)
+NO_INTENT = (
+    "studybot: STUDYBOT_MESSAGE_CONTENT is on but the Message Content intent is not enabled for "
+    "this application. Enable it in the Developer Portal (Bot → Privileged Gateway Intents) or set "
+    "STUDYBOT_MESSAGE_CONTENT=false."
+)
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Only what the bot uses: guilds and messages; message content only when asked for."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = settings.message_content
+    return intents
+
+
+def feature_modules() -> list[str]:
+    present = [name for name in OPTIONAL_FEATURES if importlib.util.find_spec(name) is not None]
+    return [*FEATURES, *present]
+
+
+def build_client(services: Services, *, auto_sync: bool = True) -> StudyBot:
+    """The bot with every feature module's commands registered; nothing connects yet."""
+    bot = StudyBot(services, intents=intents_for(services.settings), auto_sync=auto_sync)
+    for name in feature_modules():
+        importlib.import_module(name).setup(bot, services)
+    return bot
+
+
+def make_services(settings: Settings, answerer: Answerer | None, store: Any = None) -> Services:
+    return Services(
+        settings=settings,
+        answerer=answerer,
+        store=store,
+        cooldown=Cooldown(settings.cooldown_seconds),
+    )
+
+
+def _point_at_test_discord() -> None:
+    """Test-only: aim discord.py at a local fake Discord (see the module docstring)."""
+    api = os.environ.get("STUDYBOT_DISCORD_API")
+    gateway = os.environ.get("STUDYBOT_DISCORD_GATEWAY")
+    if api:
+        discord.http.Route.BASE = api.rstrip("/")
+    if gateway:
+        from discord.gateway import DiscordWebSocket
+
+        DiscordWebSocket.DEFAULT_GATEWAY = discord.utils.yarl.URL(gateway)  # type: ignore[attr-defined]
+
+
+async def _open_store(settings: Settings) -> Any:
+    """The database, or None (with a warning) so a bad data folder never stops the answering."""
+    from bot.store import Store
+
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return await Store.open(settings.data_dir)
+    except Exception as err:
+        log.warning("database not available (%s); /kb gaps will be empty: %s",
+                    settings.data_dir, err)
+        return None
+
+
+def _answerer(settings: Settings) -> Answerer:
+    from bot.loader import load_pack
+
+    pack = load_pack(settings.knowledge_dir)
+    return Answerer(pack, max_question_chars=settings.max_question_chars)
+
+
+def run(settings: Settings) -> int:
+    """Start the bot and keep it running; 2 with one clear line when the token is missing or bad."""
+    if not settings.discord_token:
+        print(MISSING_LOGIN, file=sys.stderr)
+        return EXIT_USAGE
+    answerer = _answerer(settings)  # a broken pack stops here, before connecting (PackError)
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
+    _point_at_test_discord()
+    try:
+        return asyncio.run(_run(settings, answerer))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+async def _run(settings: Settings, answerer: Answerer) -> int:
+    store = await _open_store(settings)
+    bot = build_client(make_services(settings, answerer, store))
+    try:
+        async with bot:
+            await bot.start(settings.discord_token or "")
+    except discord.LoginFailure:
+        print(REJECTED_LOGIN, file=sys.stderr)
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        print(NO_INTENT, file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if store is not None:
+            await store.close()
+    return EXIT_OK
+
+
+def sync(settings: Settings, guild_id: int | None) -> int:
+    """`studybot sync [--guild ID]`: push the command tree to Discord now and remember its hash."""
+    if not settings.discord_token:
+        print(MISSING_LOGIN, file=sys.stderr)
+        return EXIT_USAGE
+    _point_at_test_discord()
+    return asyncio.run(_sync(settings, guild_id or settings.dev_guild_id))
+
+
+async def _sync(settings: Settings, guild_id: int | None) -> int:
+    bot = build_client(make_services(settings, None), auto_sync=False)
+    try:
+        async with bot:
+            await bot.login(settings.discord_token or "")
+            count = await sync_commands(bot, guild_id)
+    except discord.LoginFailure:
+        print(REJECTED_LOGIN, file=sys.stderr)
+        return EXIT_USAGE
+    except discord.Forbidden:
+        print(
+            f"studybot: Discord refused the sync to server {guild_id}: invite the bot with the "
+            "`applications.commands` scope (see docs/discord.md).",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    except discord.HTTPException as err:
+        print(f"studybot: command sync failed: {err}", file=sys.stderr)
+        return EXIT_FAIL
+    where = f"server {guild_id} (available now)" if guild_id else "all servers (may take an hour)"
+    print(f"Synced {count} commands to {where}.")
+    return EXIT_OK
+
+
+def command_payloads(settings: Settings) -> list[dict[str, Any]]:
+    """What `studybot sync` would send: `to_dict` of every command. No token, no network."""
+    bot = build_client(make_services(settings, None), auto_sync=False)
+    return payloads(bot.tree)

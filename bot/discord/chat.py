@@ -1,0 +1,82 @@
+"""Answering in plain chat: messages that mention the bot, and `?question` in chosen channels.
+
+Discord delivers the text of a message that mentions the bot even without the privileged message
+content intent, so mention answering always works. `?`-prefix answering reads every message in the
+chosen channels, so it needs that intent (STUDYBOT_MESSAGE_CONTENT=true and the portal toggle).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord.client import Services
+from bot.discord.commands import reply_kwargs, should_log_gap, too_long_message
+from bot.discord.embeds import NO_PINGS
+
+if TYPE_CHECKING:
+    from bot.discord.client import StudyBot
+
+log = logging.getLogger("studybot.discord")
+
+HELP = "Ask me a question about this pack's topics, e.g. “@me who led the Left Opposition?”"
+_PREFIXED = re.compile(r"^\?\s*(?=\w)")
+
+
+def own_mention(text: str, bot_id: int) -> re.Pattern[str]:
+    return re.compile(rf"<@!?{bot_id}>")
+
+
+def question_for(message: discord.Message, bot_id: int, services: Services) -> str | None:
+    """The question in a message addressed to the bot, without the addressing; None if not ours."""
+    content = message.content or ""
+    mention = own_mention(content, bot_id)
+    # A reply to the bot notifies it without naming it; only an explicit @mention is a question.
+    if mention.search(content):
+        return " ".join(mention.sub(" ", content).split())
+    settings = services.settings
+    in_answer_channel = message.channel.id in settings.answer_channels or (
+        isinstance(message.channel, discord.Thread)
+        and message.channel.parent_id in settings.answer_channels
+    )
+    if settings.message_content and in_answer_channel and _PREFIXED.match(content):
+        return _PREFIXED.sub("", content, count=1).strip()
+    return None
+
+
+def make_handler(bot: StudyBot, services: Services):  # noqa: ANN201 - a MessageHandler
+    async def answer_in_chat(message: discord.Message) -> bool:
+        if bot.user is None:
+            return False
+        question = question_for(message, bot.user.id, services)
+        if question is None:
+            return False
+        if not question:
+            await message.reply(HELP, mention_author=False, allowed_mentions=NO_PINGS)
+            return True
+        cap = services.settings.max_question_chars
+        if len(question) > cap:
+            await message.reply(
+                too_long_message(len(question), cap), mention_author=False,
+                allowed_mentions=NO_PINGS,
+            )
+            return True
+        if services.cooldown.try_acquire(message.author.id) > 0:
+            # A spammer gets silence: a "slow down" reply to every message would be spam itself.
+            log.debug("cooldown: ignoring a chat question from %s", message.author.id)
+            return True
+        reply = services.current.ask(question)
+        await message.reply(mention_author=False, **reply_kwargs(reply))
+        if should_log_gap(reply):
+            await services.record_unanswered(message.guild.id if message.guild else None, question)
+        return True
+
+    return answer_in_chat
+
+
+def setup(bot: StudyBot, services: Services) -> None:
+    """Answer questions addressed to the bot in chat."""
+    bot.add_message_handler(make_handler(bot, services))

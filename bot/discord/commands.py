@@ -1,0 +1,186 @@
+"""The member commands: /ask, /define, /fact, /sources, /related.
+
+Each one answers straight away (the answerer takes milliseconds), well inside Discord's three
+seconds; only after the reply is sent does /ask log an unanswered question to the database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.answers import Reply
+from bot.discord.client import Services, send_ephemeral
+from bot.discord.embeds import (
+    COLOUR_INFO,
+    NO_PINGS,
+    answer_embed,
+    clip,
+    echo,
+    fit,
+    reply_message,
+    sources_embed,
+)
+from bot.discord.views import DefineButton, suggestions_view
+
+if TYPE_CHECKING:
+    from bot.discord.client import StudyBot
+
+AUTOCOMPLETE_LIMIT = 25
+Choice = app_commands.Choice[str]
+CHOICE_LIMIT = 100
+
+
+def _services(interaction: discord.Interaction) -> Services:
+    return interaction.client.services  # type: ignore[attr-defined, no-any-return]
+
+
+def cooldown_message(wait: float) -> str:
+    return f"Slow down a little: you can ask again in {max(1, round(wait))} s."
+
+
+def too_long_message(length: int, cap: int) -> str:
+    return (
+        f"That question is {length:,} characters long; please keep it under {cap} "
+        "and ask one thing at a time."
+    )
+
+
+async def allowed(interaction: discord.Interaction) -> bool:
+    """Apply the per-member cooldown; tell the member (only them) how long to wait."""
+    wait = _services(interaction).cooldown.try_acquire(interaction.user.id)
+    if wait > 0:
+        await send_ephemeral(interaction, cooldown_message(wait))
+        return False
+    return True
+
+
+def reply_kwargs(reply: Reply) -> dict[str, Any]:
+    """The send arguments for a reply: content or embed, did-you-mean buttons, no pings."""
+    content, embed = reply_message(reply)
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS}
+    if content:
+        kwargs["content"] = content
+    if embed is not None:
+        kwargs["embed"] = embed
+    view = suggestions_view((alt.entry, alt.title) for alt in reply.alternatives)
+    if view is not None:
+        kwargs["view"] = view
+    return kwargs
+
+
+def should_log_gap(reply: Reply) -> bool:
+    """Questions worth showing an admin in /kb gaps: real questions the pack could not answer."""
+    too_long = "characters long" in reply.message
+    return not reply.answered and bool(reply.query.strip()) and not too_long
+
+
+@app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")
+@app_commands.describe(question="Your question, e.g. “who led the Left Opposition?”")
+async def ask(interaction: discord.Interaction, question: str) -> None:
+    services = _services(interaction)
+    cap = services.settings.max_question_chars
+    if len(question.strip()) > cap:
+        await send_ephemeral(interaction, too_long_message(len(question.strip()), cap))
+        return
+    if not await allowed(interaction):
+        return
+    reply = services.current.ask(question)
+    await interaction.response.send_message(**reply_kwargs(reply))
+    if should_log_gap(reply):
+        await services.record_unanswered(interaction.guild_id, question)
+
+
+async def entry_names(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """Autocomplete over terms and aliases: at most 25 choices, names and values at most 100."""
+    rows = _services(interaction).current.complete(current[:CHOICE_LIMIT], AUTOCOMPLETE_LIMIT)
+    return [
+        app_commands.Choice(name=clip(name, CHOICE_LIMIT), value=entry_id[:CHOICE_LIMIT])
+        for name, entry_id in rows[:AUTOCOMPLETE_LIMIT]
+    ]
+
+
+async def topic_names(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """Autocomplete over the pack's topics (tags), matching anywhere in the name."""
+    want = current.strip().lower()
+    tags = [t for t in _services(interaction).current.pack.tags() if want in t.lower()]
+    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
+    return [app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT]) for t in tags[:25]]
+
+
+@app_commands.command(name="define", description="The definition of a term in the pack.")
+@app_commands.describe(term="Start typing: terms and their other names are suggested.")
+@app_commands.autocomplete(term=entry_names)
+async def define(interaction: discord.Interaction, term: str) -> None:
+    if not await allowed(interaction):
+        return
+    answerer = _services(interaction).current
+    entry = answerer.find_entry(term)
+    if entry is None:
+        reply = answerer.ask(term)
+        kwargs = reply_kwargs(reply)
+        kwargs["content"] = clip(f"No entry called “{echo(term, 100)}” in this pack.", 2000)
+        kwargs.pop("embed", None)
+        await interaction.response.send_message(**kwargs)
+        return
+    await interaction.response.send_message(**reply_kwargs(answerer.entry_answer(entry.id)))
+
+
+@app_commands.command(name="fact", description="A random fact with its source.")
+@app_commands.describe(topic="Only facts about this topic (optional).")
+@app_commands.autocomplete(topic=topic_names)
+async def fact(interaction: discord.Interaction, topic: str | None = None) -> None:
+    if not await allowed(interaction):
+        return
+    services = _services(interaction)
+    answer = services.current.random_fact(topic, services.rng)
+    if answer is None:
+        topics = ", ".join(services.current.pack.tags()[:20]) or "none"
+        await send_ephemeral(
+            interaction,
+            clip(f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}", 2000),
+        )
+        return
+    embed = answer_embed(answer)
+    embed.set_footer(text="Random fact" + (f" about {clip(topic, 100)}" if topic else ""))
+    await interaction.response.send_message(embed=fit(embed), allowed_mentions=NO_PINGS)
+
+
+@app_commands.command(name="sources", description="Where this pack's answers come from.")
+async def sources(interaction: discord.Interaction) -> None:
+    pack = _services(interaction).current.pack
+    await interaction.response.send_message(embed=sources_embed(pack), allowed_mentions=NO_PINGS)
+
+
+@app_commands.command(name="related", description="Terms related to a term in the pack.")
+@app_commands.describe(term="Start typing: terms and their other names are suggested.")
+@app_commands.autocomplete(term=entry_names)
+async def related(interaction: discord.Interaction, term: str) -> None:
+    if not await allowed(interaction):
+        return
+    answerer = _services(interaction).current
+    entry = answerer.find_entry(term)
+    if entry is None:
+        await send_ephemeral(interaction, f"No entry called “{echo(term, 100)}” in this pack.")
+        return
+    others = answerer.related(entry.id)
+    embed = discord.Embed(title=f"Related to {entry.term}", colour=COLOUR_INFO)
+    if not others:
+        embed.description = "The pack links no related terms to this one."
+    for other in others[:25]:
+        summary = other.definition.text if other.definition else other.kind
+        embed.add_field(name=other.term, value=clip(summary, 300), inline=False)
+    kwargs: dict[str, Any] = {"embed": fit(embed), "allowed_mentions": NO_PINGS}
+    view = suggestions_view((o.id, o.term) for o in others)
+    if view is not None:
+        kwargs["view"] = view
+    await interaction.response.send_message(**kwargs)
+
+
+def setup(bot: StudyBot, services: Services) -> None:
+    """Register the member commands and the did-you-mean buttons."""
+    for command in (ask, define, fact, sources, related):
+        bot.tree.add_command(command)
+    bot.add_dynamic_items(DefineButton)

@@ -1,0 +1,173 @@
+"""Render replies as Discord messages that always fit Discord's limits and never ping anyone.
+
+Discord rejects a whole message when one part is too long, so every piece is cut here, on a word
+boundary with an ellipsis, before anything is sent. Text that came from a member is escaped, so a
+question containing `@everyone`, a role mention or stray markdown is shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.answers import Answer, Reply
+from bot.pack import Pack, Source
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+ECHO_LIMIT = 150
+"""How much of a member's own question is shown back to them."""
+
+COLOUR_ANSWER = discord.Colour.blurple()
+COLOUR_DIFFERS = discord.Colour.gold()
+COLOUR_INFO = discord.Colour.dark_grey()
+
+NO_PINGS = discord.AllowedMentions.none()
+"""Passed to every send: nothing the bot says can notify anyone."""
+
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at a word boundary, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return ELLIPSIS[:limit]
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    # A cut in the first half would throw away too much; then cutting mid-word is the lesser evil.
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + ELLIPSIS
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A member's text made safe to show back: one line, clipped, markdown and mentions escaped."""
+    one_line = " ".join(text.split())
+    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(clip(one_line, limit)))
+    # Escaping adds characters; clip again so the caller's budget still holds.
+    return clip(safe, limit + limit // 2)
+
+
+def _link_text(text: str) -> str:
+    return text.replace("[", "(").replace("]", ")")
+
+
+def cite(source: Source) -> str:
+    """A source as a markdown link: its title to its address, then the publisher."""
+    url = source.url.replace(")", "%29").replace(" ", "%20")
+    return f"[{_link_text(source.title)}]({url}) — {source.publisher}"
+
+
+def quote(text: str, limit: int) -> str:
+    """Evidence shown as a block quote, clipped so the quote marks still fit."""
+    body = clip(" ".join(text.split()), max(1, limit - 4))
+    return f"> {body}"
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Make any embed legal: clip every part, keep 25 fields, and bring the total under 6,000."""
+    if embed.title:
+        embed.title = clip(embed.title, TITLE_LIMIT)
+    if embed.description:
+        embed.description = clip(embed.description, DESCRIPTION_LIMIT)
+    fields = [
+        (
+            clip(f.name or "\u200b", FIELD_NAME_LIMIT),
+            clip(f.value or "\u200b", FIELD_VALUE_LIMIT),
+            f.inline,
+        )
+        for f in embed.fields[:FIELD_COUNT_LIMIT]
+    ]
+    embed.clear_fields()
+    for name, value, inline in fields:
+        embed.add_field(name=name, value=value, inline=bool(inline))
+    if embed.footer and embed.footer.text:
+        embed.set_footer(text=clip(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url)
+    # Over the total: drop trailing fields first (they are the least important), then shorten the
+    # description.
+    while len(embed) > EMBED_TOTAL_LIMIT and len(embed.fields) > 1:
+        embed.remove_field(len(embed.fields) - 1)
+    excess = len(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+    return embed
+
+
+def answer_embed(answer: Answer, confidence: float | None = None) -> discord.Embed:
+    """Term as title, the answer, its source linked, the evidence quoted, confidence below."""
+    first = answer.sources[0] if answer.sources else None
+    embed = discord.Embed(
+        title=answer.title,
+        url=first.url if first and first.url.startswith(("http://", "https://")) else None,
+        colour=COLOUR_DIFFERS if answer.differs else COLOUR_ANSWER,
+    )
+    if answer.differs:
+        embed.description = "The sources differ. Each claim is shown with its own source."
+        for n, claim in enumerate(answer.claims[: FIELD_COUNT_LIMIT - 2], start=1):
+            tail = f"\n{quote(claim.evidence, 300)}\nSource: {cite(claim.source)}"
+            room = FIELD_VALUE_LIMIT - len(tail)
+            embed.add_field(
+                name=f"Claim {n}: {claim.source.publisher}",
+                value=clip(claim.text, max(50, room)) + tail,
+                inline=False,
+            )
+    else:
+        embed.description = answer.text
+        if answer.sources:
+            embed.add_field(
+                name="Source" if len(answer.sources) == 1 else "Sources",
+                value="\n".join(cite(s) for s in answer.sources),
+                inline=False,
+            )
+        if answer.evidence:
+            evidence = quote(answer.evidence, FIELD_VALUE_LIMIT)
+            embed.add_field(name="Evidence", value=evidence, inline=False)
+    if answer.related:
+        embed.add_field(
+            name="Related", value=", ".join(term for _id, term in answer.related), inline=False
+        )
+    if confidence is not None:
+        embed.set_footer(text=f"Confidence {confidence:.0%}")
+    return fit(embed)
+
+
+def reply_message(reply: Reply) -> tuple[str, discord.Embed | None]:
+    """The content line and embed for a reply (answered or not); content is always under 2,000."""
+    if reply.answer is not None:
+        return "", answer_embed(reply.answer, reply.confidence)
+    message = reply.message or "I don't know that from this pack."
+    if reply.query.strip() and not reply.alternatives and "characters long" not in message:
+        message = f"{message}\nYou asked: “{echo(reply.query)}”"
+    return clip(message, CONTENT_LIMIT), None
+
+
+def sources_embed(pack: Pack) -> discord.Embed:
+    """Every source of the pack, one line each; a long registry ends with "and N more"."""
+    embed = discord.Embed(title=f"Sources of {pack.name}", colour=COLOUR_INFO)
+    lines: list[str] = []
+    used = 0
+    sources = list(pack.sources.values())
+    for n, source in enumerate(sources):
+        line = f"• {cite(source)} ({source.kind})"
+        more = f"\n… and {len(sources) - n} more"
+        if used + len(line) + 1 + len(more) > DESCRIPTION_LIMIT:
+            lines.append(more.strip())
+            break
+        lines.append(line)
+        used += len(line) + 1
+    embed.description = "\n".join(lines) or "This pack lists no sources."
+    embed.set_footer(text=f"{len(sources)} sources")
+    return fit(embed)
+
+
+def code_block(text: str, limit: int) -> str:
+    """Text in a code block that cannot be closed early by backticks inside it."""
+    body = clip(text.replace("```", "`\u200b``"), max(1, limit - 8))
+    return f"```\n{body}\n```"
