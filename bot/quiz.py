@@ -1,0 +1,635 @@
+"""The quiz game: questions from a pack, hints, time limits, scoring and streaks, with no I/O.
+
+`QuizGame` keeps players by integer member id, takes time from an injected clock and raises
+domain errors (`NoQuestionOpenError`, `AlreadyAnsweredError`, ...). It never sends a message or
+waits for one: the console and the Discord adapter ask it what happened and render that.
+Persisting points is the caller's job (`RecordedGame` does it for both front ends), so the engine
+stays synchronous and testable with a fake clock.
+
+Scoring: the first correct answer scores `BASE_POINTS`, plus a speed bonus for answering early,
+plus a streak bonus for consecutive questions won by the same member, minus `HINT_COST` per hint
+shown (never below `MIN_POINTS`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from bot.answer_check import check_answer, tokens
+from bot.pack import Entry, Pack, QuizItem, Source
+from bot.text import normalise
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+__all__ = [
+    "BASE_POINTS",
+    "MODES",
+    "AlreadyAnsweredError",
+    "GameOverError",
+    "NoQuestionOpenError",
+    "NoQuestionsError",
+    "Outcome",
+    "PlayerScore",
+    "Question",
+    "QuizError",
+    "QuizGame",
+    "RecordedGame",
+    "Reveal",
+    "Summary",
+    "build_questions",
+    "masked",
+]
+
+MODES = ("text", "choice")
+BASE_POINTS = 10
+SPEED_BONUS_MAX = 5
+STREAK_BONUS_MAX = 5
+HINT_COST = 2
+MIN_POINTS = 4
+DEFAULT_SECONDS = 30.0
+OPTION_LETTERS = "ABCD"
+
+_KIND_FOR_ENTRY = {
+    "person": "person",
+    "group": "group",
+    "organisation": "group",
+    "place": "place",
+    "work": "work",
+}
+"""Entry kinds that have a quiz kind of their own; every other kind of entry is a `term`."""
+
+
+class QuizError(Exception):
+    """Something a player or admin asked for that the game cannot do right now."""
+
+
+class NoQuestionsError(QuizError):
+    """The pack has no questions for that topic."""
+
+
+class NoQuestionOpenError(QuizError):
+    """An answer, hint or skip arrived when no question was open."""
+
+
+class AlreadyAnsweredError(QuizError):
+    """A member tried to pick a second option for the same question in choice mode."""
+
+
+class GameOverError(QuizError):
+    """Every question has been asked, or the game was stopped."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question as asked: prompt, accepted answers, options for choice mode, and its source."""
+
+    id: str
+    prompt: str
+    answers: tuple[str, ...]
+    """Accepted answers and aliases; the first is shown on reveal."""
+    kind: str
+    entry_id: str
+    source: Source
+    evidence: str
+    wrong: tuple[str, ...] = ()
+    """Same-kind wrong answers: the distractors of choice mode."""
+    options: tuple[str, ...] = ()
+    """The shuffled options of choice mode (the answer and up to three distractors)."""
+    author_hint: str | None = None
+
+    @property
+    def answer(self) -> str:
+        return self.answers[0]
+
+    @property
+    def correct_option(self) -> int:
+        """Index of the right option in `options`."""
+        return self.options.index(self.answer)
+
+
+@dataclass
+class PlayerScore:
+    """A member's standing in one game."""
+
+    user_id: int
+    name: str
+    points: int = 0
+    correct: int = 0
+    streak: int = 0
+    best_streak: int = 0
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """The end of a question: the answer, where it comes from, and who got it (if anyone)."""
+
+    question: Question
+    reason: str
+    """`answered`, `timeout`, `skipped` or `stopped`."""
+    winner: PlayerScore | None = None
+    points: int = 0
+
+    @property
+    def answer(self) -> str:
+        return self.question.answer
+
+    @property
+    def source(self) -> Source:
+        return self.question.source
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one answer did."""
+
+    correct: bool
+    points: int = 0
+    streak: int = 0
+    reveal: Reveal | None = None
+    """Set when this answer closed the question."""
+    late: bool = False
+    """The time limit had passed: the question is closed and `reveal` says so."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of a game."""
+
+    scores: tuple[PlayerScore, ...]
+    """Best first."""
+    asked: int
+    total: int
+    stopped: bool
+
+    @property
+    def winners(self) -> tuple[PlayerScore, ...]:
+        """Everyone tied on the top score (none when nobody scored)."""
+        if not self.scores or self.scores[0].points == 0:
+            return ()
+        top = self.scores[0].points
+        return tuple(s for s in self.scores if s.points == top)
+
+
+# -- building questions --
+
+
+def masked(answer: str, level: int) -> str:
+    """The answer with letters hidden: level 1 shows each word's first character, 2 two, and so on.
+
+    Spaces and punctuation stay visible so the answer's shape is a hint too (`T****** *******`).
+    """
+    out = []
+    for word in re.split(r"(\W+)", answer):
+        if not word or not word[0].isalnum():
+            out.append(word)
+            continue
+        shown = max(0, level)
+        out.append(word[:shown] + "*" * max(0, len(word) - shown))
+    return "".join(out)
+
+
+def _entry_matches(entry: Entry, topic: str) -> bool:
+    want = topic.strip().lower()
+    return want in (t.lower() for t in entry.tags) or want in (entry.id, entry.term.lower())
+
+
+def _topic_filter(pack: Pack, topic: str | None) -> tuple[set[str], Callable[[QuizItem], bool]]:
+    if not topic:
+        return set(pack.entries), lambda _q: True
+    want = topic.strip().lower()
+    entry_ids = {e.id for e in pack.entries.values() if _entry_matches(e, want)}
+
+    def keep(q: QuizItem) -> bool:
+        return q.entry in entry_ids or want in (t.lower() for t in q.tags)
+
+    return entry_ids, keep
+
+
+def _same_kind_pool(pack: Pack, kind: str) -> list[str]:
+    """Candidate wrong answers of one quiz kind: other quiz answers and options, and entry terms."""
+    pool = [q.answers[0] for q in pack.quiz if q.kind == kind]
+    pool += [d for q in pack.quiz if q.kind == kind for d in q.distractors]
+    pool += [e.term for e in pack.entries.values() if _KIND_FOR_ENTRY.get(e.kind, "term") == kind]
+    return pool
+
+
+def _nearby_numbers(answer: str, kind: str, rng: random.Random) -> list[str]:
+    digits = answer.replace(",", "").strip()
+    if not digits.isdigit():
+        return []
+    value = int(digits)
+    if kind == "year":
+        offsets = [d for d in range(-6, 7) if d]
+        rng.shuffle(offsets)
+        return [str(value + d) for d in offsets[:3]]
+    factors = [0.5, 0.75, 1.25, 1.5, 2.0, 3.0]
+    rng.shuffle(factors)
+    found: list[str] = []
+    for factor in factors:
+        other = round(value * factor)
+        text = f"{other:,}" if "," in answer else str(other)
+        if other != value and text not in found:
+            found.append(text)
+    return found[:3]
+
+
+def _distractors(
+    pack: Pack, answers: Sequence[str], kind: str, given: Sequence[str], rng: random.Random
+) -> tuple[str, ...]:
+    """Three wrong answers of the same kind: the author's, else the pack's, else nearby numbers."""
+    accepted = {" ".join(tokens(a)) for a in answers}
+
+    def fresh(options: Sequence[str], chosen: list[str]) -> list[str]:
+        seen = accepted | {" ".join(tokens(c)) for c in chosen}
+        out = []
+        for option in options:
+            key = " ".join(tokens(option))
+            if key and key not in seen:
+                seen.add(key)
+                out.append(option)
+        return out
+
+    chosen = fresh(given, [])
+    rng.shuffle(chosen)
+    chosen = chosen[:3]
+    if len(chosen) < 3 and kind in ("year", "number"):
+        chosen += fresh(_nearby_numbers(answers[0], kind, rng), chosen)[: 3 - len(chosen)]
+    if len(chosen) < 3:
+        pool = fresh(sorted(set(_same_kind_pool(pack, kind))), chosen)
+        rng.shuffle(pool)
+        chosen += pool[: 3 - len(chosen)]
+    return tuple(chosen)
+
+
+def _from_quiz_item(pack: Pack, item: QuizItem, rng: random.Random) -> Question:
+    return Question(
+        id=item.id,
+        prompt=item.question,
+        answers=tuple(item.answers),
+        kind=item.kind,
+        entry_id=item.entry,
+        source=pack.sources[item.source],
+        evidence=item.evidence,
+        wrong=_distractors(pack, item.answers, item.kind, item.distractors, rng),
+        author_hint=item.hint,
+    )
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def _mask_definition(text: str, names: Sequence[str]) -> str | None:
+    """The definition with the entry's names hidden, or None when too little would be left."""
+    stems = {
+        tok for name in names for tok in normalise(name).split() if len(tok) >= 4 and tok.isalpha()
+    }
+    phrases = sorted((n for n in names if n.strip()), key=len, reverse=True)
+    for phrase in phrases:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", "_____", text, flags=re.IGNORECASE)
+    hidden = 0
+
+    def hide(match: re.Match[str]) -> str:
+        nonlocal hidden
+        word = normalise(match.group(0)).replace(" ", "")
+        if any(word.startswith(s) for s in stems):
+            hidden += 1
+            return "_____"
+        return match.group(0)
+
+    text = _WORD.sub(hide, text)
+    visible = [w for w in _WORD.findall(text) if w != "_____"]
+    if len(visible) < 5:
+        return None
+    return text
+
+
+def _from_definition(pack: Pack, entry: Entry, rng: random.Random) -> Question | None:
+    if entry.definition is None:
+        return None
+    clue = _mask_definition(entry.definition.text, entry.names)
+    if clue is None:
+        return None
+    kind = _KIND_FOR_ENTRY.get(entry.kind, "term")
+    lead = "Who is this?" if kind == "person" else "Which term is this?"
+    others = [e.term for e in pack.entries.values() if e.kind == entry.kind and e.id != entry.id]
+    return Question(
+        id=f"def:{entry.id}",
+        prompt=f"{lead} {clue}",
+        answers=entry.names,
+        kind=kind,
+        entry_id=entry.id,
+        source=pack.sources[entry.definition.source],
+        evidence=entry.definition.evidence,
+        wrong=_distractors(pack, entry.names, kind, others, rng),
+    )
+
+
+def topics(pack: Pack) -> list[str]:
+    """The topics a quiz can be started on: the pack's tags."""
+    return pack.tags()
+
+
+def build_questions(
+    pack: Pack,
+    *,
+    topic: str | None = None,
+    count: int = 10,
+    mode: str = "text",
+    rng: random.Random | None = None,
+) -> list[Question]:
+    """Pick up to `count` distinct questions for a topic: written quiz items and definition clues.
+
+    Raises `NoQuestionsError` (naming the closest topics) when the topic has none.
+    """
+    if mode not in MODES:
+        raise QuizError(f"Unknown mode {mode!r}: choose text or choice.")
+    rng = rng or random.Random()
+    entry_ids, keep = _topic_filter(pack, topic)
+    questions: list[Question] = [_from_quiz_item(pack, q, rng) for q in pack.quiz if keep(q)]
+    for entry_id in sorted(entry_ids):
+        generated = _from_definition(pack, pack.entries[entry_id], rng)
+        if generated is not None:
+            questions.append(generated)
+    if mode == "choice":
+        # Four options or none: a two-way choice is a coin toss, not a question.
+        questions = [q for q in questions if len(q.wrong) >= 3]
+    if not questions:
+        if topic:
+            close = difflib.get_close_matches(topic.lower(), pack.tags(), n=3, cutoff=0.5)
+            also = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise NoQuestionsError(f"No questions on {topic!r}.{also}")
+        raise NoQuestionsError("This pack has no quiz questions.")
+    rng.shuffle(questions)
+    picked = questions[: max(1, count)]
+    if mode == "choice":
+        picked = [_with_options(q, rng) for q in picked]
+    return picked
+
+
+def _with_options(question: Question, rng: random.Random) -> Question:
+    options = [question.answer, *question.wrong[:3]]
+    rng.shuffle(options)
+    return replace(question, options=tuple(options))
+
+
+# -- the game --
+
+
+@dataclass
+class _Open:
+    question: Question
+    opened_at: float
+    hints: int = 0
+    picked: set[int] = field(default_factory=set)
+
+
+class QuizGame:
+    """One game in one place (a channel, or the terminal): questions asked one at a time."""
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        *,
+        mode: str = "text",
+        seconds: float = DEFAULT_SECONDS,
+        speed_bonus: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if mode not in MODES:
+            raise QuizError(f"Unknown mode {mode!r}: choose text or choice.")
+        if not questions:
+            raise NoQuestionsError("A game needs at least one question.")
+        if mode == "choice" and any(not q.options for q in questions):
+            raise QuizError("Choice mode needs questions built with mode='choice'.")
+        self.questions = tuple(questions)
+        self.mode = mode
+        self.seconds = float(seconds)
+        self.speed_bonus = speed_bonus
+        self._clock = clock
+        self._next = 0
+        self._open: _Open | None = None
+        self._last_winner: int | None = None
+        self.players: dict[int, PlayerScore] = {}
+        self.reveals: list[Reveal] = []
+        self.stopped = False
+
+    # -- state --
+    @property
+    def current(self) -> Question | None:
+        """The open question, if any."""
+        return self._open.question if self._open else None
+
+    @property
+    def number(self) -> int:
+        """1-based number of the current (or last) question."""
+        return self._next
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped or (self._open is None and self._next >= len(self.questions))
+
+    def time_left(self) -> float:
+        if self._open is None:
+            return 0.0
+        return max(0.0, self._open.opened_at + self.seconds - self._clock())
+
+    def _require_open(self) -> _Open:
+        if self._open is None:
+            raise NoQuestionOpenError("No question is open right now.")
+        return self._open
+
+    # -- flow --
+    def next_question(self) -> Question:
+        """Open the next question. Raises `GameOverError` when there are none left."""
+        if self.stopped or self._next >= len(self.questions):
+            raise GameOverError("The quiz is over.")
+        if self._open is not None:
+            raise QuizError("The current question is still open.")
+        question = self.questions[self._next]
+        self._next += 1
+        self._open = _Open(question, self._clock())
+        return question
+
+    def _close(self, reason: str, winner: PlayerScore | None = None, points: int = 0) -> Reveal:
+        state = self._require_open()
+        reveal = Reveal(state.question, reason, winner, points)
+        self._open = None
+        if winner is None:
+            # Nobody won this one: every streak is broken.
+            for player in self.players.values():
+                player.streak = 0
+            self._last_winner = None
+        self.reveals.append(reveal)
+        return reveal
+
+    def check_time(self) -> Reveal | None:
+        """Close the open question if its time is up; the caller announces the returned reveal."""
+        if self._open is not None and self.time_left() <= 0:
+            return self._close("timeout")
+        return None
+
+    def skip(self) -> Reveal:
+        """Close the open question unanswered."""
+        return self._close("skipped")
+
+    def hint(self) -> str:
+        """The next hint for the open question: the author's hint first, then more letters."""
+        state = self._require_open()
+        question = state.question
+        state.hints += 1
+        level = state.hints
+        if question.author_hint:
+            if level == 1:
+                return question.author_hint
+            level -= 1
+        longest = (
+            max(len(w) for w in re.split(r"\W+", question.answer) if w) if question.answer else 1
+        )
+        return masked(question.answer, min(level, max(1, longest - 1)))
+
+    def stop(self) -> Summary:
+        """End the game now (closing any open question)."""
+        if self._open is not None:
+            self._close("stopped")
+        self.stopped = True
+        return self.summary()
+
+    def summary(self) -> Summary:
+        scores = sorted(self.players.values(), key=lambda p: (-p.points, -p.correct, p.name))
+        asked = self._next
+        return Summary(tuple(scores), asked, len(self.questions), self.stopped)
+
+    # -- answers --
+    def _points(self, state: _Open, streak: int) -> int:
+        points = BASE_POINTS
+        if self.speed_bonus and self.seconds > 0:
+            points += round(SPEED_BONUS_MAX * self.time_left() / self.seconds)
+        points += min(streak - 1, STREAK_BONUS_MAX)
+        return max(MIN_POINTS, points - HINT_COST * state.hints)
+
+    def _win(self, state: _Open, user_id: int, name: str) -> Outcome:
+        player = self.players.setdefault(user_id, PlayerScore(user_id, name))
+        player.name = name
+        for other in self.players.values():
+            if other.user_id != user_id:
+                other.streak = 0
+        player.streak = player.streak + 1 if self._last_winner == user_id else 1
+        player.best_streak = max(player.best_streak, player.streak)
+        self._last_winner = user_id
+        points = self._points(state, player.streak)
+        player.points += points
+        player.correct += 1
+        reveal = self._close("answered", player, points)
+        return Outcome(True, points, player.streak, reveal)
+
+    def _late(self) -> Outcome | None:
+        reveal = self.check_time()
+        return Outcome(False, reveal=reveal, late=True) if reveal else None
+
+    def answer(self, user_id: int, name: str, text: str) -> Outcome:
+        """A free-text answer (text mode). Wrong answers cost nothing; the first right one wins."""
+        state = self._require_open()
+        if (late := self._late()) is not None:
+            return late
+        question = state.question
+        self.players.setdefault(user_id, PlayerScore(user_id, name))
+        verdict = check_answer(text, question.answers, kind=question.kind, wrong=question.wrong)
+        if not verdict.correct:
+            return Outcome(False)
+        return self._win(state, user_id, name)
+
+    def choose(self, user_id: int, name: str, option: int | str) -> Outcome:
+        """A pick in choice mode (an index, or a letter A-D). One pick per member per question."""
+        state = self._require_open()
+        if (late := self._late()) is not None:
+            return late
+        index = _option_index(option, len(state.question.options))
+        if user_id in state.picked:
+            raise AlreadyAnsweredError("You already picked an answer for this question.")
+        state.picked.add(user_id)
+        self.players.setdefault(user_id, PlayerScore(user_id, name))
+        if index != state.question.correct_option:
+            return Outcome(False)
+        return self._win(state, user_id, name)
+
+
+def _option_index(option: int | str, count: int) -> int:
+    if isinstance(option, str):
+        letter = option.strip().upper()
+        if len(letter) != 1 or letter not in OPTION_LETTERS[:count]:
+            raise QuizError(f"Pick one of {', '.join(OPTION_LETTERS[:count])}.")
+        return OPTION_LETTERS.index(letter)
+    if not 0 <= option < count:
+        raise QuizError(f"Pick one of {', '.join(OPTION_LETTERS[:count])}.")
+    return option
+
+
+class RecordedGame:
+    """A `QuizGame` whose points are committed to the store before anyone is told about them.
+
+    Front ends call this instead of the bare game so that "announced" always implies "saved": a
+    process killed after an announcement has the point on disk.
+    """
+
+    def __init__(
+        self,
+        game: QuizGame,
+        store: Store,
+        *,
+        guild_id: int | None,
+        channel_id: int | None,
+        started_by: int,
+        topic: str | None,
+    ) -> None:
+        self.game = game
+        self.store = store
+        self.guild_id = guild_id
+        self.channel_id = channel_id
+        self.started_by = started_by
+        self.topic = topic
+        self.game_id: int | None = None
+
+    async def begin(self) -> None:
+        self.game_id = await self.store.start_game(
+            self.guild_id,
+            self.channel_id,
+            self.started_by,
+            topic=self.topic,
+            mode=self.game.mode,
+            questions=len(self.game.questions),
+        )
+
+    async def _record(self, outcome: Outcome) -> Outcome:
+        reveal = outcome.reveal
+        if outcome.correct and reveal is not None and reveal.winner is not None:
+            await self.store.award(
+                self.game_id,
+                self.guild_id,
+                reveal.winner.user_id,
+                reveal.winner.name,
+                question_id=reveal.question.id,
+                points=outcome.points,
+                streak=outcome.streak,
+            )
+        return outcome
+
+    async def answer(self, user_id: int, name: str, text: str) -> Outcome:
+        return await self._record(self.game.answer(user_id, name, text))
+
+    async def choose(self, user_id: int, name: str, option: int | str) -> Outcome:
+        return await self._record(self.game.choose(user_id, name, option))
+
+    async def end(self) -> Summary:
+        """Finish (or stop, if questions remain) and record how the game ended."""
+        complete = self.game.finished and not self.game.stopped
+        summary = self.game.summary() if complete else self.game.stop()
+        if self.game_id is not None:
+            await self.store.finish_game(self.game_id, status="finished" if complete else "stopped")
+        return summary
