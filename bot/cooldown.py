@@ -12,6 +12,11 @@ from collections.abc import Callable, Hashable
 Clock = Callable[[], float]
 
 
+def monotonic() -> float:
+    """`time.monotonic`, looked up at each call so a test harness that replaces it is obeyed."""
+    return time.monotonic()
+
+
 class Cooldown:
     """Lets each member ask once every `seconds`; a spammer waits, everyone else is unaffected.
 
@@ -19,7 +24,7 @@ class Cooldown:
     push the wait further out (that would punish an impatient member forever).
     """
 
-    def __init__(self, seconds: float, *, clock: Clock = time.monotonic, max_tracked: int = 10_000):
+    def __init__(self, seconds: float, *, clock: Clock = monotonic, max_tracked: int = 10_000):
         self.seconds = max(0.0, float(seconds))
         self._clock = clock
         self._last: dict[Hashable, float] = {}

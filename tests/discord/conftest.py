@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
-import discord
+import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 
 from bot.answers import Answerer
@@ -18,10 +19,18 @@ TINY = Path(__file__).resolve().parents[1] / "packs" / "tiny"
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def pack_dir(tmp_path: Path) -> Path:
+    """A private copy of the tiny pack, so a test may break or extend it (for /kb reload)."""
+    folder = tmp_path / "pack"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, pack_dir: Path) -> Settings:
     return Settings(
         discord_token=None,
-        knowledge_dir=TINY,
+        knowledge_dir=pack_dir,
         data_dir=tmp_path / "data",
         cooldown_seconds=3.0,
         max_question_chars=300,
@@ -38,7 +47,8 @@ async def store(settings: Settings):
 
 @pytest.fixture
 def services(settings: Settings, store):
-    answerer = Answerer(load_pack(TINY), max_question_chars=settings.max_question_chars)
+    pack = load_pack(settings.knowledge_dir)
+    answerer = Answerer(pack, max_question_chars=settings.max_question_chars)
     return make_services(settings, answerer, store)
 
 
