@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_POINTS",
     "MODES",
+    "OPTION_LETTERS",
     "AlreadyAnsweredError",
     "GameOverError",
     "NoQuestionOpenError",
