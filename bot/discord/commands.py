@@ -169,7 +169,7 @@ async def related(interaction: discord.Interaction, term: str) -> None:
     embed = discord.Embed(title=f"Related to {entry.term}", colour=COLOUR_INFO)
     if not others:
         embed.description = "The pack links no related terms to this one."
-    for other in others[:25]:
+    for other in others:
         summary = other.definition.text if other.definition else other.kind
         embed.add_field(name=other.term, value=clip(summary, 300), inline=False)
     kwargs: dict[str, Any] = {"embed": fit(embed), "allowed_mentions": NO_PINGS}

@@ -71,12 +71,16 @@ def quote(text: str, limit: int) -> str:
     return f"> {body}"
 
 
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Make any embed legal: clip every part, keep 25 fields, and bring the total under 6,000."""
+def fit(embed: discord.Embed, *, hidden: int = 0) -> discord.Embed:
+    """Make any embed legal: clip every part, keep 25 fields, and bring the total under 6,000.
+
+    `hidden` counts items the caller already left out; the footer then says how many are missing.
+    """
     if embed.title:
         embed.title = clip(embed.title, TITLE_LIMIT)
     if embed.description:
         embed.description = clip(embed.description, DESCRIPTION_LIMIT)
+    hidden += max(0, len(embed.fields) - FIELD_COUNT_LIMIT)
     fields = [
         (
             clip(f.name or "\u200b", FIELD_NAME_LIMIT),
@@ -90,10 +94,20 @@ def fit(embed: discord.Embed) -> discord.Embed:
         embed.add_field(name=name, value=value, inline=bool(inline))
     if embed.footer and embed.footer.text:
         embed.set_footer(text=clip(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url)
-    # Over the total: drop trailing fields first (they are the least important), then shorten the
-    # description.
+    # Over the total: drop trailing fields first (they are the least important) and say so in the
+    # footer, then shorten the description.
+    footer = embed.footer.text or ""
+
+    def note_hidden() -> None:
+        note = f"{hidden} more not shown"
+        embed.set_footer(text=clip(f"{footer} · {note}" if footer else note, FOOTER_LIMIT))
+
+    if hidden:
+        note_hidden()
     while len(embed) > EMBED_TOTAL_LIMIT and len(embed.fields) > 1:
         embed.remove_field(len(embed.fields) - 1)
+        hidden += 1
+        note_hidden()
     excess = len(embed) - EMBED_TOTAL_LIMIT
     if excess > 0 and embed.description:
         embed.description = clip(embed.description, max(1, len(embed.description) - excess))

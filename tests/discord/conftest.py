@@ -27,14 +27,21 @@ def pack_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, pack_dir: Path) -> Settings:
-    return Settings(
-        discord_token=None,
-        knowledge_dir=pack_dir,
-        data_dir=tmp_path / "data",
-        cooldown_seconds=3.0,
-        max_question_chars=300,
-    )
+def settings_overrides() -> dict:
+    """Override in a test (e.g. via parametrize) to change a setting before the bot is built."""
+    return {}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, pack_dir: Path, settings_overrides: dict) -> Settings:
+    values = {
+        "discord_token": None,
+        "knowledge_dir": pack_dir,
+        "data_dir": tmp_path / "data",
+        "cooldown_seconds": 3.0,
+        "max_question_chars": 300,
+    }
+    return Settings(**{**values, **settings_overrides})
 
 
 @pytest.fixture

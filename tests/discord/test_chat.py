@@ -1,0 +1,87 @@
+"""Plain chat: @mention answering (no privileged intent needed) and `?` in chosen channels."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+
+def bot_messages(world):
+    return [m for m in world.channel.history() if m.author.id == world.env.bot.user.id]
+
+
+async def test_a_mention_is_answered_as_a_reply(world):
+    asked = await world.member.send(world.channel, f"{world.env.bot.user.mention} who was trotsky?")
+    [reply] = bot_messages(world)
+    assert reply.reference is not None and reply.reference.message_id == asked.id
+    assert reply.embeds[0].title == "Leon Trotsky"
+    assert reply.mentions == []  # the reply does not ping the asker
+
+
+async def test_the_nickname_mention_form_is_understood_too(world):
+    await world.member.send(world.channel, f"<@!{world.env.bot.user.id}> what was the comintern")
+    [reply] = bot_messages(world)
+    assert reply.embeds[0].title == "Communist International"
+
+
+async def test_messages_not_addressed_to_the_bot_are_ignored(world):
+    await world.member.send(world.channel, "who was trotsky?")
+    await world.member.send(world.channel, "?who was trotsky")
+    assert bot_messages(world) == []
+
+
+async def test_a_bare_mention_gets_a_short_help(world):
+    await world.member.send(world.channel, world.env.bot.user.mention)
+    [reply] = bot_messages(world)
+    assert reply.content.startswith("Ask me a question")
+
+
+async def test_mentions_in_a_chat_question_never_ping(world):
+    role = world.guild.create_role("Students")
+    question = f"{world.env.bot.user.mention} @everyone {role.mention} what is a banana"
+    await world.member.send(world.channel, question)
+    [reply] = bot_messages(world)
+    assert not reply.mention_everyone and reply.role_mentions == [] and reply.mentions == []
+    assert "@\u200beveryone" in reply.content
+    posts = [r.json for r in world.env.http_requests if r.path.endswith("/messages")]
+    assert posts
+    for post in posts:
+        assert post["allowed_mentions"] == {"parse": [], "replied_user": False}
+
+
+async def test_chat_cooldown_is_silent(world):
+    mention = world.env.bot.user.mention
+    await world.member.send(world.channel, f"{mention} who was trotsky")
+    await world.member.send(world.channel, f"{mention} who was trotsky")
+    assert len(bot_messages(world)) == 1
+    await world.env.advance_time(3.1)
+    await world.member.send(world.channel, f"{mention} who was trotsky")
+    assert len(bot_messages(world)) == 2
+
+
+async def test_unanswered_chat_questions_are_logged_for_gaps(world, store):
+    await world.member.send(world.channel, f"{world.env.bot.user.mention} what is a banana")
+    assert await store.unanswered(world.guild.id, 5) == [("what is a banana", 1)]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"message_content": True}])
+async def test_question_mark_prefix_in_an_answer_channel_with_message_content(world, services):
+    other = world.guild.create_text_channel("off-topic")
+    services.settings = dataclasses.replace(services.settings, answer_channels=(world.channel.id,))
+    await world.member.send(world.channel, "?who was trotsky")
+    [reply] = bot_messages(world)
+    assert reply.embeds[0].title == "Leon Trotsky"
+    await world.env.advance_time(3.1)
+    await world.member.send(other, "?who was trotsky")
+    assert [m for m in other.history() if m.author.id == world.env.bot.user.id] == []
+    await world.env.advance_time(3.1)
+    await world.member.send(world.channel, "?? what")  # not a question: punctuation after `?`
+    assert len(bot_messages(world)) == 1
+
+
+async def test_question_mark_prefix_needs_the_message_content_intent(world, services):
+    services.settings = dataclasses.replace(services.settings, answer_channels=(world.channel.id,))
+    assert not world.env.bot.intents.message_content
+    await world.member.send(world.channel, "?who was trotsky")
+    assert bot_messages(world) == []
