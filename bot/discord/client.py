@@ -139,7 +139,14 @@ class StudyBot(discord.Client):
                     getattr(handler, "__name__", handler), message.author.id,
                     message.guild and message.guild.id, message.channel.id,
                 )
+                await self._apologise(message)
                 return
+
+    async def _apologise(self, message: discord.Message) -> None:
+        try:
+            await message.reply(APOLOGY, mention_author=False, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            log.warning("could not apologise in channel %s", message.channel.id, exc_info=True)
 
 
 def payloads(tree: app_commands.CommandTree, guild_id: int | None = None) -> list[dict[str, Any]]:
