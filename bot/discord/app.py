@@ -78,9 +78,14 @@ def feature_modules() -> list[str]:
     return [*FEATURES, *present]
 
 
-def build_client(services: Services, *, auto_sync: bool = True) -> StudyBot:
-    """The bot with every feature module's commands registered; nothing connects yet."""
-    bot = StudyBot(services, intents=intents_for(services.settings), auto_sync=auto_sync)
+def build_client(services: Services, *, auto_sync: bool = True, **options: Any) -> StudyBot:
+    """The bot with every feature module's commands registered; nothing connects yet.
+
+    `options` go to `discord.Client` (the wire-level test shortens `guild_ready_timeout`).
+    """
+    bot = StudyBot(
+        services, intents=intents_for(services.settings), auto_sync=auto_sync, **options
+    )
     for name in feature_modules():
         importlib.import_module(name).setup(bot, services)
     return bot
@@ -95,16 +100,22 @@ def make_services(settings: Settings, answerer: Answerer | None, store: Any = No
     )
 
 
-def _point_at_test_discord() -> None:
-    """Test-only: aim discord.py at a local fake Discord (see the module docstring)."""
+def _point_at_test_discord() -> dict[str, Any]:
+    """Test-only: aim discord.py at a local fake Discord (see the module docstring).
+
+    Returns client options for the fake: it has one small server, so waiting the default two
+    seconds for more servers to arrive before `on_ready` only slows the test down.
+    """
     api = os.environ.get("STUDYBOT_DISCORD_API")
     gateway = os.environ.get("STUDYBOT_DISCORD_GATEWAY")
     if api:
         discord.http.Route.BASE = api.rstrip("/")
     if gateway:
+        import yarl
         from discord.gateway import DiscordWebSocket
 
-        DiscordWebSocket.DEFAULT_GATEWAY = discord.utils.yarl.URL(gateway)  # type: ignore[attr-defined]
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    return {"guild_ready_timeout": 0.1} if api or gateway else {}
 
 
 async def _open_store(settings: Settings) -> Any:
@@ -134,16 +145,16 @@ def run(settings: Settings) -> int:
         return EXIT_USAGE
     answerer = _answerer(settings)  # a broken pack stops here, before connecting (PackError)
     discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
-    _point_at_test_discord()
+    options = _point_at_test_discord()
     try:
-        return asyncio.run(_run(settings, answerer))
+        return asyncio.run(_run(settings, answerer, options))
     except KeyboardInterrupt:
         return EXIT_OK
 
 
-async def _run(settings: Settings, answerer: Answerer) -> int:
+async def _run(settings: Settings, answerer: Answerer, options: dict[str, Any]) -> int:
     store = await _open_store(settings)
-    bot = build_client(make_services(settings, answerer, store))
+    bot = build_client(make_services(settings, answerer, store), **options)
     try:
         async with bot:
             await bot.start(settings.discord_token or "")
@@ -164,12 +175,12 @@ def sync(settings: Settings, guild_id: int | None) -> int:
     if not settings.discord_token:
         print(MISSING_LOGIN, file=sys.stderr)
         return EXIT_USAGE
-    _point_at_test_discord()
-    return asyncio.run(_sync(settings, guild_id or settings.dev_guild_id))
+    options = _point_at_test_discord()
+    return asyncio.run(_sync(settings, guild_id or settings.dev_guild_id, options))
 
 
-async def _sync(settings: Settings, guild_id: int | None) -> int:
-    bot = build_client(make_services(settings, None), auto_sync=False)
+async def _sync(settings: Settings, guild_id: int | None, options: dict[str, Any]) -> int:
+    bot = build_client(make_services(settings, None), auto_sync=False, **options)
     try:
         async with bot:
             await bot.login(settings.discord_token or "")

@@ -106,8 +106,19 @@ class StudyBot(discord.Client):
     command, so nothing needs the privileged message content intent by default.
     """
 
-    def __init__(self, services: Services, *, intents: discord.Intents, auto_sync: bool = True):
-        super().__init__(intents=intents, allowed_mentions=NO_PINGS)
+    def __init__(
+        self,
+        services: Services,
+        *,
+        intents: discord.Intents,
+        auto_sync: bool = True,
+        **options: Any,
+    ) -> None:
+        # studybot never joins voice; discord.py's "voice will NOT be supported" warnings would only
+        # alarm an admin reading the log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(intents=intents, allowed_mentions=NO_PINGS, **options)
         self.services = services
         self.tree = StudyTree(self)
         self.auto_sync = auto_sync

@@ -20,7 +20,7 @@ def syncs(env) -> list[str]:
 def test_command_payloads_need_no_token_and_match_discords_rules(settings):
     payloads = command_payloads(dataclasses.replace(settings, discord_token=None))
     by_name = {p["name"]: p for p in payloads}
-    assert set(by_name) == {"ask", "define", "fact", "sources", "related", "kb"}
+    assert set(by_name) >= {"ask", "define", "fact", "sources", "related", "kb"}
     kb = by_name["kb"]
     assert int(kb["default_member_permissions"]) == 32  # Manage Server
     assert kb["dm_permission"] is False

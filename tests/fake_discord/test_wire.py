@@ -1,0 +1,113 @@
+"""Wire-level smoke test: `studybot run` in its own process against a fake Discord on 127.0.0.1.
+
+Everything between the socket and our code is real: aiohttp, discord.py's HTTP client, its gateway
+(HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeats), command sync and interaction callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from wire_fake import FakeDiscord
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "packs" / "tiny"
+
+
+async def start_bot(fake: FakeDiscord, tmp_path: Path, token: str) -> asyncio.subprocess.Process:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": token,
+        "STUDYBOT_KNOWLEDGE": str(TINY),
+        "STUDYBOT_DATA": str(tmp_path / "data"),
+        "STUDYBOT_DISCORD_API": fake.api,
+        "STUDYBOT_DISCORD_GATEWAY": fake.gateway_url,
+        "STUDYBOT_COOLDOWN": "0",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+
+
+@pytest.fixture
+async def fake():
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
+    process = await start_bot(fake, tmp_path, fake.token)
+    try:
+        await asyncio.wait_for(fake.identified.wait(), 30)
+        await asyncio.wait_for(fake.synced.wait(), 30)
+        assert {c["name"] for c in fake.commands} >= {"ask", "define", "kb"}
+        assert ("GET", "/api/v10/users/@me") in fake.requests
+        assert ("GET", "/api/v10/oauth2/applications/@me") in fake.requests
+
+        sent = time.perf_counter()
+        interaction = await fake.slash("ask", question="who was trotsky @everyone")
+        reply = await fake.callback_for(interaction)
+        elapsed = reply.at - sent
+        print(f"first response over the wire after {elapsed * 1000:.1f} ms")
+        assert elapsed < 2.0
+        assert reply.content_type.startswith("application/json")
+        assert reply.body["type"] == 4
+        data = reply.body["data"]
+        assert data["allowed_mentions"] == {"parse": []}
+        [embed] = data["embeds"]
+        assert embed["title"] == "Leon Trotsky"
+        assert "Test Encyclopedia" in embed["fields"][0]["value"]
+
+        interaction = await fake.slash("ask", question="opposition")
+        choices = await fake.callback_for(interaction)
+        assert "Did you mean" in choices.body["data"]["content"]
+        [message] = [m for m in fake.messages.values() if m["components"]]
+        buttons = message["components"][0]["components"]
+        assert [b["label"] for b in buttons] == ["Left Opposition", "Leon Trotsky"]
+
+        click = await fake.click(message, buttons[0]["custom_id"])
+        answer = await fake.callback_for(click)
+        assert answer.body["type"] == 4
+        assert answer.body["data"]["embeds"][0]["title"] == "Left Opposition"
+
+        await asyncio.sleep(0.8)  # the fake asks for a heartbeat every 0.5 s
+        assert fake.heartbeats >= 1
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), 15)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    stderr = (await process.stderr.read()).decode()
+    assert "Traceback" not in stderr, stderr
+    assert process.returncode == 0, stderr
+    assert fake.syncs == 1
+
+
+async def test_a_rejected_token_prints_one_line_and_exits_2(fake, tmp_path):
+    process = await start_bot(fake, tmp_path, "not-the-token")
+    try:
+        await asyncio.wait_for(process.wait(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    stderr = (await process.stderr.read()).decode()
+    assert process.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("studybot: Discord rejected DISCORD_TOKEN")
+    assert fake.syncs == 0
