@@ -63,6 +63,23 @@ class Services:
             log.exception("could not record an unanswered question (guild %s)", guild_id)
 
 
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    read_message_history=True,
+)
+"""What the bot needs in a channel; docs/discord.md explains each one."""
+
+
+def invite_url(application_id: int) -> str:
+    """The invite link with the scopes and permissions the bot needs, nothing more."""
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+
+
 class StudyTree(app_commands.CommandTree):
     """The command tree, with one error handler for every command: apologise, log, keep running."""
 
@@ -136,6 +153,8 @@ class StudyBot(discord.Client):
     async def on_ready(self) -> None:
         log.info("logged in as %s (%s) in %d servers", self.user, self.user and self.user.id,
                  len(self.guilds))
+        if self.application_id:
+            log.info("invite link: %s", invite_url(self.application_id))
 
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self.user is None:
