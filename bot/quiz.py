@@ -576,13 +576,14 @@ class RecordedGame:
     """A `QuizGame` whose points are committed to the store before anyone is told about them.
 
     Front ends call this instead of the bare game so that "announced" always implies "saved": a
-    process killed after an announcement has the point on disk.
+    process killed after an announcement has the point on disk. With no store (the database could
+    not be opened) the game is still played, just not remembered.
     """
 
     def __init__(
         self,
         game: QuizGame,
-        store: Store,
+        store: Store | None,
         *,
         guild_id: int | None,
         channel_id: int | None,
@@ -598,6 +599,8 @@ class RecordedGame:
         self.game_id: int | None = None
 
     async def begin(self) -> None:
+        if self.store is None:
+            return
         self.game_id = await self.store.start_game(
             self.guild_id,
             self.channel_id,
@@ -609,6 +612,8 @@ class RecordedGame:
 
     async def _record(self, outcome: Outcome) -> Outcome:
         reveal = outcome.reveal
+        if self.store is None:
+            return outcome
         if outcome.correct and reveal is not None and reveal.winner is not None:
             await self.store.award(
                 self.game_id,
@@ -631,6 +636,6 @@ class RecordedGame:
         """Finish (or stop, if questions remain) and record how the game ended."""
         complete = self.game.finished and not self.game.stopped
         summary = self.game.summary() if complete else self.game.stop()
-        if self.game_id is not None:
+        if self.store is not None and self.game_id is not None:
             await self.store.finish_game(self.game_id, status="finished" if complete else "stopped")
         return summary

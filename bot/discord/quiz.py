@@ -1,0 +1,600 @@
+"""Quiz games in channels: /quiz start|stop|skip|hint, /answer, A–D buttons, /leaderboard, /stats.
+
+This module only translates. `bot.quiz.QuizGame` decides what is right, who scores and when time is
+up; `RecordedGame` saves each point before it is announced here. What lives here is Discord's side:
+one game per channel, a task per game that posts questions and waits for them to close, and the
+rendering of questions, reveals and summaries.
+
+Free-text answers typed in chat need the privileged message content intent
+(STUDYBOT_MESSAGE_CONTENT=true plus the portal toggle). Without it a text-mode game is played with
+`/answer`, and the start message says so; choice mode (buttons) never needs the intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.discord.client import Services, send_ephemeral
+from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, NO_PINGS, cite, clip, fit, quote
+from bot.quiz import (
+    OPTION_LETTERS,
+    AlreadyAnsweredError,
+    NoQuestionOpenError,
+    Outcome,
+    QuizError,
+    QuizGame,
+    RecordedGame,
+    Reveal,
+    Summary,
+    build_questions,
+)
+from bot.store import WEEK_SECONDS
+
+if TYPE_CHECKING:
+    from bot.discord.client import StudyBot
+
+log = logging.getLogger("studybot.discord")
+
+DEFAULT_QUESTIONS = 10
+MAX_QUESTIONS = 50
+DEFAULT_SECONDS = 30
+MIN_SECONDS, MAX_SECONDS = 10, 300
+REVEAL_PAUSE = 4.0
+"""Seconds between a reveal and the next question: time to read the answer and its source."""
+LATE_GRACE = 0.05
+LABEL_LIMIT = 80
+COLOUR_RIGHT = discord.Colour.green()
+COLOUR_MISSED = discord.Colour.orange()
+MEDALS = ("🥇", "🥈", "🥉")
+
+NO_INTENT_NOTE = (
+    "Answers typed in chat can't be read here (the message content intent is off), "
+    "so answer with `/answer`."
+)
+
+
+def _monotonic() -> float:
+    # Looked up at call time, not bound at import, so a test's virtual clock is the clock.
+    return time.monotonic()
+
+
+def _name(user: discord.abc.User) -> str:
+    return getattr(user, "display_name", None) or user.name
+
+
+# -- rendering --
+
+
+def question_embed(game: QuizGame, *, chat_answers: bool) -> discord.Embed:
+    question = game.current
+    assert question is not None
+    embed = discord.Embed(
+        title=f"Question {game.number}/{len(game.questions)}",
+        description=question.prompt,
+        colour=COLOUR_ANSWER,
+    )
+    if question.options:
+        embed.description = (
+            question.prompt
+            + "\n\n"
+            + "\n".join(
+                f"**{letter}.** {option}"
+                for letter, option in zip(OPTION_LETTERS, question.options, strict=False)
+            )
+        )
+        how = "Pick a button: one pick each."
+    elif chat_answers:
+        how = "Type your answer in chat (or use /answer)."
+    else:
+        how = "Answer with /answer."
+    embed.set_footer(text=f"{game.seconds:g} seconds · {how} · /quiz hint for a hint")
+    return fit(embed)
+
+
+def reveal_embed(reveal: Reveal, outcome: Outcome | None = None) -> discord.Embed:
+    question = reveal.question
+    if reveal.winner is not None:
+        streak = f" · streak {outcome.streak}" if outcome and outcome.streak > 1 else ""
+        title = f"✅ {reveal.winner.name} got it! +{reveal.points} points{streak}"
+        colour = COLOUR_RIGHT
+    else:
+        title = {
+            "timeout": "⏰ Time's up!",
+            "skipped": "⏭️ Skipped.",
+            "stopped": "⏹️ Quiz stopped.",
+        }.get(reveal.reason, "Closed.")
+        colour = COLOUR_MISSED
+    embed = discord.Embed(title=title, colour=colour)
+    embed.description = f"The answer: **{question.answer}**"
+    embed.add_field(name="Source", value=cite(question.source), inline=False)
+    if question.evidence:
+        embed.add_field(name="Evidence", value=quote(question.evidence, 1024), inline=False)
+    return fit(embed)
+
+
+def summary_embed(summary: Summary) -> discord.Embed:
+    embed = discord.Embed(title="Quiz over", colour=COLOUR_INFO)
+    winners = summary.winners
+    if winners:
+        names = ", ".join(f"<@{w.user_id}>" for w in winners)
+        verb = "wins" if len(winners) == 1 else "share the win"
+        lines = [f"🏆 {names} {verb} with {winners[0].points} points!", ""]
+    else:
+        lines = ["Nobody scored this time.", ""]
+    for rank, score in enumerate(summary.scores[:10]):
+        if score.points == 0:
+            continue
+        medal = MEDALS[rank] if rank < len(MEDALS) else f"{rank + 1}."
+        streak = f", best streak {score.best_streak}" if score.best_streak > 1 else ""
+        lines.append(
+            f"{medal} <@{score.user_id}>: {score.points} points ({score.correct} right{streak})"
+        )
+    embed.description = "\n".join(lines).strip()
+    stopped = " (stopped early)" if summary.stopped else ""
+    embed.set_footer(text=f"{summary.asked} of {summary.total} questions asked{stopped}")
+    return fit(embed)
+
+
+# -- one game in one channel --
+
+
+class ChoiceView(discord.ui.View):
+    """Buttons A–D under a choice question; they stop working when the question closes."""
+
+    def __init__(self, quizzes: Quizzes, channel_id: int, number: int, options: tuple[str, ...]):
+        super().__init__(timeout=None)
+        self.options = options
+        for index, option in enumerate(options):
+            button: discord.ui.Button[ChoiceView] = discord.ui.Button(
+                label=clip(f"{OPTION_LETTERS[index]}. {option}", LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"studybot:quiz:{channel_id}:{number}:{index}",
+            )
+            button.callback = self._picker(quizzes, channel_id, number, index)  # type: ignore[method-assign]
+            self.add_item(button)
+
+    @staticmethod
+    def _picker(quizzes: Quizzes, channel_id: int, number: int, index: int) -> Any:
+        async def pick(interaction: discord.Interaction) -> None:
+            await quizzes.pick(interaction, channel_id, number, index)
+
+        return pick
+
+    def closed(self, correct: int) -> ChoiceView:
+        """The same buttons, disabled, with the right one green."""
+        for index, item in enumerate(self.children):
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+                item.style = (
+                    discord.ButtonStyle.success
+                    if index == correct
+                    else discord.ButtonStyle.secondary
+                )
+        self.stop()
+        return self
+
+
+class ChannelGame:
+    """A running game and the Discord things attached to it."""
+
+    def __init__(
+        self, recorded: RecordedGame, channel: Any, started_by: int, chat_answers: bool
+    ) -> None:
+        self.recorded = recorded
+        self.channel = channel
+        self.started_by = started_by
+        self.chat_answers = chat_answers
+        self.timer: asyncio.Task[None] | None = None
+        """The pending time limit of the open question, or the pause before the next one."""
+        self.message: discord.Message | None = None
+        self.view: ChoiceView | None = None
+        self.ended = False
+        """Stopped or over: no more answers, questions or timers."""
+        self.summarised = False
+
+    @property
+    def game(self) -> QuizGame:
+        return self.recorded.game
+
+
+class Quizzes:
+    """Every running game, one per channel, and what each command does to them."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.games: dict[int, ChannelGame] = {}
+
+    # -- starting and running --
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None,
+        questions: int,
+        mode: str,
+        seconds: int,
+    ) -> None:
+        channel_id = interaction.channel_id
+        if channel_id is None or interaction.channel is None:
+            await send_ephemeral(interaction, "Quizzes run in a channel.")
+            return
+        running = self.games.get(channel_id)
+        if running is not None and not running.ended:
+            await send_ephemeral(
+                interaction,
+                f"A quiz is already running here (started by <@{running.started_by}>). "
+                "Answer along, or `/quiz stop` it first.",
+            )
+            return
+        pack = self.services.current.pack
+        try:
+            picked = build_questions(
+                pack, topic=topic, count=questions, mode=mode, rng=self.services.rng
+            )
+        except QuizError as err:
+            await send_ephemeral(interaction, str(err))
+            return
+        game = QuizGame(picked, mode=mode, seconds=seconds, clock=_monotonic)
+        recorded = RecordedGame(
+            game,
+            self.services.store,
+            guild_id=interaction.guild_id,
+            channel_id=channel_id,
+            started_by=interaction.user.id,
+            topic=topic,
+        )
+        await recorded.begin()
+        chat_answers = mode == "text" and self.services.settings.message_content
+        cg = ChannelGame(recorded, interaction.channel, interaction.user.id, chat_answers)
+        self.games[channel_id] = cg
+        about = f" on **{topic}**" if topic else ""
+        lines = [
+            f"<@{interaction.user.id}> started a quiz{about}: {len(picked)} question(s), "
+            f"{seconds} seconds each, "
+            + ("multiple choice." if mode == "choice" else "type the answer."),
+        ]
+        if mode == "text" and not chat_answers:
+            lines.append(NO_INTENT_NOTE)
+        if self.services.store is None:
+            lines.append("The database is unavailable: scores from this game won't be kept.")
+        await interaction.response.send_message("\n".join(lines), allowed_mentions=NO_PINGS)
+        await self._open_next(channel_id, cg)
+
+    # Every wait below is an `asyncio.sleep` in a task of its own: a question's time limit, or the
+    # pause after a reveal. Closing a question early cancels its time limit and arms the pause.
+    def _schedule(self, channel_id: int, cg: ChannelGame, step: Any) -> None:
+        current = asyncio.current_task()
+        if cg.timer is not None and cg.timer is not current and not cg.timer.done():
+            cg.timer.cancel()
+        cg.timer = asyncio.create_task(
+            self._guarded(channel_id, cg, step), name=f"quiz-{channel_id}"
+        )
+
+    async def _guarded(self, channel_id: int, cg: ChannelGame, step: Any) -> None:
+        try:
+            await step
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("quiz in channel %s failed", channel_id)
+            cg.ended = True
+            if self.games.get(channel_id) is cg:
+                del self.games[channel_id]
+            with contextlib.suppress(discord.HTTPException):
+                await cg.channel.send(
+                    "Sorry, this quiz hit an error and had to stop. Points already announced "
+                    "are saved.",
+                    allowed_mentions=NO_PINGS,
+                )
+
+    async def _open_next(self, channel_id: int, cg: ChannelGame) -> None:
+        """Post the next question and arm its time limit, or end the game after the last one."""
+        if cg.ended:
+            return
+        if cg.game.finished:
+            await self._finish(channel_id, cg)
+            return
+        cg.game.next_question()
+        await self._post_question(channel_id, cg)
+        self._schedule(channel_id, cg, self._expire(channel_id, cg, cg.game.number))
+
+    async def _expire(self, channel_id: int, cg: ChannelGame, number: int) -> None:
+        game = cg.game
+        while True:
+            await asyncio.sleep(game.time_left() + LATE_GRACE)
+            if cg.ended or game.current is None or game.number != number:
+                return
+            reveal = game.check_time()
+            if reveal is not None:
+                break
+        await self._after_close(channel_id, cg, reveal)
+        await cg.channel.send(embed=reveal_embed(reveal), allowed_mentions=NO_PINGS)
+
+    async def _next_after_pause(self, channel_id: int, cg: ChannelGame) -> None:
+        if not cg.game.finished:
+            await asyncio.sleep(REVEAL_PAUSE)
+        await self._open_next(channel_id, cg)
+
+    async def _post_question(self, channel_id: int, cg: ChannelGame) -> None:
+        game = cg.game
+        question = game.current
+        assert question is not None
+        kwargs: dict[str, Any] = {
+            "embed": question_embed(game, chat_answers=cg.chat_answers),
+            "allowed_mentions": NO_PINGS,
+        }
+        cg.view = None
+        if question.options:
+            cg.view = ChoiceView(self, channel_id, game.number, question.options)
+            kwargs["view"] = cg.view
+        cg.message = await cg.channel.send(**kwargs)
+
+    async def _after_close(self, channel_id: int, cg: ChannelGame, reveal: Reveal) -> None:
+        """Disable a closed question's buttons (right one green); arm the pause before the next."""
+        if not cg.ended:
+            self._schedule(channel_id, cg, self._next_after_pause(channel_id, cg))
+        if cg.view is not None and cg.message is not None and reveal.question.options:
+            view = cg.view.closed(reveal.question.correct_option)
+            cg.view = None
+            with contextlib.suppress(discord.HTTPException):
+                await cg.message.edit(view=view)
+
+    async def _finish(self, channel_id: int, cg: ChannelGame) -> None:
+        if cg.summarised:
+            return
+        cg.ended = cg.summarised = True
+        summary = await cg.recorded.end()
+        if self.games.get(channel_id) is cg:
+            del self.games[channel_id]
+        await cg.channel.send(embed=summary_embed(summary), allowed_mentions=NO_PINGS)
+
+    def _game_here(self, channel_id: int | None) -> ChannelGame | None:
+        cg = self.games.get(channel_id) if channel_id is not None else None
+        return None if cg is None or cg.ended else cg
+
+    # -- answering --
+    async def answer_in_chat(self, message: discord.Message) -> bool:
+        """A chat message in a channel with a text-mode game is a guess; True when it was one."""
+        cg = self._game_here(message.channel.id)
+        if cg is None or not cg.chat_answers or not message.content.strip():
+            return False
+        if cg.game.current is None:
+            return True
+        try:
+            outcome = await cg.recorded.answer(
+                message.author.id, _name(message.author), message.content
+            )
+        except NoQuestionOpenError:
+            return True
+        if outcome.reveal is not None:
+            await self._after_close(message.channel.id, cg, outcome.reveal)
+            await message.reply(
+                embed=reveal_embed(outcome.reveal, outcome),
+                mention_author=False,
+                allowed_mentions=NO_PINGS,
+            )
+        return True
+
+    async def answer_command(self, interaction: discord.Interaction, text: str) -> None:
+        cg = self._game_here(interaction.channel_id)
+        if cg is None:
+            await send_ephemeral(
+                interaction, "No quiz is running here. Start one with /quiz start."
+            )
+            return
+        if cg.game.mode == "choice":
+            await send_ephemeral(interaction, "This quiz is multiple choice: pick a button.")
+            return
+        try:
+            outcome = await cg.recorded.answer(interaction.user.id, _name(interaction.user), text)
+        except NoQuestionOpenError:
+            await send_ephemeral(interaction, "Too late: that question is closed.")
+            return
+        if outcome.reveal is None:
+            await send_ephemeral(interaction, "Not quite. Try again!")
+            return
+        await self._after_close(interaction.channel_id, cg, outcome.reveal)
+        await interaction.response.send_message(
+            embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
+        )
+
+    async def pick(
+        self, interaction: discord.Interaction, channel_id: int, number: int, index: int
+    ) -> None:
+        cg = self._game_here(channel_id)
+        if cg is None or cg.game.current is None or cg.game.number != number:
+            await send_ephemeral(interaction, "That question is closed.")
+            return
+        option = cg.game.current.options[index]
+        try:
+            outcome = await cg.recorded.choose(interaction.user.id, _name(interaction.user), index)
+        except AlreadyAnsweredError:
+            await send_ephemeral(interaction, "You already picked an answer for this question.")
+            return
+        except NoQuestionOpenError:
+            await send_ephemeral(interaction, "Too late: that question is closed.")
+            return
+        await send_ephemeral(interaction, f"You picked **{OPTION_LETTERS[index]}. {option}**.")
+        if outcome.reveal is not None:
+            await self._after_close(channel_id, cg, outcome.reveal)
+            await cg.channel.send(
+                embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
+            )
+
+    # -- hint, skip, stop --
+    def _may_manage(self, interaction: discord.Interaction, cg: ChannelGame) -> bool:
+        perms = interaction.permissions
+        return interaction.user.id == cg.started_by or bool(perms and perms.manage_messages)
+
+    async def hint(self, interaction: discord.Interaction) -> None:
+        cg = self._game_here(interaction.channel_id)
+        if cg is None or cg.game.current is None:
+            await send_ephemeral(interaction, "There is no open question to hint at.")
+            return
+        hint = cg.game.hint()
+        await interaction.response.send_message(
+            f"💡 Hint: `{hint}` (hints lower this question's points)", allowed_mentions=NO_PINGS
+        )
+
+    async def skip(self, interaction: discord.Interaction) -> None:
+        cg = self._game_here(interaction.channel_id)
+        if cg is None or cg.game.current is None:
+            await send_ephemeral(interaction, "There is no open question to skip.")
+            return
+        if not self._may_manage(interaction, cg):
+            await send_ephemeral(
+                interaction, "Only the member who started the quiz (or a moderator) can skip."
+            )
+            return
+        reveal = cg.game.skip()
+        await self._after_close(interaction.channel_id, cg, reveal)
+        await interaction.response.send_message(
+            embed=reveal_embed(reveal), allowed_mentions=NO_PINGS
+        )
+
+    async def stop(self, interaction: discord.Interaction) -> None:
+        channel_id = interaction.channel_id
+        cg = self._game_here(channel_id)
+        if cg is None or channel_id is None:
+            await send_ephemeral(interaction, "No quiz is running here.")
+            return
+        if not self._may_manage(interaction, cg):
+            await send_ephemeral(
+                interaction,
+                "Only the member who started the quiz (or a moderator) can stop it.",
+            )
+            return
+        cg.ended = True  # before anything is awaited: no timer may post another question
+        if cg.timer is not None:
+            cg.timer.cancel()
+        open_question = cg.game.current
+        await interaction.response.send_message(
+            f"<@{interaction.user.id}> stopped the quiz.", allowed_mentions=NO_PINGS
+        )
+        if open_question is not None:
+            cg.game.stop()
+            await self._after_close(channel_id, cg, cg.game.reveals[-1])
+            await cg.channel.send(
+                embed=reveal_embed(cg.game.reveals[-1]), allowed_mentions=NO_PINGS
+            )
+        await self._finish(channel_id, cg)
+
+
+# -- commands --
+
+
+async def _topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    services: Services = interaction.client.services  # type: ignore[attr-defined]
+    want = current.strip().lower()
+    tags = [t for t in services.current.pack.tags() if want in t.lower()]
+    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
+    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in tags[:25]]
+
+
+def quiz_group(quizzes: Quizzes) -> app_commands.Group:
+    group = app_commands.Group(
+        name="quiz", description="Play a quiz in this channel.", guild_only=True
+    )
+
+    @group.command(name="start", description="Start a quiz in this channel.")
+    @app_commands.describe(
+        topic="A topic (tag) of the pack; leave empty for everything.",
+        questions=f"How many questions (1–{MAX_QUESTIONS}, default {DEFAULT_QUESTIONS}).",
+        mode="text: type the answer; choice: pick one of four buttons.",
+        seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}, default {DEFAULT_SECONDS}).",
+    )
+    @app_commands.autocomplete(topic=_topics)
+    async def start(
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
+        mode: Literal["text", "choice"] = "text",
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
+    ) -> None:
+        await quizzes.start(interaction, topic, questions, mode, seconds)
+
+    @group.command(name="stop", description="Stop the quiz (its starter or Manage Messages).")
+    async def stop(interaction: discord.Interaction) -> None:
+        await quizzes.stop(interaction)
+
+    @group.command(name="skip", description="Skip the open question and show its answer.")
+    async def skip(interaction: discord.Interaction) -> None:
+        await quizzes.skip(interaction)
+
+    @group.command(name="hint", description="A hint for the open question (costs points).")
+    async def hint(interaction: discord.Interaction) -> None:
+        await quizzes.hint(interaction)
+
+    return group
+
+
+def answer_command(quizzes: Quizzes) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="answer", description="Answer the open quiz question.")
+    @app_commands.describe(text="Your answer.")
+    @app_commands.guild_only()
+    async def answer(
+        interaction: discord.Interaction, text: app_commands.Range[str, 1, 200]
+    ) -> None:
+        await quizzes.answer_command(interaction, text)
+
+    return answer
+
+
+@app_commands.command(name="leaderboard", description="Quiz points in this server.")
+@app_commands.describe(period="all-time (default) or the last 7 days.")
+@app_commands.guild_only()
+async def leaderboard(
+    interaction: discord.Interaction, period: Literal["all-time", "week"] = "all-time"
+) -> None:
+    services: Services = interaction.client.services  # type: ignore[attr-defined]
+    if services.store is None:
+        await send_ephemeral(interaction, "The database is unavailable, so there are no scores.")
+        return
+    since = time.time() - WEEK_SECONDS if period == "week" else None
+    rows = await services.store.leaderboard(interaction.guild_id, since=since, limit=10)
+    title = "Leaderboard: last 7 days" if period == "week" else "Leaderboard: all time"
+    embed = discord.Embed(title=title, colour=COLOUR_INFO)
+    if not rows:
+        embed.description = "No points yet. Start a quiz with /quiz start!"
+    else:
+        embed.description = "\n".join(
+            f"{MEDALS[n] if n < len(MEDALS) else f'{n + 1}.'} <@{row.user_id}>: "
+            f"{row.points} points ({row.correct} right)"
+            for n, row in enumerate(rows)
+        )
+    await interaction.response.send_message(embed=fit(embed), allowed_mentions=NO_PINGS)
+
+
+@app_commands.command(name="stats", description="Quiz and practice statistics for a member.")
+@app_commands.describe(member="Whose statistics (default: yours).")
+@app_commands.guild_only()
+async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+    services: Services = interaction.client.services  # type: ignore[attr-defined]
+    if services.store is None:
+        await send_ephemeral(interaction, "The database is unavailable, so there are no stats.")
+        return
+    who = member or interaction.user
+    found = await services.store.member_stats(interaction.guild_id, who.id)
+    embed = discord.Embed(title=f"Stats for {_name(who)}", colour=COLOUR_INFO)
+    embed.add_field(name="Points", value=f"{found.points} ({found.week_points} this week)")
+    embed.add_field(name="Right answers", value=str(found.correct))
+    embed.add_field(name="Games scored in", value=str(found.games))
+    embed.add_field(name="Best streak", value=str(found.best_streak))
+    embed.add_field(name="Practice cards", value=f"{found.cards} ({found.reviews} reviews)")
+    await interaction.response.send_message(embed=fit(embed), allowed_mentions=NO_PINGS)
+
+
+def setup(bot: StudyBot, services: Services) -> None:
+    """Register the quiz commands and the chat-answer handler (see bot/discord/app.py)."""
+    quizzes = Quizzes(services)
+    bot.tree.add_command(quiz_group(quizzes))
+    bot.tree.add_command(answer_command(quizzes))
+    bot.tree.add_command(leaderboard)
+    bot.tree.add_command(stats)
+    bot.add_message_handler(quizzes.answer_in_chat)
