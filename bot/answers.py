@@ -158,7 +158,9 @@ class Answerer:
         cleaned = " ".join(strip_mentions(query).split())
         if len(cleaned) > self.max_question_chars:
             return self._reply(
-                query, start, message=(
+                query,
+                start,
+                message=(
                     f"That question is {len(cleaned):,} characters long; please keep it under "
                     f"{self.max_question_chars} and ask one thing at a time."
                 ),
@@ -183,14 +185,18 @@ class Answerer:
         )
         if sure and top.item is not None:
             return self._reply(
-                query, start,
+                query,
+                start,
                 answer=self._compose(top.entry, top.item),
                 confidence=top.confidence,
-                alternatives=choices[1:MAX_CHOICES + 1],
+                alternatives=choices[1 : MAX_CHOICES + 1],
             )
         message = NOT_SURE if choices else DONT_KNOW
         return self._reply(
-            query, start, confidence=top.confidence, alternatives=choices[:MAX_CHOICES],
+            query,
+            start,
+            confidence=top.confidence,
+            alternatives=choices[:MAX_CHOICES],
             message=message,
         )
 
@@ -266,8 +272,11 @@ class Answerer:
             rows.sort(key=lambda r: r[1].lower())
         else:
             matches = process.extract(
-                want, [n for _, _, n in self._names], scorer=fuzz.WRatio,
-                limit=limit * 3, score_cutoff=55,
+                want,
+                [n for _, _, n in self._names],
+                scorer=fuzz.WRatio,
+                limit=limit * 3,
+                score_cutoff=55,
             )
             for _match, score, index in matches:
                 name, entry_id, norm = self._names[index]

@@ -23,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Sourced answers, quizzes and practice from a YAML knowledge pack.",
     )
     parser.add_argument(
-        "--knowledge", metavar="DIR", help="the pack folder (default: STUDYBOT_KNOWLEDGE or bundled)"
+        "--knowledge",
+        metavar="DIR",
+        help="the pack folder (default: STUDYBOT_KNOWLEDGE or bundled)",
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("chat", help="console chat (no Discord needed)")
@@ -63,13 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(settings: Settings, folder: str | None = None):  # noqa: ANN202 - Pack, lazily imported
+def _load(settings: Settings, folder: str | None = None):
     from bot.loader import load_pack
 
     return load_pack(Path(folder) if folder else settings.knowledge_dir)
 
 
-def _answerer(settings: Settings):  # noqa: ANN202
+def _answerer(settings: Settings):
     from bot.answers import Answerer
 
     return Answerer(_load(settings), max_question_chars=settings.max_question_chars)
@@ -116,7 +118,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.bench import main as bench_main
 
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-        return bench_main(settings.knowledge_dir, sizes, as_json=args.json, questions=args.questions)
+        return bench_main(
+            settings.knowledge_dir, sizes, as_json=args.json, questions=args.questions
+        )
     if command in ("run", "sync", "commands"):
         from bot.discord import app
 
@@ -132,8 +136,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         pack = _load(settings)
         if command == "quiz":
             return console_games.play_quiz(
-                pack, settings, topic=args.topic, questions=args.questions, mode=args.mode,
-                stdin=sys.stdin, stdout=sys.stdout,
+                pack,
+                settings,
+                topic=args.topic,
+                questions=args.questions,
+                mode=args.mode,
+                stdin=sys.stdin,
+                stdout=sys.stdout,
             )
         return console_games.practise(
             pack, settings, topic=args.topic, stdin=sys.stdin, stdout=sys.stdout
@@ -217,7 +226,11 @@ def _stats(pack) -> None:  # noqa: ANN001
     differing = sum(1 for i in pack.items() if i.differs)
     print(f"pack: {pack.name}")
     print(f"sources: {len(pack.sources)}")
-    print(f"entries: {len(pack.entries)} (" + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ")")
+    print(
+        f"entries: {len(pack.entries)} ("
+        + ", ".join(f"{k} {n}" for k, n in kinds.most_common())
+        + ")"
+    )
     print(f"definitions: {definitions}")
     print(f"facts: {facts}")
     print(f"items that differ between sources: {differing}")

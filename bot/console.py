@@ -40,7 +40,12 @@ def chat(answerer: Answerer, stdin: TextIO, stdout: TextIO, *, prompt: str = "yo
             for source in pack.sources.values():
                 stdout.write(f"- {source.title}, {source.publisher} <{source.url}>\n")
             continue
-        if last and not last.answered and text.isdigit() and 1 <= int(text) <= len(last.alternatives):
+        if (
+            last
+            and not last.answered
+            and text.isdigit()
+            and 1 <= int(text) <= len(last.alternatives)
+        ):
             reply = answerer.entry_answer(last.alternatives[int(text) - 1].entry)
         else:
             reply = answerer.ask(text)

@@ -22,7 +22,9 @@ class Miss:
     confidence: float
 
     def __str__(self) -> str:
-        return f"{self.question!r}: expected {self.expected}, got {self.got} ({self.confidence:.2f})"
+        return (
+            f"{self.question!r}: expected {self.expected}, got {self.got} ({self.confidence:.2f})"
+        )
 
 
 @dataclass
@@ -50,7 +52,10 @@ class EvalResult:
 
 
 def load_questions(path: Path) -> list[tuple[str, str]]:
-    """Read a question file; raise ValueError with the position of anything malformed."""
+    """Read a question file; raise ValueError with the position of anything malformed.
+
+    `expect` may be a list when more than one entry holds a right answer; it is kept as `a|b`.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if isinstance(data, dict) and "questions" in data:
         data = data["questions"]
@@ -61,6 +66,8 @@ def load_questions(path: Path) -> list[tuple[str, str]]:
         if not isinstance(row, dict) or not isinstance(row.get("question"), str):
             raise ValueError(f"{path}: item {n}: needs `question` (text) and `expect`")
         expect = row.get("expect")
+        if isinstance(expect, list):  # several entries hold an acceptable answer
+            expect = "|".join(str(e) for e in expect)
         out.append((row["question"], "none" if expect in (None, False, "none") else str(expect)))
     return out
 
@@ -75,7 +82,7 @@ def evaluate(answerer: Answerer, questions: list[tuple[str, str]]) -> EvalResult
         if expected == "none":
             result.offtopic += 1
             result.offtopic_abstained += got == "none"
-        if got == expected:
+        if got in expected.split("|"):
             result.right += 1
         else:
             result.misses.append(Miss(question, expected, got, reply.confidence))

@@ -33,7 +33,7 @@ class Unsupported:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.item_id} ({self.source}): {self.reason}: \"{self.evidence[:120]}\""
+        return f'{self.item_id} ({self.source}): {self.reason}: "{self.evidence[:120]}"'
 
 
 def occurs(evidence: str, document: str) -> bool:

@@ -53,7 +53,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class PackError(Exception):
@@ -157,7 +159,9 @@ class _FileReader:
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             what = exc.problem or "invalid YAML"
             context = f" ({exc.context})" if exc.context else ""
-            self.problems.append(Problem(self.display, line, col, "", f"YAML syntax: {what}{context}"))
+            self.problems.append(
+                Problem(self.display, line, col, "", f"YAML syntax: {what}{context}")
+            )
         except yaml.YAMLError as exc:
             self.problems.append(Problem(self.display, 1, 1, "", f"YAML error: {exc}"))
         return None
@@ -217,7 +221,7 @@ class _FileReader:
 
     def texts(self, node: yaml.Node, where: str) -> list[str] | None:
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, where, "expected a list of texts, e.g. [\"a\", \"b\"]")
+            self.problem(node, where, 'expected a list of texts, e.g. ["a", "b"]')
             return None
         out = []
         for i, child in enumerate(node.value):
@@ -252,8 +256,10 @@ class _FileReader:
             value = self.text(node, where)
             if value is not None and value not in ENUMS[kind]:
                 self.problem(
-                    node, where, f"`{value}` is not one of {', '.join(ENUMS[kind])}"
-                    + _closest(value, ENUMS[kind])
+                    node,
+                    where,
+                    f"`{value}` is not one of {', '.join(ENUMS[kind])}"
+                    + _closest(value, ENUMS[kind]),
                 )
                 return None
             return value
@@ -286,7 +292,13 @@ def pack_files(folder: Path) -> list[Path]:
 
 def _read(folder: Path, problems: list[Problem]) -> _Raw:
     raw = _Raw([], [], [], [], [])
-    shapes = {"pack": "pack", "sources": "source", "entries": "entry", "facts": "fact", "quiz": "quiz"}
+    shapes = {
+        "pack": "pack",
+        "sources": "source",
+        "entries": "entry",
+        "facts": "fact",
+        "quiz": "quiz",
+    }
     for path in pack_files(folder):
         reader = _FileReader(path, path.name, problems)
         root = reader.compose()
@@ -329,7 +341,9 @@ def _unique(
             first_reader, first = seen[ident]
             line = first["_node"].start_mark.line + 1
             reader.problem(
-                row["_node"], what, f"duplicate id `{ident}` (first at {first_reader.display}:{line})"
+                row["_node"],
+                what,
+                f"duplicate id `{ident}` (first at {first_reader.display}:{line})",
             )
             continue
         seen[ident] = (reader, row)
@@ -393,7 +407,8 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
     def check_source(reader: _FileReader, row: dict[str, Any], where: str) -> None:
         if row["source"] not in sources:
             reader.problem(
-                row["_nodes"]["source"], f"{where}.source",
+                row["_nodes"]["source"],
+                f"{where}.source",
                 f"unknown source `{row['source']}`" + _closest(row["source"], sources),
             )
 
@@ -402,7 +417,8 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
     for reader, row in raw.facts:
         if row["entry"] not in entries:
             reader.problem(
-                row["_nodes"]["entry"], "facts.entry",
+                row["_nodes"]["entry"],
+                "facts.entry",
                 f"unknown entry `{row['entry']}`" + _closest(row["entry"], entries),
             )
             continue
@@ -415,14 +431,18 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
         definition = None
         if "definition" in row:
             check_source(reader, row["definition"], f"{entry_id}.definition")
-            definition = _item(reader, row["definition"], entry_id, "definition", f"{entry_id}/definition")
+            definition = _item(
+                reader, row["definition"], entry_id, "definition", f"{entry_id}/definition"
+            )
         facts = []
         all_facts = [(reader, f) for f in row.get("facts", [])] + extra.get(entry_id, [])
         for n, (fact_reader, fact) in enumerate(all_facts, start=1):
             check_source(fact_reader, fact, f"{entry_id}.facts")
             facts.append(_item(fact_reader, fact, entry_id, "fact", f"{entry_id}/{n}"))
         if definition is None and not facts:
-            reader.problem(row["_node"], f"{entry_id}", "an entry needs a definition or at least one fact")
+            reader.problem(
+                row["_node"], f"{entry_id}", "an entry needs a definition or at least one fact"
+            )
         for item in ([definition] if definition else []) + facts:
             if item.id in item_ids:
                 reader.problem(row["_node"], f"{entry_id}", f"duplicate item id `{item.id}`")
@@ -434,7 +454,8 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
                 owner = alias_owner.get(key)
                 if owner and owner[0] != entry_id:
                     reader.problem(
-                        row["_nodes"][name_node_key], f"{entry_id}.{name_node_key}",
+                        row["_nodes"][name_node_key],
+                        f"{entry_id}.{name_node_key}",
                         f"`{name}` also names entry `{owner[0]}` ({owner[1].display}:"
                         f"{owner[2].start_mark.line + 1}); a name may belong to one entry only",
                     )
@@ -455,7 +476,8 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
         for rel in row.get("related", []):
             if rel not in entries:
                 reader.problem(
-                    row["_nodes"]["related"], f"{entry_id}.related",
+                    row["_nodes"]["related"],
+                    f"{entry_id}.related",
                     f"unknown entry `{rel}`" + _closest(rel, entries),
                 )
 
@@ -467,18 +489,22 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
         check_source(reader, row, f"quiz.{qid}")
         if row["entry"] not in entries:
             reader.problem(
-                row["_nodes"]["entry"], f"quiz.{qid}.entry",
+                row["_nodes"]["entry"],
+                f"quiz.{qid}.entry",
                 f"unknown entry `{row['entry']}`" + _closest(row["entry"], entries),
             )
         if not row["answers"]:
-            reader.problem(row["_nodes"]["answers"], f"quiz.{qid}.answers", "needs at least one answer")
+            reader.problem(
+                row["_nodes"]["answers"], f"quiz.{qid}.answers", "needs at least one answer"
+            )
             continue
         overlap = {normalise(a) for a in row["answers"]} & {
             normalise(d) for d in row.get("distractors", [])
         }
         if overlap:
             reader.problem(
-                row["_nodes"]["distractors"], f"quiz.{qid}.distractors",
+                row["_nodes"]["distractors"],
+                f"quiz.{qid}.distractors",
                 f"`{sorted(overlap)[0]}` is both an accepted answer and a distractor",
             )
         quiz_items.append(

@@ -29,7 +29,13 @@ NAME, ASK, TEXT = 0, 1, 2
 _TYPO_MIN_LEN = 5
 _CANDIDATES = 60
 _RERANK = 25
-_ABOUT_FROM_INTENT = {"when": "when", "how-many": "how-many", "who": "who", "where": "where", "why": "why"}
+_ABOUT_FROM_INTENT = {
+    "when": "when",
+    "how-many": "how-many",
+    "who": "who",
+    "where": "where",
+    "why": "why",
+}
 
 
 @dataclass(frozen=True)
@@ -62,18 +68,25 @@ class Matcher:
         self.pack = pack
         self.entries: list[Entry] = list(pack.entries.values())
         self.docs: list[_Doc] = []
+        self.item_tokens: dict[str, frozenset[str]] = {}
         postings: dict[str, list[int]] = defaultdict(list)
         raw: list[tuple[int, int, Item | None, list[str]]] = []
         for e_index, entry in enumerate(self.entries):
             for name in entry.names:
-                raw.append((NAME, e_index, entry.definition, content_words(name) or _all_stems(name)))
+                raw.append(
+                    (NAME, e_index, entry.definition, content_words(name) or _all_stems(name))
+                )
             for ask in entry.asks:
                 raw.append((ASK, e_index, None, content_words(ask)))
             for item in entry.items:
+                ask_words: list[str] = []
                 for ask in item.asks:
-                    raw.append((ASK, e_index, item, content_words(ask)))
-                raw.append((TEXT, e_index, item, content_words(item.text)))
-        for d_index, (kind, e_index, item, toks) in enumerate(raw):
+                    ask_words.extend(toks := content_words(ask))
+                    raw.append((ASK, e_index, item, toks))
+                text_words = content_words(item.text)
+                raw.append((TEXT, e_index, item, text_words))
+                self.item_tokens[item.id] = frozenset(text_words + ask_words)
+        for d_index, (_kind, _entry, _item, toks) in enumerate(raw):
             for tok in set(toks):
                 postings[tok].append(d_index)
         count = max(1, len(raw))
@@ -87,13 +100,6 @@ class Matcher:
                 _Doc(kind, e_index, item, tokset, sum(self.idf[t] for t in tokset), " ".join(toks))
             )
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
-        self.item_tokens: dict[str, frozenset[str]] = {
-            item.id: frozenset(
-                [*content_words(item.text), *(w for a in item.asks for w in content_words(a))]
-            )
-            for entry in self.entries
-            for item in entry.items
-        }
         self.neighbours: dict[str, list[str]] = defaultdict(list)
         for tok in self.postings:
             if len(tok) >= _TYPO_MIN_LEN - 1 and not tok.isdigit():
@@ -141,74 +147,112 @@ class Matcher:
         if not candidates:
             return []
 
-        scored: list[tuple[float, int]] = []
-        for d_index in candidates:
-            doc = self.docs[d_index]
+        def cover(tokens: frozenset[str] | set[str]) -> float:
+            """How much of the question (rarity-weighted) these words answer."""
             hit = 0.0
             for tok in query:
                 best = 0.0
                 for word, sure in variants[tok].items():
-                    if word in doc.tokens and sure > best:
+                    if word in tokens and sure > best:
                         best = sure
+                        if sure == 1.0:
+                            break
                 hit += weights[tok] * best
-            q_cov = hit / total
-            if doc.kind == TEXT:
-                score = 0.8 * q_cov
-            else:
-                covered = sum(
-                    self.idf[w] for w in doc.tokens if any(w in variants[t] for t in query)
-                )
-                d_cov = covered / doc.weight if doc.weight else 0.0
-                score = (0.55 * q_cov + 0.45 * d_cov) if doc.kind == NAME else 0.9 * (
-                    0.5 * q_cov + 0.5 * d_cov
-                )
-            scored.append((score, d_index))
-        scored.sort(reverse=True)
+            return hit / total
 
-        # Rerank the best few with rapidfuzz so word order and near-spellings refine the order.
-        qtext = " ".join(query)
-        best_per_entry: dict[int, float] = {}
-        best_doc_item: dict[int, list[tuple[float, Item | None]]] = defaultdict(list)
-        for score, d_index in scored[:_RERANK]:
+        # Per entry: the best name it was called by, the best phrasing, the best item text.
+        name_hit: dict[int, tuple[float, float, frozenset[str]]] = {}
+        ask_hit: dict[int, float] = {}
+        text_hit: dict[int, float] = {}
+        for d_index in candidates:
             doc = self.docs[d_index]
-            if doc.kind != TEXT:
-                sim = fuzz.token_set_ratio(qtext, doc.text) / 100
-                score = 0.85 * score + 0.15 * sim
-            if score > best_per_entry.get(doc.entry, 0.0):
-                best_per_entry[doc.entry] = score
-            best_doc_item[doc.entry].append((score, doc.item))
+            q_cov = cover(doc.tokens)
+            if doc.kind == TEXT:
+                if q_cov > text_hit.get(doc.entry, 0.0):
+                    text_hit[doc.entry] = q_cov
+                continue
+            covered = sum(self.idf[w] for w in doc.tokens if any(w in variants[t] for t in query))
+            d_cov = covered / doc.weight if doc.weight else 0.0
+            if doc.kind == NAME:
+                if d_cov + q_cov > sum(name_hit.get(doc.entry, (0.0, 0.0))[:2]):
+                    name_hit[doc.entry] = (d_cov, q_cov, doc.tokens)
+            else:
+                # token_sort, not token_set: a question that merely *contains* a phrasing
+                # ("who was trotsky's wife" ⊃ "who was trotsky") must not score as that phrasing.
+                sim = fuzz.token_sort_ratio(" ".join(query), doc.text) / 100
+                score = 0.6 * q_cov + 0.25 * d_cov + 0.15 * sim
+                if score > ask_hit.get(doc.entry, 0.0):
+                    ask_hit[doc.entry] = score
 
-        ranked = sorted(best_per_entry.items(), key=lambda kv: -kv[1])[:limit]
-        out = []
-        for e_index, score in ranked:
+        # A first cut on cheap figures, then the full entry score for the few that remain.
+        rough = {
+            e: max(
+                sum(name_hit.get(e, (0.0, 0.0))[:2]) / 2,
+                ask_hit.get(e, 0.0),
+                0.8 * text_hit.get(e, 0.0),
+            )
+            for e in set(name_hit) | set(ask_hit) | set(text_hit)
+        }
+        shortlist = sorted(rough, key=lambda e: -rough[e])[:_RERANK]
+        # When the question names an entry outright, another entry that only *mentions* the same
+        # words in passing is less likely to be what is asked about.
+        someone_named = any(hit[0] >= 0.99 for hit in name_hit.values())
+        results: list[tuple[float, int, Item | None]] = []
+        for e_index in shortlist:
             entry = self.entries[e_index]
-            item = self._best_item(entry, query, want, best_doc_item[e_index], variants)
-            out.append(Candidate(entry, item, round(min(1.0, max(0.0, score)), 4)))
-        return out
+            named, name_share, name_tokens = name_hit.get(e_index, (0.0, 0.0, frozenset()))
+            if named < 0.5:
+                named, name_share, name_tokens = 0.0, 0.0, frozenset()
+            item = self._best_item(entry, query, want, variants, name_tokens)
+            item_tokens = self.item_tokens[item.id] if item else frozenset()
+            joint = cover(item_tokens | name_tokens)
+            # Being named counts (0.2 for how fully, 0.2 for how much of the question the name
+            # is); the rest is how much of the question the name and the chosen item explain.
+            named_score = 0.6 * joint + 0.2 * named + 0.2 * name_share
+            passing = 0.8 * joint * (0.85 if someone_named else 1.0)
+            score = max(named_score if named else passing, ask_hit.get(e_index, 0.0))
+            results.append((score, -e_index, item))
+        results.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        return [
+            Candidate(self.entries[-neg], item, round(min(1.0, max(0.0, score)), 4))
+            for score, neg, item in results[:limit]
+        ]
 
     def _best_item(
         self,
         entry: Entry,
         query: list[str],
         want: str,
-        hits: list[tuple[float, Item | None]],
         variants: dict[str, dict[str, float]],
+        name_tokens: frozenset[str],
     ) -> Item | None:
         """Pick the item of an entry the question asks for: the dates for "when", else the best fit."""
-        names = {t for n in entry.names for t in _all_stems(n)}
+        names = set(name_tokens) | {t for n in entry.names for t in _all_stems(n)}
         rest = [t for t in query if not (set(variants[t]) & names) and t not in names]
         about = _ABOUT_FROM_INTENT.get(want)
+        weight = sum(self.idf.get(t, self.max_idf) for t in rest) or 1.0
         best: tuple[float, int, Item | None] = (-1.0, 0, entry.definition)
-        doc_score = {id(i): s for s, i in hits if i is not None}
         for order, item in enumerate(entry.items):
             toks = self.item_tokens[item.id]
-            weight = sum(self.idf.get(t, self.max_idf) for t in rest) or 1.0
-            cover = sum(
-                self.idf.get(t, self.max_idf)
-                for t in rest
-                if t in toks or any(v in toks for v in variants[t])
-            ) / weight if rest else 0.0
-            score = cover + 0.3 * doc_score.get(id(item), 0.0)
+            score = (
+                sum(
+                    self.idf.get(t, self.max_idf)
+                    * max((sure for v, sure in variants[t].items() if v in toks), default=0.0)
+                    for t in rest
+                )
+                / weight
+                if rest
+                else 0.0
+            )
+            if (
+                item.asks
+                and rest
+                and any(
+                    all(any(v in set(content_words(a)) for v in variants[t]) for t in rest)
+                    for a in item.asks
+                )
+            ):
+                score += 0.2
             item_about = item.about or _guess_about(item)
             if about and item_about == about:
                 score += 0.35

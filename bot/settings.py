@@ -6,6 +6,7 @@ environment until a command runs. The token is kept out of `repr` so it never re
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -90,10 +91,8 @@ class Settings:
         if (guild := get("STUDYBOT_DEV_GUILD")) and guild.isdigit():
             kwargs["dev_guild_id"] = int(guild)
         if cooldown := get("STUDYBOT_COOLDOWN"):
-            try:
+            with contextlib.suppress(ValueError):  # a typo keeps the default, not a crash
                 kwargs["cooldown_seconds"] = max(0.0, float(cooldown))
-            except ValueError:
-                pass
         if (cap := get("STUDYBOT_MAX_QUESTION")) and cap.isdigit():
             kwargs["max_question_chars"] = max(20, int(cap))
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "QUESTION_WORDS",
@@ -54,8 +55,9 @@ def strip_mentions(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Fold case, accents, quotes, dashes, `&` and punctuation so that spelling variants compare equal."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.translate(_QUOTES).casefold()
     text = text.replace("&", " and ")
     text = _DASHES.sub(" ", text)
@@ -84,6 +86,7 @@ def singular(word: str) -> str:
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "es", "ly", "s", "e")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix stemmer so "exiled", "exile" and "exiles" share one index key.
 
@@ -99,9 +102,7 @@ def stem(word: str) -> str:
     return word
 
 
-QUESTION_WORDS = frozenset(
-    "what whats who whos whom whose when where why how which".split()
-)
+QUESTION_WORDS = frozenset("what whats who whos whom whose when where why how which".split())
 
 STOPWORDS = frozenset(
     """
@@ -124,9 +125,17 @@ def content_words(text: str) -> list[str]:
 
 _INTENTS = (
     ("how-many", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bhow large\b|\bhow big\b")),
-    ("when", re.compile(r"\bwhen\b|\bwhat (year|date|month|decade)\b|\bwhich (year|date)\b|\bwhat time\b|\bin what year\b")),
+    (
+        "when",
+        re.compile(
+            r"\bwhen\b|\bwhat (year|date|month|decade)\b|\bwhich (year|date)\b|\bwhat time\b|\bin what year\b"
+        ),
+    ),
     ("who", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b")),
-    ("where", re.compile(r"\bwhere\b|\bwhat (city|country|place)\b|\bwhich (city|country|place)\b")),
+    (
+        "where",
+        re.compile(r"\bwhere\b|\bwhat (city|country|place)\b|\bwhich (city|country|place)\b"),
+    ),
     ("why", re.compile(r"\bwhy\b|\bfor what reason\b")),
     ("how", re.compile(r"\bhow\b")),
 )
