@@ -23,9 +23,6 @@ from bot.pack import Pack
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
 
-_reload_lock = asyncio.Lock()
-
-
 def _services(interaction: discord.Interaction) -> Services:
     return interaction.client.services  # type: ignore[attr-defined, no-any-return]
 
@@ -51,7 +48,7 @@ async def reload(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)
     folder = services.settings.knowledge_dir
-    async with _reload_lock:
+    async with services.reload_lock:
         try:
             pack = await asyncio.to_thread(load_pack, folder)
         except PackError as err:

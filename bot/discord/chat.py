@@ -1,4 +1,4 @@
-"""Answering in plain chat: messages that mention the bot, and `?question` in chosen channels.
+"""Answering in plain chat: messages that mention the bot, direct messages, and `?question`.
 
 Discord delivers the text of a message that mentions the bot even without the privileged message
 content intent, so mention answering always works. `?`-prefix answering reads every message in the
@@ -26,17 +26,21 @@ HELP = "Ask me a question about this pack's topics, e.g. “@me who led the Left
 _PREFIXED = re.compile(r"^\?\s*(?=\w)")
 
 
-def own_mention(text: str, bot_id: int) -> re.Pattern[str]:
+def own_mention(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"<@!?{bot_id}>")
 
 
 def question_for(message: discord.Message, bot_id: int, services: Services) -> str | None:
     """The question in a message addressed to the bot, without the addressing; None if not ours."""
     content = message.content or ""
-    mention = own_mention(content, bot_id)
+    mention = own_mention(bot_id)
     # A reply to the bot notifies it without naming it; only an explicit @mention is a question.
     if mention.search(content):
         return " ".join(mention.sub(" ", content).split())
+    if message.guild is None:
+        # A direct message is always addressed to the bot, and Discord delivers DM text without
+        # the message content intent.
+        return " ".join(content.split())
     settings = services.settings
     in_answer_channel = message.channel.id in settings.answer_channels or (
         isinstance(message.channel, discord.Thread)

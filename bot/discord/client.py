@@ -6,6 +6,7 @@ Commands read the pack through `services.answerer` at call time, never from a ca
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -45,6 +46,8 @@ class Services:
     """None when the database could not be opened; answering still works, `/kb gaps` says why."""
     cooldown: Cooldown = field(default_factory=lambda: Cooldown(3.0))
     rng: random.Random = field(default_factory=random.Random)
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Two admins pressing /kb reload at once load the pack once each, one after the other."""
 
     @property
     def current(self) -> Answerer:

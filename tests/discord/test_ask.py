@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from limits import assert_message_within_limits
+from near_miss import near_miss
 
 
 async def test_ask_answers_with_a_sourced_embed(world):
@@ -43,26 +44,30 @@ async def test_differing_sources_show_both_claims_each_with_its_source(world):
     assert "> deported in 1927-8" in claims[1].value
 
 
-async def test_near_miss_offers_did_you_mean_buttons_and_a_click_answers(world):
-    result = await world.member.slash(world.channel, "ask", question="opposition")
+async def test_near_miss_offers_did_you_mean_buttons_and_a_click_answers(world, services):
+    question, expected = near_miss(services.current)
+    result = await world.member.slash(world.channel, "ask", question=question)
     assert "Did you mean" in result.response.content
     [row] = result.response.components
     labels = [button["label"] for button in row["components"]]
-    assert labels == ["Left Opposition", "Leon Trotsky"]
-    assert len(labels) <= 5
+    assert labels == [alt.title for alt in expected.alternatives][:5]
+    assert 2 <= len(labels) <= 5
 
-    clicked = await world.admin.click(result.response, label="Left Opposition")
+    clicked = await world.admin.click(result.response, label=labels[0])
     [embed] = clicked.response.embeds
-    assert embed.title == "Left Opposition"
-    assert "faction" in embed.description
-    assert "Test Study Guide" in embed.fields[0].value
+    chosen = services.current.pack.entries[expected.alternatives[0].entry]
+    assert embed.title == chosen.term
+    assert embed.description == chosen.definition.text
+    assert not clicked.ephemeral
 
 
-async def test_did_you_mean_buttons_still_work_after_a_restart(world):
-    result = await world.member.slash(world.channel, "ask", question="opposition")
+async def test_did_you_mean_buttons_still_work_after_a_restart(world, services):
+    question, expected = near_miss(services.current)
+    result = await world.member.slash(world.channel, "ask", question=question)
     await world.env.restart_bot()
-    clicked = await world.member.click(result.response, label="Leon Trotsky")
-    assert clicked.response.embeds[0].title == "Leon Trotsky"
+    last = expected.alternatives[-1]
+    clicked = await world.member.click(result.response, label=last.title)
+    assert clicked.response.embeds[0].title == last.title
 
 
 async def test_unknown_question_says_so_and_is_logged_for_gaps(world, store):

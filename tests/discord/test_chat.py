@@ -85,3 +85,11 @@ async def test_question_mark_prefix_needs_the_message_content_intent(world, serv
     assert not world.env.bot.intents.message_content
     await world.member.send(world.channel, "?who was trotsky")
     assert bot_messages(world) == []
+
+
+async def test_a_direct_message_is_answered_without_a_mention(world):
+    user = world.member.user
+    await user.send_dm("what was the comintern")
+    reply = user.dm_channel.last_message
+    assert reply.author.id == world.env.bot.user.id
+    assert reply.embeds[0].title == "Communist International"

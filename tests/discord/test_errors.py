@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from near_miss import near_miss
+
 
 class BrokenAnswerer:
     """Stands in for an answerer with a bug: every call raises."""
@@ -40,10 +42,12 @@ async def test_an_exception_in_a_command_gives_a_short_private_apology(world, se
 
 
 async def test_an_exception_in_a_button_apologises_too(world, services, caplog):
-    offered = await world.member.slash(world.channel, "ask", question="opposition")
+    question, expected = near_miss(services.current)
+    offered = await world.member.slash(world.channel, "ask", question=question)
     services.answerer = BrokenAnswerer(services.answerer)
     with caplog.at_level(logging.ERROR, logger="studybot.discord"):
-        clicked = await world.member.click(offered.response, label="Leon Trotsky")
+        label = expected.alternatives[0].title
+        clicked = await world.member.click(offered.response, label=label)
     assert clicked.ephemeral and clicked.response.content.startswith("Sorry")
     assert any("did-you-mean button" in r.getMessage() for r in caplog.records)
 

@@ -9,6 +9,7 @@ from limits import assert_embed_within_limits, assert_message_within_limits
 
 from bot.answers import Answer, Claim
 from bot.discord.embeds import answer_embed, clip, echo, fit
+from bot.discord.views import suggestions_view
 from bot.pack import Source
 
 
@@ -51,16 +52,21 @@ async def test_twelve_differing_claims_fit_in_one_embed(world):
     assert len(embed) <= 6000
 
 
-async def test_near_misses_offer_at_most_five_buttons(world):
-    result = await world.member.slash(world.channel, "ask", question="alpha topic")
-    buttons = [b for row in result.response.components for b in row["components"]]
-    assert 1 <= len(buttons) <= 5
-    assert all(len(b["label"]) <= 80 for b in buttons)
+def test_choices_become_at_most_five_buttons_with_short_labels_and_ids():
+    choices = [(f"entry-{n}", "Long label " * 20) for n in range(12)]
+    choices.insert(0, ("x" * 120, "An id too long for a custom id"))
+    view = suggestions_view(choices)
+    assert len(view.children) == 5
+    for button in view.children:
+        assert len(button.item.label) <= 80 and len(button.item.custom_id) <= 100
+    assert suggestions_view([]) is None
 
 
 async def test_related_with_many_entries_fits(world):
     result = await world.member.slash(world.channel, "related", term="alpha-topic-0")
     assert_message_within_limits(result.response)
+    buttons = [b for row in result.response.components for b in row["components"]]
+    assert len(buttons) == 5 and all(len(b["label"]) <= 80 for b in buttons)
     [embed] = result.response.embeds
     shown = len(embed.fields)
     assert 1 <= shown <= 25

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from wire_fake import FakeDiscord
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
+from near_miss import near_miss_in
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "packs" / "tiny"
 
@@ -69,17 +72,18 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
         assert embed["title"] == "Leon Trotsky"
         assert "Test Encyclopedia" in embed["fields"][0]["value"]
 
-        interaction = await fake.slash("ask", question="opposition")
+        question, expected = near_miss_in(TINY)
+        interaction = await fake.slash("ask", question=question)
         choices = await fake.callback_for(interaction)
         assert "Did you mean" in choices.body["data"]["content"]
         [message] = [m for m in fake.messages.values() if m["components"]]
         buttons = message["components"][0]["components"]
-        assert [b["label"] for b in buttons] == ["Left Opposition", "Leon Trotsky"]
+        assert [b["label"] for b in buttons] == [a.title for a in expected.alternatives][:5]
 
         click = await fake.click(message, buttons[0]["custom_id"])
         answer = await fake.callback_for(click)
         assert answer.body["type"] == 4
-        assert answer.body["data"]["embeds"][0]["title"] == "Left Opposition"
+        assert answer.body["data"]["embeds"][0]["title"] == expected.alternatives[0].title
 
         await asyncio.sleep(0.8)  # the fake asks for a heartbeat every 0.5 s
         assert fake.heartbeats >= 1
