@@ -194,6 +194,18 @@ class PracticeSession:
         return min(c.due for c in self._cards.values())
 
     # -- rating --
+    def _card_for(self, key: str) -> Card:
+        return self._cards.get(key) or Card(card_id=_card_id(key), due=self._now())
+
+    def preview(self, key: str) -> dict[str, datetime]:
+        """When the card would come back for each rating, so the buttons can say so."""
+        card = self._card_for(key)
+        now = self._now()
+        return {
+            name: self.scheduler.review_card(card, rating, review_datetime=now)[0].due
+            for name, rating in RATINGS.items()
+        }
+
     async def rate(self, key: str, rating: Rating | str) -> datetime:
         """Record how well the member knew a card; returns when it comes back. Saved at once."""
         if isinstance(rating, str):
@@ -203,12 +215,11 @@ class PracticeSession:
                 raise ValueError(f"Rate a card {', '.join(RATINGS)}, not {rating!r}.") from None
         if key not in self.deck:
             raise KeyError(key)
-        card = self._cards.get(key)
-        if card is None:
+        if key not in self._cards:
             if self._new_left <= 0:
                 raise ValueError("No new cards left in this session.")
             self._new_left -= 1
-            card = Card(card_id=_card_id(key), due=self._now())
+        card = self._card_for(key)
         card, _log = self.scheduler.review_card(card, rating, review_datetime=self._now())
         self._cards[key] = card
         await self.store.save_card(

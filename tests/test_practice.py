@@ -137,3 +137,15 @@ def test_describe_wait():
     assert describe_wait(start + timedelta(hours=1), start) == "in 1 hour"
     assert describe_wait(start + timedelta(days=3), start) == "in 3 days"
     assert describe_wait(start - timedelta(days=3), start) == "in under a minute"
+
+
+async def test_preview_says_when_each_rating_brings_the_card_back(pack, store, now):
+    session = await PracticeSession.open(pack, store, 1, now=now, scheduler=steady())
+    waits = session.preview("q-lo-leader")
+    assert list(waits) == ["again", "hard", "good", "easy"]
+    assert waits["again"] <= waits["hard"] <= waits["good"] < waits["easy"]
+    assert waits["again"] - now.at == timedelta(minutes=1)
+    # Previewing changes nothing: the card is still new and nothing was saved.
+    assert "q-lo-leader" in {c.key for c in session.new()}
+    assert await store.cards(1) == {}
+    assert await session.rate("q-lo-leader", "good") == waits["good"]
