@@ -7,6 +7,7 @@ Everything between the socket and our code is real: aiohttp, discord.py's HTTP c
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from wire_fake import FakeDiscord
+from wire_fake import APP_ID, GUILD_ID, FakeDiscord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
 from near_miss import near_miss_in
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "packs" / "tiny"
 
 
-async def start_bot(fake: FakeDiscord, tmp_path: Path, token: str) -> asyncio.subprocess.Process:
+async def start_bot(
+    fake: FakeDiscord, tmp_path: Path, token: str, **settings: str
+) -> asyncio.subprocess.Process:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(ROOT),
@@ -33,6 +36,7 @@ async def start_bot(fake: FakeDiscord, tmp_path: Path, token: str) -> asyncio.su
         "STUDYBOT_DISCORD_API": fake.api,
         "STUDYBOT_DISCORD_GATEWAY": fake.gateway_url,
         "STUDYBOT_COOLDOWN": "0",
+        **settings,
     }
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run",
@@ -101,8 +105,7 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
     assert fake.syncs == 1
 
 
-async def test_a_rejected_token_prints_one_line_and_exits_2(fake, tmp_path):
-    process = await start_bot(fake, tmp_path, "not-the-token")
+async def exit_of(process: asyncio.subprocess.Process) -> tuple[int, str]:
     try:
         await asyncio.wait_for(process.wait(), 30)
     finally:
@@ -110,8 +113,73 @@ async def test_a_rejected_token_prints_one_line_and_exits_2(fake, tmp_path):
             process.kill()
             await process.wait()
     stderr = (await process.stderr.read()).decode()
-    assert process.returncode == 2, stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
+    return process.returncode, stderr
+
+
+async def test_a_rejected_token_prints_one_line_and_exits_2(fake, tmp_path):
+    status, stderr = await exit_of(await start_bot(fake, tmp_path, "not-the-token"))
+    assert status == 2, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("studybot: Discord rejected DISCORD_TOKEN")
     assert fake.syncs == 0
+
+
+async def test_message_content_without_the_portal_toggle_says_how_to_fix_it(fake, tmp_path):
+    fake.message_content_approved = False
+    process = await start_bot(fake, tmp_path, fake.token, STUDYBOT_MESSAGE_CONTENT="true")
+    status, stderr = await exit_of(process)
+    assert status == 2, stderr
+    last = [line for line in stderr.splitlines() if line.strip()][-1]
+    assert last.startswith("studybot: STUDYBOT_MESSAGE_CONTENT is on but the Message Content")
+
+
+async def run_cli(
+    fake: FakeDiscord, tmp_path: Path, *args: str, token: str | None = None
+) -> tuple[int, str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": fake.token if token is None else token,
+        "STUDYBOT_KNOWLEDGE": str(TINY),
+        "STUDYBOT_DATA": str(tmp_path / "data"),
+        "STUDYBOT_DISCORD_API": fake.api,
+        "STUDYBOT_DISCORD_GATEWAY": fake.gateway_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_sync_to_one_server_then_run_does_not_sync_again(fake, tmp_path):
+    status, out, err = await run_cli(fake, tmp_path, "sync", "--guild", str(GUILD_ID))
+    assert status == 0, err
+    count = len(fake.commands)
+    assert out.strip() == f"Synced {count} commands to server {GUILD_ID} (available now)."
+    route = f"/api/v10/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+    assert ("PUT", route) in fake.requests
+    assert fake.syncs == 1
+
+    status, out, err = await run_cli(fake, tmp_path, "sync")
+    assert status == 0 and "all servers" in out
+    assert fake.syncs == 2
+
+    # The global tree is unchanged since that sync, so starting the bot does not sync again.
+    process = await start_bot(fake, tmp_path, fake.token)
+    await asyncio.wait_for(fake.identified.wait(), 30)
+    await asyncio.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    status, stderr = await exit_of(process)
+    assert status == 0, stderr
+    assert fake.syncs == 2
+
+
+async def test_commands_json_prints_the_payloads_without_a_token(fake, tmp_path):
+    status, out, err = await run_cli(fake, tmp_path, "commands", "--json", token="")
+    assert status == 0, err
+    names = {c["name"] for c in json.loads(out)}
+    assert names >= {"ask", "define", "fact", "sources", "related", "kb"}
+    assert fake.requests == []

@@ -56,6 +56,8 @@ class Callback:
 class FakeDiscord:
     token: str = VALID_TOKEN
     heartbeat_interval_ms: int = 500
+    message_content_approved: bool = True
+    """False: like an application whose portal toggle for message content is off."""
     requests: list[tuple[str, str]] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
     syncs: int = 0
@@ -215,6 +217,9 @@ class FakeDiscord:
     async def _ready(self, ws: web.WebSocketResponse, identify: dict[str, Any]) -> None:
         if identify.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if not self.message_content_approved and int(identify.get("intents", 0)) & (1 << 15):
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.identify = identify
         await self.dispatch("READY", {
