@@ -191,7 +191,8 @@ async def _ask_until_closed(recorded: RecordedGame, term: _Terminal, name: str) 
             _show_reveal(term, outcome.reveal)
             return False
         streak = f" Streak: {outcome.streak}!" if outcome.streak > 1 else ""
-        term.say(f"Correct! +{outcome.points} points.{streak}")
+        unsaved = "" if outcome.saved else " (The database refused it: this game only.)"
+        term.say(f"Correct! +{outcome.points} points.{streak}{unsaved}")
         assert outcome.reveal is not None
         _show_reveal(term, outcome.reveal)
     return False

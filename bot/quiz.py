@@ -14,6 +14,7 @@ shown (never below `MIN_POINTS`).
 from __future__ import annotations
 
 import difflib
+import logging
 import random
 import re
 import time
@@ -47,6 +48,8 @@ __all__ = [
     "build_questions",
     "masked",
 ]
+
+log = logging.getLogger("studybot.quiz")
 
 MODES = ("text", "choice")
 BASE_POINTS = 10
@@ -157,6 +160,8 @@ class Outcome:
     """Set when this answer closed the question."""
     late: bool = False
     """The time limit had passed: the question is closed and `reveal` says so."""
+    saved: bool = True
+    """False when the database refused the point: it counts in this game, not on the leaderboard."""
 
 
 @dataclass(frozen=True)
@@ -362,11 +367,12 @@ def build_questions(
         # Four options or none: a two-way choice is a coin toss, not a question.
         questions = [q for q in questions if len(q.wrong) >= 3]
     if not questions:
+        kind = "multiple-choice questions" if mode == "choice" else "questions"
         if topic:
             close = difflib.get_close_matches(topic.lower(), pack.tags(), n=3, cutoff=0.5)
             also = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise NoQuestionsError(f"No questions on {topic!r}.{also}")
-        raise NoQuestionsError("This pack has no quiz questions.")
+            raise NoQuestionsError(f"No {kind} on {topic!r}.{also}")
+        raise NoQuestionsError(f"This pack has no {kind}.")
     rng.shuffle(questions)
     picked = questions[: max(1, count)]
     if mode == "choice":
@@ -615,15 +621,21 @@ class RecordedGame:
         if self.store is None:
             return outcome
         if outcome.correct and reveal is not None and reveal.winner is not None:
-            await self.store.award(
-                self.game_id,
-                self.guild_id,
-                reveal.winner.user_id,
-                reveal.winner.name,
-                question_id=reveal.question.id,
-                points=outcome.points,
-                streak=outcome.streak,
-            )
+            try:
+                await self.store.award(
+                    self.game_id,
+                    self.guild_id,
+                    reveal.winner.user_id,
+                    reveal.winner.name,
+                    question_id=reveal.question.id,
+                    points=outcome.points,
+                    streak=outcome.streak,
+                )
+            except Exception:
+                # The question is already closed in the game: carry on, and say it wasn't saved
+                # rather than leave the game stuck on a question nobody can answer any more.
+                log.exception("could not save a point (game %s)", self.game_id)
+                return replace(outcome, saved=False)
         return outcome
 
     async def answer(self, user_id: int, name: str, text: str) -> Outcome:
@@ -637,5 +649,10 @@ class RecordedGame:
         complete = self.game.finished and not self.game.stopped
         summary = self.game.summary() if complete else self.game.stop()
         if self.store is not None and self.game_id is not None:
-            await self.store.finish_game(self.game_id, status="finished" if complete else "stopped")
+            try:
+                await self.store.finish_game(
+                    self.game_id, status="finished" if complete else "stopped"
+                )
+            except Exception:
+                log.exception("could not record the end of game %s", self.game_id)
         return summary

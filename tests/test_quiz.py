@@ -316,7 +316,10 @@ def test_choice_mode_needs_choice_questions(pack, clock):
 def test_the_engine_does_not_import_discord():
     import subprocess
 
-    code = "import bot.quiz, bot.answer_check, bot.store, sys; print('discord' in sys.modules)"
+    code = (
+        "import bot.quiz, bot.answer_check, bot.store, bot.practice, bot.console_games, sys; "
+        "print('discord' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -352,3 +355,38 @@ async def test_recorded_game_commits_each_point_and_the_ending(tmp_path, clock):
         ]
     finally:
         await store.close()
+
+
+async def test_a_point_the_database_refuses_is_reported_not_lost_in_a_stuck_game(tmp_path, clock):
+    store = await Store.open(tmp_path, clock=clock)
+    game = RecordedGame(
+        three(clock, speed_bonus=False), store, guild_id=1, channel_id=2, started_by=3, topic=None
+    )
+    await game.begin()
+    await store.close()  # the database goes away mid-game
+    game.game.next_question()
+    outcome = await game.answer(1, "ana", "Trotsky")
+    assert outcome.correct
+    assert not outcome.saved
+    assert game.game.current is None  # the game moves on
+    summary = await game.end()
+    assert summary.scores[0].points == BASE_POINTS
+
+
+async def test_a_game_without_a_database_is_played_but_not_kept(clock):
+    game = RecordedGame(
+        three(clock, speed_bonus=False), None, guild_id=1, channel_id=2, started_by=3, topic=None
+    )
+    await game.begin()
+    game.game.next_question()
+    outcome = await game.answer(1, "ana", "Trotsky")
+    assert (outcome.correct, outcome.saved) == (True, True)
+    assert (await game.end()).scores[0].points == BASE_POINTS
+
+
+def test_choice_mode_on_a_pack_without_options_says_so(pack):
+    from dataclasses import replace
+
+    bare = replace(pack, quiz=())
+    with pytest.raises(NoQuestionsError, match="no multiple-choice questions"):
+        build_questions(bare, topic=None, mode="choice")

@@ -116,6 +116,8 @@ def reveal_embed(reveal: Reveal, outcome: Outcome | None = None) -> discord.Embe
     embed.add_field(name="Source", value=cite(question.source), inline=False)
     if question.evidence:
         embed.add_field(name="Evidence", value=quote(question.evidence, 1024), inline=False)
+    if outcome is not None and not outcome.saved:
+        embed.set_footer(text="The database refused this point: it counts in this game only.")
     return fit(embed)
 
 
