@@ -280,8 +280,15 @@ class Answerer:
             )
             for _match, score, index in matches:
                 name, entry_id, norm = self._names[index]
-                bonus = 30 if norm.startswith(want) else (15 if want in norm else 0)
-                rows.append((-(score + bonus), name, entry_id))
+                # Typing the start of a name is the strongest signal, and the shortest such name
+                # is the most exact; then names containing the text; then fuzzy matches.
+                if norm.startswith(want):
+                    rank = 300 - len(norm)
+                elif want in norm:
+                    rank = 100 + score
+                else:
+                    rank = score
+                rows.append((-rank, name, entry_id))
             rows.sort()
         out: list[tuple[str, str]] = []
         seen: set[str] = set()

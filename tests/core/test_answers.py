@@ -1,0 +1,144 @@
+"""Answering: the right item, sourced; abstention off-topic; choices when unsure; the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.answers import DONT_KNOW, Answerer
+
+
+def test_definition_for_what_and_who(tiny: Answerer) -> None:
+    reply = tiny.ask("Who was Trotsky?")
+    assert reply.answered and reply.answer is not None
+    assert reply.answer.entry == "leon-trotsky"
+    assert reply.answer.item_id == "leon-trotsky/definition"
+    assert [s.id for s in reply.answer.sources] == ["enc"]
+    assert reply.answer.evidence == "Trotsky led the Left Opposition"
+
+
+def test_the_specific_item_is_chosen(tiny: Answerer) -> None:
+    when = tiny.ask("when did the comintern exist?")
+    assert when.answer is not None and when.answer.item_id == "comintern/1"
+    assert "1919 to 1943" in when.answer.text
+    many = tiny.ask("how many members did the left opposition have")
+    assert many.answer is not None and many.answer.item_id == "left-opposition/1"
+    what = tiny.ask("what is the comintern")
+    assert what.answer is not None and what.answer.item_id == "comintern/definition"
+
+
+def test_aliases_typos_and_case(tiny: Answerer) -> None:
+    for question in ("third international", "COMINTERN", "what was the comintren", "lev bronstein"):
+        reply = tiny.ask(question)
+        assert reply.answered, question
+        assert reply.answer is not None and reply.answer.entry in ("comintern", "leon-trotsky")
+
+
+def test_differing_sources_show_both_claims(tiny: Answerer) -> None:
+    reply = tiny.ask("when was trotsky exiled")
+    assert reply.answer is not None and reply.answer.differs
+    claims = reply.answer.claims
+    assert {c.source.id for c in claims} == {"enc", "guide"}
+    assert "February 1929" in reply.answer.text and "1927-8" in reply.answer.text
+    assert {s.id for s in reply.answer.sources} == {"enc", "guide"}
+    assert "The sources differ" in reply.as_text()
+
+
+def test_off_topic_is_not_answered(tiny: Answerer) -> None:
+    for question in (
+        "what is the capital of France?",
+        "hello",
+        "chair",
+        "how do I bake bread",
+        "",
+        "???",
+    ):
+        reply = tiny.ask(question)
+        assert not reply.answered, question
+        assert reply.answer is None
+    assert tiny.ask("what is the capital of France?").message == DONT_KNOW
+
+
+def test_a_mention_is_not_part_of_the_question(tiny: Answerer) -> None:
+    plain = tiny.ask("who was trotsky")
+    mentioned = tiny.ask("<@1234567890> who was trotsky")
+    assert mentioned.answer is not None and plain.answer is not None
+    assert mentioned.answer.item_id == plain.answer.item_id
+
+
+def test_too_long_question_gets_a_clear_message(tiny: Answerer) -> None:
+    reply = tiny.ask("trotsky " * 700)
+    assert not reply.answered
+    assert "characters long" in reply.message and "300" in reply.message
+
+
+def test_unsure_offers_choices(bundled: Answerer) -> None:
+    # "opposition" alone names several groups: the bot must not pick one at random
+    reply = bundled.ask("opposition")
+    assert not reply.answered
+    assert 2 <= len(reply.alternatives) <= 5
+    assert reply.message.startswith("I'm not sure")
+
+
+def test_json_contract(tiny: Answerer) -> None:
+    data = json.loads(json.dumps(tiny.ask("what is the comintern").to_json()))
+    assert set(data) == {"query", "answered", "confidence", "elapsed_ms", "answer", "alternatives"}
+    assert data["answered"] is True and 0.0 <= data["confidence"] <= 1.0
+    assert isinstance(data["elapsed_ms"], float) and data["elapsed_ms"] >= 0
+    assert set(data["answer"]) == {"entry", "title", "text", "evidence", "sources"}
+    assert set(data["answer"]["sources"][0]) == {"id", "title", "publisher", "url"}
+    miss = tiny.ask("the capital of france").to_json()
+    assert miss["answer"] is None and miss["answered"] is False
+    for alt in miss["alternatives"]:
+        assert set(alt) == {"entry", "title", "confidence"}
+
+
+def test_every_answer_names_its_source(bundled: Answerer) -> None:
+    rng = random.Random(3)
+    entries = list(bundled.pack.entries.values())
+    for entry in rng.sample(entries, 40):
+        reply = bundled.ask(f"what is {entry.term}")
+        if reply.answer:
+            assert reply.answer.sources and all(
+                s.url.startswith("http") for s in reply.answer.sources
+            )
+            assert reply.answer.evidence
+
+
+def test_autocomplete(bundled: Answerer) -> None:
+    rows = bundled.complete("trots")
+    assert 1 <= len(rows) <= 25
+    assert rows[0][1] in ("leon-trotsky", "trotskyism")
+    assert all(len(name) <= 100 and len(value) <= 100 for name, value in rows)
+    assert len(bundled.complete("")) == 25
+    assert bundled.complete("zzzzqqq") == []
+
+
+def test_random_fact_and_related(tiny: Answerer) -> None:
+    fact = tiny.random_fact(None, random.Random(1))
+    assert fact is not None and fact.sources
+    assert tiny.random_fact("no-such-topic", random.Random(1)) is None
+    assert [e.id for e in tiny.related("leon-trotsky")] == ["left-opposition"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=0, max_size=10_000))
+def test_no_string_crashes_ask(tiny: Answerer, question: str) -> None:
+    reply = tiny.ask(question)
+    assert isinstance(reply.answered, bool)
+    json.dumps(reply.to_json())
+
+
+def test_core_never_imports_discord() -> None:
+    code = (
+        "import sys\n"
+        "import bot.answers, bot.loader, bot.matcher, bot.evidence, bot.evaluate, bot.console, bot.cli\n"
+        "import bot.quiz, bot.practice, bot.store, bot.answer_check\n"
+        "assert 'discord' not in sys.modules, sorted(m for m in sys.modules if 'discord' in m)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

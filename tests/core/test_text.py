@@ -1,0 +1,68 @@
+"""Normalisation: both sides of every comparison fold the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text import content_words, intent, normalise, singular, stem, strip_mentions
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("What is TROTSKYISM?", "what is trotskyism"),
+        ("Marxism–Leninism", "marxism leninism"),  # en dash
+        ("Marxism—Leninism", "marxism leninism"),  # em dash
+        ("Marxism-Leninism", "marxism leninism"),
+        ("Émigré café", "emigre cafe"),  # accents
+        ("“Socialism in one country”", "socialism in one country"),  # curly quotes
+        ("Trotsky’s exile", "trotsky exile"),  # curly apostrophe, possessive
+        ("Workers' council", "workers council"),
+        ("R&D", "r and d"),
+        ("  lots   of\tspace\n", "lots of space"),
+        ("Fürst", "furst"),
+    ],
+)
+def test_normalise(raw: str, folded: str) -> None:
+    assert normalise(raw) == folded
+
+
+def test_plurals_and_stems_meet() -> None:
+    assert singular("trotskyists") == "trotskyist"
+    assert singular("parties") == "party"
+    assert singular("class") == "class"
+    assert stem("exiled") == stem("exile") == stem("exiles")
+    assert stem("arrests") == stem("arrested")
+    assert stem("1937") == "1937"  # digits are never cut
+
+
+def test_question_words_are_not_content() -> None:
+    assert content_words("Who was the leader of the Left Opposition?") == [
+        "leader",
+        "left",
+        "opposition",
+    ]
+    assert content_words("hello") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "want"),
+    [
+        ("When did the Comintern exist?", "when"),
+        ("In what year was Trotsky exiled", "when"),
+        ("How many people were arrested?", "how-many"),
+        ("who led the left opposition", "who"),
+        ("Where was the Hotel Bristol", "where"),
+        ("why did the bloc fail", "why"),
+        ("what is trotskyism", "what"),
+    ],
+)
+def test_intent(question: str, want: str) -> None:
+    assert intent(question) == want
+
+
+def test_strip_mentions() -> None:
+    assert strip_mentions("<@123456> who was Sedov?").strip() == "who was Sedov?"
+    assert "@everyone" not in strip_mentions("@everyone what is KRTD")
+    assert strip_mentions("@studybot what is KRTD") == "what is KRTD"
+    assert "<@&42>" not in strip_mentions("what is <@&42> trotskyism")
