@@ -189,7 +189,10 @@ class Answerer:
                 start,
                 answer=self._compose(top.entry, top.item),
                 confidence=top.confidence,
-                alternatives=choices[1 : MAX_CHOICES + 1],
+                # "See also" only for runners-up that are close: the rest is noise beside an answer.
+                alternatives=tuple(
+                    c for c in choices[1 : MAX_CHOICES + 1] if c.confidence >= top.confidence - 0.2
+                ),
             )
         message = NOT_SURE if choices else DONT_KNOW
         return self._reply(
