@@ -39,7 +39,8 @@ import discord
 
 from bot.answers import Answerer
 from bot.cooldown import Cooldown
-from bot.discord.client import Services, StudyBot, payloads, sync_commands
+from bot.discord.client import Services, StudyBot
+from bot.discord.sync import payloads, sync_commands
 from bot.settings import Settings
 
 log = logging.getLogger("studybot.discord")

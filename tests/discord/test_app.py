@@ -7,7 +7,7 @@ import json
 import re
 
 from bot.discord.app import build_client, command_payloads, make_services, run, sync
-from bot.discord.client import SYNC_STATE_FILE
+from bot.discord.sync import SYNC_STATE_FILE
 from bot.settings import Settings
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -90,3 +90,20 @@ def test_intents_ask_for_message_content_only_when_enabled(settings):
     assert not plain.intents.message_content and not plain.intents.members
     with_content = build_client(make_services(Settings(message_content=True), None))
     assert with_content.intents.message_content
+
+
+async def test_a_failed_sync_is_logged_and_the_bot_keeps_running(world, services, settings, caplog):
+    stored = (settings.data_dir / SYNC_STATE_FILE).read_text()
+    bot = build_client(services)
+
+    @bot.tree.command(name="ping", description="A new command.")
+    async def ping(interaction):
+        await interaction.response.send_message("pong")
+
+    world.env.inject_error("PUT", "/applications/*/commands", status=403, code=50001,
+                           message="Missing Access")
+    await world.env.restart_bot(bot)
+    assert any("command sync failed" in r.getMessage() for r in caplog.records)
+    assert (settings.data_dir / SYNC_STATE_FILE).read_text() == stored  # retried next start
+    result = await world.member.slash(world.channel, "ask", question="who was trotsky")
+    assert result.response.embeds

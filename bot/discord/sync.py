@@ -1,0 +1,86 @@
+"""Command sync: only when the command tree changed, because Discord rate-limits syncing.
+
+The hash of what was last synced is kept per target ("global" or "guild:<id>") in the data folder;
+`studybot run` compares it with the current tree and syncs only on a difference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.discord.client import StudyBot
+
+log = logging.getLogger("studybot.discord")
+
+SYNC_STATE_FILE = "discord-commands.json"
+"""Remembers the hash of the last synced command tree, per target, in the data folder."""
+
+
+def payloads(tree: app_commands.CommandTree, guild_id: int | None = None) -> list[dict[str, Any]]:
+    """The JSON Discord receives on sync: `to_dict` of each command, as `tree.sync` sends it."""
+    guild = discord.Object(guild_id) if guild_id else None
+    return [command.to_dict(tree) for command in tree.get_commands(guild=guild)]
+
+
+def tree_hash(tree: app_commands.CommandTree, guild_id: int | None = None) -> str:
+    """A fingerprint of the synced commands: a different hash means Discord must be told."""
+    text = json.dumps(payloads(tree, guild_id), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _target(guild_id: int | None) -> str:
+    return f"guild:{guild_id}" if guild_id else "global"
+
+
+def _state_path(data_dir: Path) -> Path:
+    return data_dir / SYNC_STATE_FILE
+
+
+def stored_hashes(data_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads(_state_path(data_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def remember_hash(data_dir: Path, guild_id: int | None, digest: str) -> None:
+    hashes = stored_hashes(data_dir)
+    hashes[_target(guild_id)] = digest
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = _state_path(data_dir).with_suffix(".tmp")
+    tmp.write_text(json.dumps(hashes, indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(_state_path(data_dir))
+
+
+async def sync_commands(bot: StudyBot, guild_id: int | None) -> int:
+    """Sync now (to one server, instantly, or globally) and remember the hash; returns the count."""
+    if guild_id:
+        guild = discord.Object(guild_id)
+        bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+    else:
+        synced = await bot.tree.sync()
+    remember_hash(bot.services.settings.data_dir, guild_id, tree_hash(bot.tree, guild_id))
+    log.info("synced %d commands (%s)", len(synced), _target(guild_id))
+    return len(synced)
+
+
+async def sync_if_changed(bot: StudyBot, guild_id: int | None) -> bool:
+    """Sync only when the tree differs from the last sync: Discord rate-limits syncing."""
+    if guild_id:
+        bot.tree.copy_global_to(guild=discord.Object(guild_id))
+    digest = tree_hash(bot.tree, guild_id)
+    if stored_hashes(bot.services.settings.data_dir).get(_target(guild_id)) == digest:
+        log.info("commands unchanged since the last sync (%s); not syncing", _target(guild_id))
+        return False
+    await sync_commands(bot, guild_id)
+    return True
