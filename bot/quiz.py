@@ -605,8 +605,10 @@ class RecordedGame:
         self.game_id: int | None = None
 
     async def begin(self) -> None:
+        """Record the start (closing the record of any game here that a crash cut short)."""
         if self.store is None:
             return
+        await self.store.interrupt_running(self.guild_id, self.channel_id)
         self.game_id = await self.store.start_game(
             self.guild_id,
             self.channel_id,

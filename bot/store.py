@@ -82,7 +82,7 @@ class GameRecord:
     started_at: float
     ended_at: float | None
     status: str
-    """`running`, `finished` or `stopped`; a game killed with the process stays `running`."""
+    """`running`, `finished`, `stopped`, or `interrupted` (cut short by a crash or restart)."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,14 @@ class Store(ABC):
 
     @abstractmethod
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None: ...
+
+    @abstractmethod
+    async def interrupt_running(self, guild_id: int | None, channel_id: int | None) -> int:
+        """Mark games still `running` in a channel as `interrupted`; returns how many.
+
+        A game's end is recorded when it ends; one cut short by a crash or restart is still
+        `running` until the next game starts in the same place.
+        """
 
     @abstractmethod
     async def games(self, guild_id: int | None, limit: int = 10) -> list[GameRecord]:
@@ -387,6 +395,17 @@ class SqliteStore(Store):
             (self._clock(), status, game_id),
         )
         await self._conn.commit()
+
+    async def interrupt_running(self, guild_id: int | None, channel_id: int | None) -> int:
+        cursor = await self._conn.execute(
+            """
+            UPDATE games SET status = 'interrupted'
+            WHERE status = 'running' AND guild_id = ? AND channel_id IS ?
+            """,
+            (_guild_key(guild_id), channel_id),
+        )
+        await self._conn.commit()
+        return int(cursor.rowcount)
 
     async def games(self, guild_id: int | None, limit: int = 10) -> list[GameRecord]:
         rows = await self._conn.execute_fetchall(

@@ -132,4 +132,5 @@ def test_points_announced_before_a_sigkill_survive_a_restart(tmp_path):
     board, games = read_store(data)
     assert board[0].points == sum(announced) + sum(more)
     assert board[0].correct == 3
-    assert [g.status for g in games] == ["finished", "running"]
+    # The next game marked the killed one as interrupted when it began.
+    assert [g.status for g in games] == ["finished", "interrupted"]

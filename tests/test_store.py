@@ -176,3 +176,16 @@ async def test_points_are_on_disk_as_soon_as_award_returns(tmp_path: Path):
             assert raw.execute("SELECT SUM(points) FROM points").fetchone() == (10,)
     finally:
         await store.close()
+
+
+async def test_games_cut_short_are_marked_interrupted_where_the_next_one_starts(store):
+    here = await store.start_game(1, 10, 100, topic=None, mode="text", questions=3)
+    there = await store.start_game(1, 11, 100, topic=None, mode="text", questions=3)
+    done = await store.start_game(1, 10, 100, topic=None, mode="text", questions=3)
+    await store.finish_game(done)
+    await store.start_game(None, None, 0, topic=None, mode="text", questions=3)
+    assert await store.interrupt_running(1, 10) == 1
+    status = {g.id: g.status for g in await store.games(1)}
+    assert status == {here: "interrupted", there: "running", done: "finished"}
+    assert await store.interrupt_running(None, None) == 1
+    assert [g.status for g in await store.games(None)] == ["interrupted"]

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
+import weakref
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -147,40 +149,60 @@ def summary_embed(summary: Summary) -> discord.Embed:
 # -- one game in one channel --
 
 
-class ChoiceView(discord.ui.View):
-    """Buttons A–D under a choice question; they stop working when the question closes."""
+_QUIZZES: weakref.WeakKeyDictionary[discord.Client, Quizzes] = weakref.WeakKeyDictionary()
+"""Each bot's running games, for buttons: a click carries only its custom id."""
 
-    def __init__(self, quizzes: Quizzes, channel_id: int, number: int, options: tuple[str, ...]):
-        super().__init__(timeout=None)
-        self.options = options
-        for index, option in enumerate(options):
-            button: discord.ui.Button[ChoiceView] = discord.ui.Button(
-                label=clip(f"{OPTION_LETTERS[index]}. {option}", LABEL_LIMIT),
+
+class OptionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"studybot:quiz:(?P<game>[0-9a-f]+):(?P<number>\d+):(?P<index>[0-3])",
+):
+    """One of the A–D buttons under a question.
+
+    The custom id names the game, the question and the option, so a click on an old message (after
+    the game ended, or after a restart) gets a clear answer instead of "interaction failed".
+    """
+
+    def __init__(self, game: str, number: int, index: int, label: str = "?") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, LABEL_LIMIT) or "?",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"studybot:quiz:{channel_id}:{number}:{index}",
+                custom_id=f"studybot:quiz:{game}:{number}:{index}",
             )
-            button.callback = self._picker(quizzes, channel_id, number, index)  # type: ignore[method-assign]
-            self.add_item(button)
+        )
+        self.game = game
+        self.number = number
+        self.index = index
 
-    @staticmethod
-    def _picker(quizzes: Quizzes, channel_id: int, number: int, index: int) -> Any:
-        async def pick(interaction: discord.Interaction) -> None:
-            await quizzes.pick(interaction, channel_id, number, index)
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any, /
+    ) -> OptionButton:
+        return cls(match["game"], int(match["number"]), int(match["index"]), item.label or "?")
 
-        return pick
+    async def callback(self, interaction: discord.Interaction) -> None:
+        quizzes = _QUIZZES.get(interaction.client)
+        if quizzes is None:
+            await send_ephemeral(interaction, "That quiz is no longer running.")
+            return
+        await quizzes.pick(interaction, self.game, self.number, self.index)
 
-    def closed(self, correct: int) -> ChoiceView:
-        """The same buttons, disabled, with the right one green."""
-        for index, item in enumerate(self.children):
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-                item.style = (
-                    discord.ButtonStyle.success
-                    if index == correct
-                    else discord.ButtonStyle.secondary
-                )
-        self.stop()
-        return self
+
+def options_view(
+    game: str, number: int, options: tuple[str, ...], *, correct: int | None = None
+) -> discord.ui.View:
+    """Buttons A–D; with `correct`, the closed state: all disabled, the right one green."""
+    view = discord.ui.View(timeout=None)
+    for index, option in enumerate(options):
+        button = OptionButton(game, number, index, f"{OPTION_LETTERS[index]}. {option}")
+        if correct is not None:
+            button.item.disabled = True
+            button.item.style = (
+                discord.ButtonStyle.success if index == correct else discord.ButtonStyle.secondary
+            )
+        view.add_item(button)
+    return view
 
 
 class ChannelGame:
@@ -196,7 +218,8 @@ class ChannelGame:
         self.timer: asyncio.Task[None] | None = None
         """The pending time limit of the open question, or the pause before the next one."""
         self.message: discord.Message | None = None
-        self.view: ChoiceView | None = None
+        self.token = secrets.token_hex(4)
+        """Names this game in button ids, so a stale button never answers a later game."""
         self.ended = False
         """Stopped or over: no more answers, questions or timers."""
         self.summarised = False
@@ -331,19 +354,19 @@ class Quizzes:
             "embed": question_embed(game, chat_answers=cg.chat_answers),
             "allowed_mentions": NO_PINGS,
         }
-        cg.view = None
         if question.options:
-            cg.view = ChoiceView(self, channel_id, game.number, question.options)
-            kwargs["view"] = cg.view
+            kwargs["view"] = options_view(cg.token, game.number, question.options)
         cg.message = await cg.channel.send(**kwargs)
 
     async def _after_close(self, channel_id: int, cg: ChannelGame, reveal: Reveal) -> None:
         """Disable a closed question's buttons (right one green); arm the pause before the next."""
         if not cg.ended:
             self._schedule(channel_id, cg, self._next_after_pause(channel_id, cg))
-        if cg.view is not None and cg.message is not None and reveal.question.options:
-            view = cg.view.closed(reveal.question.correct_option)
-            cg.view = None
+        question = reveal.question
+        if cg.message is not None and question.options:
+            view = options_view(
+                cg.token, cg.game.number, question.options, correct=question.correct_option
+            )
             with contextlib.suppress(discord.HTTPException):
                 await cg.message.edit(view=view)
 
@@ -407,12 +430,17 @@ class Quizzes:
         )
 
     async def pick(
-        self, interaction: discord.Interaction, channel_id: int, number: int, index: int
+        self, interaction: discord.Interaction, token: str, number: int, index: int
     ) -> None:
-        cg = self._game_here(channel_id)
-        if cg is None or cg.game.current is None or cg.game.number != number:
+        cg = next((g for g in self.games.values() if g.token == token and not g.ended), None)
+        if cg is None:
+            await send_ephemeral(interaction, "That quiz is over.")
+            return
+        if cg.game.current is None or cg.game.number != number:
             await send_ephemeral(interaction, "That question is closed.")
             return
+        channel_id = cg.recorded.channel_id
+        assert channel_id is not None
         option = cg.game.current.options[index]
         try:
             outcome = await cg.recorded.choose(interaction.user.id, _name(interaction.user), index)
@@ -595,6 +623,8 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
 def setup(bot: StudyBot, services: Services) -> None:
     """Register the quiz commands and the chat-answer handler (see bot/discord/app.py)."""
     quizzes = Quizzes(services)
+    _QUIZZES[bot] = quizzes
+    bot.add_dynamic_items(OptionButton)
     bot.tree.add_command(quiz_group(quizzes))
     bot.tree.add_command(answer_command(quizzes))
     bot.tree.add_command(leaderboard)

@@ -240,3 +240,20 @@ async def test_no_quiz_commands_outside_a_game(world):
     for command in ("quiz hint", "quiz skip", "quiz stop"):
         result = await world.member.slash(world.channel, command)
         assert result.ephemeral
+
+
+async def test_after_a_restart_old_buttons_say_the_quiz_is_over(world, services, store):
+    from bot.discord.app import build_client
+
+    await world.member.slash(world.channel, "quiz start", mode="choice", questions=2)
+    message, _prompt = current_question(world)
+    await world.env.restart_bot(build_client(services))
+    clicked = await world.member.click(message, label=buttons(message)[0].label)
+    assert clicked.ephemeral
+    assert clicked.response.content == "That quiz is over."
+    # The game never ended; a new one can start here, and marks the old record interrupted.
+    [record] = await store.games(world.guild.id)
+    assert record.status == "running"
+    again = await world.member.slash(world.channel, "quiz start", mode="choice", questions=1)
+    assert not again.ephemeral
+    assert [g.status for g in await store.games(world.guild.id)] == ["running", "interrupted"]
