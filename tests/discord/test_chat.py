@@ -93,3 +93,10 @@ async def test_a_direct_message_is_answered_without_a_mention(world):
     reply = user.dm_channel.last_message
     assert reply.author.id == world.env.bot.user.id
     assert reply.embeds[0].title == "Communist International"
+
+
+async def test_a_too_long_chat_question_gets_a_clear_reply(world, store):
+    await world.member.send(world.channel, f"{world.env.bot.user.mention} " + "why " * 100 + "so")
+    [reply] = bot_messages(world)
+    assert "402 characters long" in reply.content and "under 300" in reply.content
+    assert await store.unanswered(world.guild.id, 5) == []
