@@ -154,6 +154,11 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _statements(script: str) -> list[str]:
+    """A migration script split into statements (migrations hold no triggers or quoted `;`)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
 def _guild_key(guild_id: int | None) -> int:
     return 0 if guild_id is None else int(guild_id)
 
@@ -277,29 +282,38 @@ class SqliteStore(Store):
         return store
 
     async def _migrate(self) -> None:
+        """Apply the missing migrations, each in its own transaction with its version bump.
+
+        `BEGIN IMMEDIATE` takes the write lock before the version is read, so two processes
+        starting at once cannot both apply the same step.
+        """
+        target = len(MIGRATIONS)
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
         )
-        rows = list(await self._conn.execute_fetchall("SELECT version FROM schema_version"))
-        if not rows:
-            await self._conn.execute("INSERT INTO schema_version (version) VALUES (0)")
-            version = 0
-        else:
-            version = int(rows[0][0])
-        if version > SCHEMA_VERSION:
-            await self._conn.rollback()
-            raise RuntimeError(
-                f"{self.path} was written by a newer studybot (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); upgrade studybot instead of downgrading"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            # executescript commits first, so each step is applied and recorded on its own.
-            await self._conn.executescript(
-                "BEGIN;\n"
-                + MIGRATIONS[number]
-                + f"\nUPDATE schema_version SET version = {number + 1};\nCOMMIT;"
-            )
         await self._conn.commit()
+        while True:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                rows = list(await self._conn.execute_fetchall("SELECT version FROM schema_version"))
+                if not rows:
+                    await self._conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+                version = int(rows[0][0]) if rows else 0
+                if version > target:
+                    raise RuntimeError(
+                        f"{self.path} was written by a newer studybot (schema {version}, "
+                        f"this one knows {target}); upgrade studybot instead of downgrading"
+                    )
+                if version == target:
+                    await self._conn.commit()
+                    return
+                for statement in _statements(MIGRATIONS[version]):
+                    await self._conn.execute(statement)
+                await self._conn.execute("UPDATE schema_version SET version = ?", (version + 1,))
+                await self._conn.commit()
+            except BaseException:
+                await self._conn.rollback()
+                raise
 
     async def schema_version(self) -> int:
         rows = list(await self._conn.execute_fetchall("SELECT version FROM schema_version"))

@@ -189,3 +189,55 @@ async def test_games_cut_short_are_marked_interrupted_where_the_next_one_starts(
     assert status == {here: "interrupted", there: "running", done: "finished"}
     assert await store.interrupt_running(None, None) == 1
     assert [g.status for g in await store.games(None)] == ["interrupted"]
+
+
+async def test_a_new_migration_is_applied_once_on_open(tmp_path, monkeypatch):
+    import bot.store
+
+    store = await Store.open(tmp_path)
+    await store.award(None, 1, 100, "ana", question_id="q", points=10)
+    await store.close()
+    extra = "ALTER TABLE members ADD COLUMN note TEXT; UPDATE members SET note = 'migrated'"
+    monkeypatch.setattr(bot.store, "MIGRATIONS", (*bot.store.MIGRATIONS, extra))
+    for _ in range(2):  # the second open must not apply it again
+        store = await Store.open(tmp_path)
+        try:
+            assert await store.schema_version() == SCHEMA_VERSION + 1
+            assert [r.points for r in await store.leaderboard(1)] == [10]
+        finally:
+            await store.close()
+    with sqlite3.connect(tmp_path / DB_FILE) as raw:
+        assert raw.execute("SELECT name, note FROM members").fetchall() == [("ana", "migrated")]
+
+
+async def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
+    import bot.store
+
+    store = await Store.open(tmp_path)
+    await store.close()
+    broken = "ALTER TABLE members ADD COLUMN note TEXT; SELECT * FROM no_such_table"
+    monkeypatch.setattr(bot.store, "MIGRATIONS", (*bot.store.MIGRATIONS, broken))
+    with pytest.raises(sqlite3.OperationalError):
+        await Store.open(tmp_path)
+    monkeypatch.undo()
+    store = await Store.open(tmp_path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+    finally:
+        await store.close()
+    with sqlite3.connect(tmp_path / DB_FILE) as raw:
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(members)")]
+    assert columns == ["user_id", "name"]
+
+
+async def test_two_stores_opening_a_new_database_at_once_both_work(tmp_path):
+    import asyncio
+
+    first, second = await asyncio.gather(Store.open(tmp_path), Store.open(tmp_path))
+    try:
+        await first.award(None, 1, 100, "ana", question_id="q", points=10)
+        assert [r.points for r in await second.leaderboard(1)] == [10]
+        assert await first.schema_version() == await second.schema_version() == SCHEMA_VERSION
+    finally:
+        await first.close()
+        await second.close()
