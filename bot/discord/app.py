@@ -12,7 +12,7 @@ A module under `bot/discord/` registers its commands with one call::
     def setup(bot: StudyBot, services: Services) -> None:
         bot.tree.add_command(quiz_group)          # slash commands and groups
         bot.add_dynamic_items(AnswerButton)       # buttons that survive restarts (optional)
-        bot.add_message_handler(on_answer)        # plain-chat handling (optional)
+        bot.add_message_handler(on_answer)        # plain chat; runs before general answering
 
 and is listed in `FEATURES` below (modules listed in `OPTIONAL_FEATURES` are loaded when their file
 exists). `services` holds the settings, the current `Answerer` (`services.current`, swapped by

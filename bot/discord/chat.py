@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord.client import Services
+from bot.discord.client import MessageHandler, Services
 from bot.discord.commands import reply_kwargs, should_log_gap, too_long_message
 from bot.discord.embeds import NO_PINGS
 
@@ -51,7 +51,9 @@ def question_for(message: discord.Message, bot_id: int, services: Services) -> s
     return None
 
 
-def make_handler(bot: StudyBot, services: Services):  # noqa: ANN201 - a MessageHandler
+def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
+    """The chat answerer for one bot: reads settings and the pack at each message."""
+
     async def answer_in_chat(message: discord.Message) -> bool:
         if bot.user is None:
             return False
@@ -83,4 +85,4 @@ def make_handler(bot: StudyBot, services: Services):  # noqa: ANN201 - a Message
 
 def setup(bot: StudyBot, services: Services) -> None:
     """Answer questions addressed to the bot in chat."""
-    bot.add_message_handler(make_handler(bot, services))
+    bot.add_message_handler(make_handler(bot, services), fallback=True)

@@ -17,7 +17,15 @@ from bot.discord.embeds import NO_PINGS
 from bot.discord.services import Services
 from bot.discord.sync import sync_if_changed
 
-__all__ = ["APOLOGY", "Services", "StudyBot", "StudyTree", "invite_url", "send_ephemeral"]
+__all__ = [
+    "APOLOGY",
+    "MessageHandler",
+    "Services",
+    "StudyBot",
+    "StudyTree",
+    "invite_url",
+    "send_ephemeral",
+]
 
 log = logging.getLogger("studybot.discord")
 
@@ -105,10 +113,18 @@ class StudyBot(discord.Client):
         self.auto_sync = auto_sync
         """Sync commands on start-up when the tree changed; off for `studybot sync`."""
         self.message_handlers: list[MessageHandler] = []
+        self._fallback_handlers: list[MessageHandler] = []
 
-    def add_message_handler(self, handler: MessageHandler) -> None:
-        """Let a module look at every message; the first handler that takes it stops the rest."""
-        self.message_handlers.append(handler)
+    def add_message_handler(self, handler: MessageHandler, *, fallback: bool = False) -> None:
+        """Let a module look at every message; the first handler that takes it stops the rest.
+
+        `fallback` handlers run after all others, whatever the order modules were loaded in:
+        general question answering yields to, say, a quiz waiting for answers in that channel.
+        """
+        if fallback:
+            self._fallback_handlers.append(handler)
+        else:
+            self.message_handlers.append(handler)
 
     async def setup_hook(self) -> None:
         if not self.auto_sync:
@@ -130,7 +146,7 @@ class StudyBot(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self.user is None:
             return
-        for handler in self.message_handlers:
+        for handler in [*self.message_handlers, *self._fallback_handlers]:
             try:
                 if await handler(message):
                     return

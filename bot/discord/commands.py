@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.answers import Reply
+from bot.answers import DONT_KNOW, NOT_SURE, Reply
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import (
     COLOUR_INFO,
@@ -73,8 +73,8 @@ def reply_kwargs(reply: Reply) -> dict[str, Any]:
 
 def should_log_gap(reply: Reply) -> bool:
     """Questions worth showing an admin in /kb gaps: real questions the pack could not answer."""
-    too_long = "characters long" in reply.message
-    return not reply.answered and bool(reply.query.strip()) and not too_long
+    # Not "too long" or "empty": those are the member's slip, not something the pack lacks.
+    return not reply.answered and reply.message in (DONT_KNOW, NOT_SURE)
 
 
 @app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")

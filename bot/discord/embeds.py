@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.answers import Answer, Reply
+from bot.answers import DONT_KNOW, Answer, Reply
 from bot.pack import Pack, Source
 
 CONTENT_LIMIT = 2000
@@ -156,8 +156,8 @@ def reply_message(reply: Reply) -> tuple[str, discord.Embed | None]:
     """The content line and embed for a reply (answered or not); content is always under 2,000."""
     if reply.answer is not None:
         return "", answer_embed(reply.answer, reply.confidence)
-    message = reply.message or "I don't know that from this pack."
-    if reply.query.strip() and not reply.alternatives and "characters long" not in message:
+    message = reply.message or DONT_KNOW
+    if message == DONT_KNOW and reply.query.strip():
         message = f"{message}\nYou asked: “{echo(reply.query)}”"
     return clip(message, CONTENT_LIMIT), None
 

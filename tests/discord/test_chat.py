@@ -100,3 +100,19 @@ async def test_a_too_long_chat_question_gets_a_clear_reply(world, store):
     [reply] = bot_messages(world)
     assert "402 characters long" in reply.content and "under 300" in reply.content
     assert await store.unanswered(world.guild.id, 5) == []
+
+
+async def test_a_feature_module_sees_messages_before_general_answering(world):
+    seen = []
+
+    async def quiz_like(message):
+        seen.append(message.content)
+        return "trotsky" in message.content  # takes only what it is waiting for
+
+    world.env.bot.add_message_handler(quiz_like)  # registered after chat, still runs first
+    mention = world.env.bot.user.mention
+    await world.member.send(world.channel, f"{mention} trotsky")
+    assert bot_messages(world) == []
+    await world.member.send(world.channel, f"{mention} what was the comintern")
+    assert len(seen) == 2
+    assert bot_messages(world)[0].embeds[0].title == "Communist International"
