@@ -28,10 +28,12 @@ wire-level test in tests/fake_discord). They exist for that test only; never set
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import importlib.util
 import logging
 import os
+import signal
 import sys
 from typing import Any
 
@@ -156,6 +158,7 @@ def run(settings: Settings) -> int:
 async def _run(settings: Settings, answerer: Answerer, options: dict[str, Any]) -> int:
     store = await _open_store(settings)
     bot = build_client(make_services(settings, answerer, store), **options)
+    _close_on_sigterm(bot)
     try:
         async with bot:
             await bot.start(settings.discord_token or "")
@@ -169,6 +172,21 @@ async def _run(settings: Settings, answerer: Answerer, options: dict[str, Any]) 
         if store is not None:
             await store.close()
     return EXIT_OK
+
+
+def _close_on_sigterm(bot: StudyBot) -> None:
+    """`docker stop` and systemd send SIGTERM: log out and close the database instead of dying."""
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()  # a reference, so the task is not garbage-collected
+
+    def close() -> None:
+        task = loop.create_task(bot.close())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
+    # Windows has no add_signal_handler; Ctrl+C still works there.
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, close)
 
 
 def sync(settings: Settings, guild_id: int | None) -> int:

@@ -171,7 +171,7 @@ async def test_sync_to_one_server_then_run_does_not_sync_again(fake, tmp_path):
     process = await start_bot(fake, tmp_path, fake.token)
     await asyncio.wait_for(fake.identified.wait(), 30)
     await asyncio.sleep(0.5)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)  # what `docker stop` sends: a clean exit, status 0
     status, stderr = await exit_of(process)
     assert status == 0, stderr
     assert fake.syncs == 2
