@@ -1,11 +1,12 @@
 """Whether a member's free-text quiz answer is right: forgiving about spelling, strict about facts.
 
 Both the guess and every accepted answer go through `bot.text.normalise` (the matcher's normaliser),
-then articles and plurals are dropped. A guess is right when some run of its words is within a few
-edits of an accepted answer, so "I think it was Trotsky" counts. How many edits are allowed grows
-with the answer's length: a short word must be spelt right, which is what keeps "air" from matching
-"chair" (Red-DiscordBot #331). Numbers and years never get edits: "1948" is not "1949", and a guess
-naming two different years ("1948 or 1949") is a hedge, not an answer.
+then articles and plurals are dropped. A guess is right when some run of its words matches an
+accepted answer word for word, each word within a few typos, so "I think it was Trotsky" counts.
+How many typos are allowed grows with the word's length: a short word must be spelt right, which is
+what keeps "air" from matching "chair" (Red-DiscordBot #331) and "Lenin" from passing for "Lewin".
+Numbers and years never get edits: "1948" is not "1949", and a guess naming two different years
+("1948 or 1949") is a hedge, not an answer.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.text import singular, words
 
-__all__ = ["Verdict", "allowed_edits", "check_answer", "is_correct", "tokens"]
+__all__ = ["NUMERIC_KINDS", "Verdict", "allowed_edits", "check_answer", "is_correct", "tokens"]
 
 ARTICLES = frozenset({"a", "an", "the"})
 NUMERIC_KINDS = frozenset({"year", "number"})
@@ -35,15 +36,30 @@ class Verdict:
 def allowed_edits(length: int) -> int:
     """Typos forgiven in an answer of `length` letters (spaces ignored).
 
-    Four letters or fewer must be exact: one edit there already turns one word into another.
+    Five letters or fewer must be exact: one edit there already turns one name into another
+    ("Lenin" and "Lewin", "Marx" and "Mark").
     """
-    if length <= 4:
+    if length <= 5:
         return 0
     if length <= 8:
         return 1
     if length <= 14:
         return 2
     return 3
+
+
+def _close(guess: str, answer: str) -> bool:
+    """One word of a guess against one word of an answer.
+
+    Transpositions count as one edit ("Trotksy"). A typo almost never hits the first letter, and
+    requiring it keeps "counter" from passing for "encounter".
+    """
+    if guess == answer:
+        return True
+    if not guess or guess[0] != answer[0]:
+        return False
+    edits = allowed_edits(len(answer))
+    return OSA.distance(guess, answer, score_cutoff=edits) <= edits
 
 
 def _merge_digit_groups(toks: list[str]) -> list[str]:
@@ -84,15 +100,23 @@ def _matches(guess: list[str], answer: list[str], numeric: bool) -> bool:
         if any(n not in allowed for n in _numbers(guess)):
             return False
     target = "".join(answer)
-    edits = 0 if numeric else allowed_edits(len(target))
     n = len(answer)
     for size in sorted({max(1, n - 1), n, n + 1}):
         for start in range(len(guess) - size + 1):
             window = guess[start : start + size]
             if _numbers(window) != answer_numbers:
                 continue
-            if Levenshtein.distance("".join(window), target, score_cutoff=edits) <= edits:
-                return True
+            if size != n:
+                # Words run together or split apart ("fstring", "f string"): spelt exactly.
+                if "".join(window) == target:
+                    return True
+            elif numeric:
+                if window == answer:
+                    return True
+            elif all(_close(g, a) for g, a in zip(window, answer, strict=True)):
+                edits = allowed_edits(len(target))
+                if OSA.distance("".join(window), target, score_cutoff=edits) <= edits:
+                    return True
     return False
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.answer_check import check_answer, tokens
+from bot.answer_check import NUMERIC_KINDS, check_answer, tokens
 from bot.pack import Entry, Pack, QuizItem, Source
 from bot.text import normalise
 
@@ -104,6 +104,9 @@ class Question:
     evidence: str
     wrong: tuple[str, ...] = ()
     """Same-kind wrong answers: the distractors of choice mode."""
+    taken: tuple[str, ...] = ()
+    """Other names in the pack that contain an answer ("Sten–Lominadze group" for "Sten"): a
+    guess naming one of them names something else, not the answer."""
     options: tuple[str, ...] = ()
     """The shuffled options of choice mode (the answer and up to three distractors)."""
     author_hint: str | None = None
@@ -375,9 +378,56 @@ def build_questions(
         raise NoQuestionsError(f"This pack has no {kind}.")
     rng.shuffle(questions)
     picked = questions[: max(1, count)]
+    names = _NameIndex(pack)
+    picked = [replace(q, taken=names.containing(q)) for q in picked]
     if mode == "choice":
         picked = [_with_options(q, rng) for q in picked]
     return picked
+
+
+class _NameIndex:
+    """Every entry's names (terms and aliases), findable by the words in them."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.by_word: dict[str, set[tuple[str, str]]] = {}
+        for entry in pack.entries.values():
+            for name in entry.names:
+                for word in tokens(name):
+                    self.by_word.setdefault(word, set()).add((entry.id, name))
+
+    def containing(self, question: Question) -> tuple[str, ...]:
+        """Other entries' names that a guess could match only because they contain an answer.
+
+        Names of the question's own entry (or of an entry an accepted answer names) are other ways
+        to say the answer, and years and numbers are exact anyway ("August 1936" is a fine answer
+        to "which year").
+        """
+        if question.kind in NUMERIC_KINDS:
+            return ()
+        answers = question.answers
+        accepted = {" ".join(tokens(a)) for a in answers}
+        # Entries that go by one of the accepted answers are what the answer names.
+        own = {question.entry_id} | {
+            entry_id
+            for a in answers
+            for w in tokens(a)
+            for entry_id, name in self.by_word.get(w, ())
+            if " ".join(tokens(name)) in accepted
+        }
+        candidates = {
+            name
+            for a in answers
+            for w in tokens(a)
+            for entry_id, name in self.by_word.get(w, ())
+            if entry_id not in own
+        }
+        found = [
+            name
+            for name in candidates
+            if " ".join(tokens(name)) not in accepted and check_answer(name, answers).correct
+        ]
+        return tuple(sorted(found))
 
 
 def _with_options(question: Question, rng: random.Random) -> Question:
@@ -547,7 +597,9 @@ class QuizGame:
             return late
         question = state.question
         self.players.setdefault(user_id, PlayerScore(user_id, name))
-        verdict = check_answer(text, question.answers, kind=question.kind, wrong=question.wrong)
+        verdict = check_answer(
+            text, question.answers, kind=question.kind, wrong=(*question.wrong, *question.taken)
+        )
         if not verdict.correct:
             return Outcome(False)
         return self._win(state, user_id, name)

@@ -390,3 +390,21 @@ def test_choice_mode_on_a_pack_without_options_says_so(pack):
     bare = replace(pack, quiz=())
     with pytest.raises(NoQuestionsError, match="no multiple-choice questions"):
         build_questions(bare, topic=None, mode="choice")
+
+
+def test_a_guess_naming_a_longer_name_that_contains_the_answer_is_wrong(pack, clock):
+    from dataclasses import replace
+
+    from bot.pack import Entry
+
+    letters = Entry(id="trotsky-letters", term="Trotsky letters", kind="work", definition=None)
+    bigger = replace(pack, entries={**pack.entries, letters.id: letters}, items_by_id={})
+    qs = build_questions(bigger, topic="people", count=10, rng=random.Random(1))
+    [who] = [q for q in qs if q.id == "def:leon-trotsky"]
+    assert who.taken == ("Trotsky letters",)
+    [year] = [q for q in qs if q.id == "q-exile-year"]
+    assert year.taken == ()
+    game = QuizGame([who], clock=clock)
+    game.next_question()
+    assert not game.answer(1, "ana", "the Trotsky letters").correct
+    assert game.answer(2, "bo", "it's Trotsky").correct
