@@ -27,8 +27,8 @@ NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
 
 _TYPO_MIN_LEN = 5
-_CANDIDATES = 60
-_RERANK = 25
+_CANDIDATES = 150
+_RERANK = 12
 _ABOUT_FROM_INTENT = {
     "when": "when",
     "how-many": "how-many",
@@ -69,6 +69,11 @@ class Matcher:
         self.entries: list[Entry] = list(pack.entries.values())
         self.docs: list[_Doc] = []
         self.item_tokens: dict[str, frozenset[str]] = {}
+        self.item_asks: dict[str, list[frozenset[str]]] = {}
+        self.item_about: dict[str, str | None] = {}
+        self.name_tokens: dict[str, frozenset[str]] = {
+            e.id: frozenset(t for n in e.names for t in _all_stems(n)) for e in self.entries
+        }
         postings: dict[str, list[int]] = defaultdict(list)
         raw: list[tuple[int, int, Item | None, list[str]]] = []
         for e_index, entry in enumerate(self.entries):
@@ -86,6 +91,8 @@ class Matcher:
                 text_words = content_words(item.text)
                 raw.append((TEXT, e_index, item, text_words))
                 self.item_tokens[item.id] = frozenset(text_words + ask_words)
+                self.item_asks[item.id] = [frozenset(content_words(a)) for a in item.asks]
+                self.item_about[item.id] = item.about or _guess_about(item)
         for d_index, (_kind, _entry, _item, toks) in enumerate(raw):
             for tok in set(toks):
                 postings[tok].append(d_index)
@@ -100,6 +107,11 @@ class Matcher:
                 _Doc(kind, e_index, item, tokset, sum(self.idf[t] for t in tokset), " ".join(toks))
             )
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
+        self.name_postings: dict[str, tuple[int, ...]] = {
+            t: names
+            for t, d in postings.items()
+            if (names := tuple(i for i in d if raw[i][0] == NAME))
+        }
         self.neighbours: dict[str, list[str]] = defaultdict(list)
         for tok in self.postings:
             if len(tok) >= _TYPO_MIN_LEN - 1 and not tok.isdigit():
@@ -138,48 +150,65 @@ class Matcher:
 
         # Gather candidates from the rarest words first; common words only score what is found.
         order = sorted(query, key=lambda t: -weights[t])
+        # Names are always looked at (they are few); item texts and phrasings only until the
+        # rarer words have found enough of them, so "soviet" cannot pull in half a large pack.
         candidates: set[int] = set()
         for tok in order:
             for word in variants[tok]:
-                candidates.update(self.postings[word])
-            if len(candidates) >= _CANDIDATES * 40:
+                candidates.update(self.name_postings.get(word, ()))
+        gathered = 0
+        for tok in order:
+            if gathered >= _CANDIDATES:
                 break
+            for word in variants[tok]:
+                found = self.postings[word]
+                candidates.update(found)
+                gathered += len(found)
         if not candidates:
             return []
 
-        def cover(tokens: frozenset[str] | set[str]) -> float:
-            """How much of the question (rarity-weighted) these words answer."""
-            hit = 0.0
-            for tok in query:
-                best = 0.0
-                for word, sure in variants[tok].items():
-                    if word in tokens and sure > best:
-                        best = sure
-                        if sure == 1.0:
-                            break
-                hit += weights[tok] * best
-            return hit / total
+        # Which query words each index word stands for, and how surely; one set holds them all
+        # so that matching a document is a single C-level set intersection.
+        stands_for: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for tok in query:
+            for word, sure in variants[tok].items():
+                stands_for[word].append((tok, sure))
+        vocabulary = frozenset(stands_for)
+
+        def cover(tokens: frozenset[str]) -> tuple[float, frozenset[str]]:
+            """How much of the question (rarity-weighted) these words answer, and which words hit."""
+            matched = tokens & vocabulary
+            if not matched:
+                return 0.0, matched
+            best: dict[str, float] = {}
+            for word in matched:
+                for tok, sure in stands_for[word]:
+                    if sure > best.get(tok, 0.0):
+                        best[tok] = sure
+            return sum(weights[t] * v for t, v in best.items()) / total, matched
 
         # Per entry: the best name it was called by, the best phrasing, the best item text.
         name_hit: dict[int, tuple[float, float, frozenset[str]]] = {}
         ask_hit: dict[int, float] = {}
         text_hit: dict[int, float] = {}
+        qtext = " ".join(query)
+        docs = self.docs
+        idf = self.idf
         for d_index in candidates:
-            doc = self.docs[d_index]
-            q_cov = cover(doc.tokens)
+            doc = docs[d_index]
+            q_cov, matched = cover(doc.tokens)
             if doc.kind == TEXT:
                 if q_cov > text_hit.get(doc.entry, 0.0):
                     text_hit[doc.entry] = q_cov
                 continue
-            covered = sum(self.idf[w] for w in doc.tokens if any(w in variants[t] for t in query))
-            d_cov = covered / doc.weight if doc.weight else 0.0
+            d_cov = sum(idf[w] for w in matched) / doc.weight if doc.weight else 0.0
             if doc.kind == NAME:
                 if d_cov + q_cov > sum(name_hit.get(doc.entry, (0.0, 0.0))[:2]):
                     name_hit[doc.entry] = (d_cov, q_cov, doc.tokens)
             else:
                 # token_sort, not token_set: a question that merely *contains* a phrasing
                 # ("who was trotsky's wife" ⊃ "who was trotsky") must not score as that phrasing.
-                sim = fuzz.token_sort_ratio(" ".join(query), doc.text) / 100
+                sim = fuzz.token_sort_ratio(qtext, doc.text) / 100
                 score = 0.6 * q_cov + 0.25 * d_cov + 0.15 * sim
                 if score > ask_hit.get(doc.entry, 0.0):
                     ask_hit[doc.entry] = score
@@ -205,7 +234,7 @@ class Matcher:
                 named, name_share, name_tokens = 0.0, 0.0, frozenset()
             item = self._best_item(entry, query, want, variants, name_tokens)
             item_tokens = self.item_tokens[item.id] if item else frozenset()
-            joint = cover(item_tokens | name_tokens)
+            joint = cover(item_tokens | name_tokens)[0]
             # Being named counts (0.2 for how fully, 0.2 for how much of the question the name
             # is); the rest is how much of the question the name and the chosen item explain.
             named_score = 0.6 * joint + 0.2 * named + 0.2 * name_share
@@ -227,34 +256,34 @@ class Matcher:
         name_tokens: frozenset[str],
     ) -> Item | None:
         """Pick the item of an entry the question asks for: the dates for "when", else the best fit."""
-        names = set(name_tokens) | {t for n in entry.names for t in _all_stems(n)}
-        rest = [t for t in query if not (set(variants[t]) & names) and t not in names]
+        names = name_tokens | self.name_tokens[entry.id]
+        rest = [t for t in query if t not in names and not names.intersection(variants[t])]
         about = _ABOUT_FROM_INTENT.get(want)
-        weight = sum(self.idf.get(t, self.max_idf) for t in rest) or 1.0
+        # index word -> (rest word index, sureness), so an item is scored by one set intersection
+        stands_for: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for n, tok in enumerate(rest):
+            for word, sure in variants[tok].items():
+                stands_for[word].append((n, sure))
+        vocabulary = frozenset(stands_for)
+        weights = [self.idf.get(t, self.max_idf) for t in rest]
+        weight = sum(weights) or 1.0
         best: tuple[float, int, Item | None] = (-1.0, 0, entry.definition)
         for order, item in enumerate(entry.items):
-            toks = self.item_tokens[item.id]
-            score = (
-                sum(
-                    self.idf.get(t, self.max_idf)
-                    * max((sure for v, sure in variants[t].items() if v in toks), default=0.0)
-                    for t in rest
-                )
-                / weight
-                if rest
-                else 0.0
-            )
-            if (
-                item.asks
-                and rest
-                and any(
-                    all(any(v in set(content_words(a)) for v in variants[t]) for t in rest)
-                    for a in item.asks
-                )
-            ):
-                score += 0.2
-            item_about = item.about or _guess_about(item)
-            if about and item_about == about:
+            score = 0.0
+            matched = self.item_tokens[item.id] & vocabulary
+            if matched:
+                hits = [0.0] * len(rest)
+                for word in matched:
+                    for n, sure in stands_for[word]:
+                        hits[n] = max(hits[n], sure)
+                score = sum(w * h for w, h in zip(weights, hits, strict=True)) / weight
+                # a phrasing of this very item that covers the rest of the question
+                if any(
+                    all(ask.intersection(variants[t]) for t in rest)
+                    for ask in self.item_asks[item.id]
+                ):
+                    score += 0.2
+            if about and self.item_about[item.id] == about:
                 score += 0.35
             if item.role == "definition" and not rest and want in ("what", "who"):
                 score += 0.5
