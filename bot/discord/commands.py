@@ -57,9 +57,9 @@ async def allowed(interaction: discord.Interaction) -> bool:
     return True
 
 
-def reply_kwargs(reply: Reply) -> dict[str, Any]:
+def reply_kwargs(reply: Reply, *, show_confidence: bool = True) -> dict[str, Any]:
     """The send arguments for a reply: content or embed, did-you-mean buttons, no pings."""
-    content, embed = reply_message(reply)
+    content, embed = reply_message(reply, show_confidence=show_confidence)
     kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS}
     if content:
         kwargs["content"] = content
@@ -125,7 +125,8 @@ async def define(interaction: discord.Interaction, term: str) -> None:
         kwargs.pop("embed", None)
         await interaction.response.send_message(**kwargs)
         return
-    await interaction.response.send_message(**reply_kwargs(answerer.entry_answer(entry.id)))
+    reply = answerer.entry_answer(entry.id)
+    await interaction.response.send_message(**reply_kwargs(reply, show_confidence=False))
 
 
 @app_commands.command(name="fact", description="A random fact with its source.")

@@ -61,6 +61,10 @@ def _link_text(text: str) -> str:
 
 def cite(source: Source) -> str:
     """A source as a markdown link: its title to its address, then the publisher."""
+    if not source.url.startswith(("http://", "https://")):
+        # Discord only links web addresses; anything else (an ISBN, a file name) is shown as is.
+        where = f" ({source.url})" if source.url else ""
+        return f"{source.title}{where} — {source.publisher}"
     url = source.url.replace(")", "%29").replace(" ", "%20")
     return f"[{_link_text(source.title)}]({url}) — {source.publisher}"
 
@@ -152,10 +156,16 @@ def answer_embed(answer: Answer, confidence: float | None = None) -> discord.Emb
     return fit(embed)
 
 
-def reply_message(reply: Reply) -> tuple[str, discord.Embed | None]:
-    """The content line and embed for a reply (answered or not); content is always under 2,000."""
+def reply_message(
+    reply: Reply, *, show_confidence: bool = True
+) -> tuple[str, discord.Embed | None]:
+    """The content line and embed for a reply (answered or not); content is always under 2,000.
+
+    `show_confidence` is off when the member picked the entry themselves (/define, a button):
+    there was no guess to be sure about.
+    """
     if reply.answer is not None:
-        return "", answer_embed(reply.answer, reply.confidence)
+        return "", answer_embed(reply.answer, reply.confidence if show_confidence else None)
     message = reply.message or DONT_KNOW
     if message == DONT_KNOW and reply.query.strip():
         message = f"{message}\nYou asked: “{echo(reply.query)}”"

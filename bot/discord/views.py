@@ -51,7 +51,7 @@ class DefineButton(
         services = interaction.client.services  # type: ignore[attr-defined]
         try:
             reply = services.current.entry_answer(self.entry_id)
-            content, embed = reply_message(reply)
+            content, embed = reply_message(reply, show_confidence=False)
             if reply.answer is None:
                 content = "That entry is no longer in the pack (it may have been reloaded)."
             kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS}

@@ -95,3 +95,8 @@ async def test_related_autocomplete_works_like_define(world):
 async def test_related_of_an_unknown_term_is_a_private_note(world):
     result = await world.member.slash(world.channel, "related", term="nothing like it")
     assert result.ephemeral and "No entry called" in result.response.content
+
+
+async def test_a_chosen_entry_shows_no_confidence_footer(world):
+    result = await world.member.slash(world.channel, "define", term="comintern")
+    assert not result.response.embeds[0].footer.text

@@ -8,7 +8,7 @@ from bigpack import write_big_pack
 from limits import assert_embed_within_limits, assert_message_within_limits
 
 from bot.answers import Answer, Claim
-from bot.discord.embeds import answer_embed, clip, echo, fit
+from bot.discord.embeds import answer_embed, cite, clip, echo, fit
 from bot.discord.views import suggestions_view
 from bot.pack import Source
 
@@ -103,3 +103,10 @@ def test_answer_embed_with_huge_claims_fits():
     claims = tuple(Claim("c " * 500, "e " * 150, source) for _ in range(40))
     answer = Answer("e", "E" * 500, "x", "y", (source,), "e/1", claims, (("a", "A" * 300),) * 50)
     assert_embed_within_limits(answer_embed(answer, 0.5))
+
+
+def test_a_source_without_a_web_address_is_shown_not_linked():
+    assert cite(Source("b", "A Book", "Verso", "isbn:978-1", "book")) == "A Book (isbn:978-1) — Verso"
+    assert cite(Source("w", "Page [1]", "Site", "https://x.org/a_(b)", "web")) == (
+        "[Page (1)](https://x.org/a_(b%29) — Site"
+    )
