@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.client import APOLOGY, send_ephemeral
 from bot.discord.embeds import NO_PINGS, clip, reply_message
 
 log = logging.getLogger("studybot.discord")
@@ -63,8 +64,6 @@ class DefineButton(
                 "did-you-mean button %r failed (user %s, guild %s)",
                 self.entry_id, interaction.user.id, interaction.guild_id,
             )
-            from bot.discord.client import APOLOGY, send_ephemeral
-
             await send_ephemeral(interaction, APOLOGY)
 
 
