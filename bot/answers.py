@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from bot.matcher import Candidate, Matcher
 from bot.pack import Entry, Item, Pack, Source
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
@@ -25,6 +27,8 @@ LEAD = 0.06
 SUGGEST_AT = 0.4
 """Below this a near miss is not worth offering as a choice."""
 MAX_CHOICES = 5
+AGREE_AT = 75
+"""rapidfuzz token-set similarity above which two items are taken to make the same claim."""
 
 DONT_KNOW = "I don't know that from this pack."
 NOT_SURE = "I'm not sure what you mean. Did you mean one of these?"
@@ -134,6 +138,13 @@ class Reply:
         return "\n".join(lines)
 
 
+def _agree(first: Candidate, second: Candidate) -> bool:
+    """Two close candidates whose chosen items say much the same thing: answering is safe."""
+    if first.item is None or second.item is None:
+        return False
+    return fuzz.token_set_ratio(first.item.text, second.item.text) >= AGREE_AT
+
+
 def _cite(source: Source) -> str:
     return f"{source.title}, {source.publisher} <{source.url}>"
 
@@ -176,7 +187,8 @@ class Answerer:
         top = candidates[0]
         runner_up = candidates[1].confidence if len(candidates) > 1 else 0.0
         sure = top.confidence >= SURE_AT or (
-            top.confidence >= ANSWER_AT and top.confidence - runner_up >= LEAD
+            top.confidence >= ANSWER_AT
+            and (top.confidence - runner_up >= LEAD or _agree(top, candidates[1]))
         )
         choices = tuple(
             Alternative(c.entry.id, c.entry.term, c.confidence)

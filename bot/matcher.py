@@ -27,8 +27,8 @@ NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
 
 _TYPO_MIN_LEN = 5
-_CANDIDATES = 150
-_RERANK = 12
+_CANDIDATES = 120
+_RERANK = 8
 _ABOUT_FROM_INTENT = {
     "when": "when",
     "how-many": "how-many",
@@ -194,13 +194,20 @@ class Matcher:
         qtext = " ".join(query)
         docs = self.docs
         idf = self.idf
+        # For the rough cut of item texts, a word's share of the question (a typo and its
+        # correction both present could count twice; the exact `cover` decides later).
+        share = {
+            w: max(weights[t] * sure for t, sure in pairs) / total
+            for w, pairs in stands_for.items()
+        }
         for d_index in candidates:
             doc = docs[d_index]
-            q_cov, matched = cover(doc.tokens)
             if doc.kind == TEXT:
-                if q_cov > text_hit.get(doc.entry, 0.0):
-                    text_hit[doc.entry] = q_cov
+                rough_cov = sum(share[w] for w in doc.tokens & vocabulary)
+                if rough_cov > text_hit.get(doc.entry, 0.0):
+                    text_hit[doc.entry] = rough_cov
                 continue
+            q_cov, matched = cover(doc.tokens)
             d_cov = sum(idf[w] for w in matched) / doc.weight if doc.weight else 0.0
             if doc.kind == NAME:
                 if d_cov + q_cov > sum(name_hit.get(doc.entry, (0.0, 0.0))[:2]):
