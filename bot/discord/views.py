@@ -21,6 +21,7 @@ MAX_BUTTONS = 5
 LABEL_LIMIT = 80
 PREFIX = "studybot:define:"
 CUSTOM_ID_LIMIT = 100
+GONE = "That entry is no longer in the pack (it was changed by /kb reload). Ask again?"
 
 
 class DefineButton(
@@ -52,13 +53,11 @@ class DefineButton(
         services = interaction.client.services  # type: ignore[attr-defined]
         try:
             reply = services.current.entry_answer(self.entry_id)
-            content, embed = reply_message(reply, show_confidence=False)
             if reply.answer is None:
-                content = "That entry is no longer in the pack (it may have been reloaded)."
-            kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS}
-            if embed is not None:
-                kwargs["embed"] = embed
-            await interaction.response.send_message(content or None, **kwargs)
+                await send_ephemeral(interaction, GONE)
+                return
+            _content, embed = reply_message(reply, show_confidence=False)
+            await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
         except Exception:
             log.exception(
                 "did-you-mean button %r failed (user %s, guild %s)",

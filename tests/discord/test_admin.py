@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from near_miss import near_miss
 from simcord import SetupError
 
 NEW_ENTRY = """
@@ -84,3 +87,19 @@ async def test_gaps_lists_the_most_asked_unanswered_questions_escaped(world):
 async def test_gaps_with_nothing_recorded_says_so(world):
     result = await world.admin.slash(world.channel, "kb gaps", limit=5)
     assert "None recorded" in result.response.embeds[0].description
+
+
+async def test_a_button_for_an_entry_removed_by_reload_says_so(world, services, pack_dir):
+    question, expected = near_miss(services.current)
+    offered = await world.member.slash(world.channel, "ask", question=question)
+    gone = expected.alternatives[0]
+    pack_file = pack_dir / "pack.yaml"
+    text = pack_file.read_text()
+    # Rename the entry everywhere (its references too), so the pack stays valid without it.
+    pack_file.write_text(re.sub(rf"\b{re.escape(gone.entry)}\b", f"{gone.entry}-renamed", text))
+    reloaded = await world.admin.slash(world.channel, "kb reload")
+    assert reloaded.response.content.startswith("Reloaded"), reloaded.response.content
+
+    clicked = await world.member.click(offered.response, label=gone.title)
+    assert clicked.ephemeral
+    assert "no longer in the pack" in clicked.response.content
