@@ -11,7 +11,7 @@ Numbers and years never get edits: "1948" is not "1949", and a guess naming two 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -90,18 +90,19 @@ def _numbers(toks: Sequence[str]) -> list[str]:
     return [t for t in toks if any(c.isdigit() for c in t)]
 
 
-def _matches(guess: list[str], answer: list[str], numeric: bool) -> bool:
+def _spans(guess: list[str], answer: list[str], numeric: bool) -> Iterator[tuple[int, int]]:
+    """Every place in the guess (start, number of words) where the answer is."""
     if not answer:
-        return False
+        return
     answer_numbers = _numbers(answer)
     if numeric or answer_numbers:
         # Every number in the guess must be one of the answer's: no edits, no hedging.
         allowed = set(answer_numbers)
         if any(n not in allowed for n in _numbers(guess)):
-            return False
+            return
     target = "".join(answer)
     n = len(answer)
-    for size in sorted({max(1, n - 1), n, n + 1}):
+    for size in (n, *sorted({max(1, n - 1), n + 1} - {n})):
         for start in range(len(guess) - size + 1):
             window = guess[start : start + size]
             if _numbers(window) != answer_numbers:
@@ -109,15 +110,18 @@ def _matches(guess: list[str], answer: list[str], numeric: bool) -> bool:
             if size != n:
                 # Words run together or split apart ("fstring", "f string"): spelt exactly.
                 if "".join(window) == target:
-                    return True
+                    yield start, size
             elif numeric:
                 if window == answer:
-                    return True
+                    yield start, size
             elif all(_close(g, a) for g, a in zip(window, answer, strict=True)):
                 edits = allowed_edits(len(target))
                 if OSA.distance("".join(window), target, score_cutoff=edits) <= edits:
-                    return True
-    return False
+                    yield start, size
+
+
+def _find(guess: list[str], answer: list[str], numeric: bool) -> tuple[int, int] | None:
+    return next(_spans(guess, answer, numeric), None)
 
 
 def check_answer(
@@ -126,34 +130,50 @@ def check_answer(
     *,
     kind: str = "term",
     wrong: Sequence[str] = (),
+    taken: Sequence[str] = (),
 ) -> Verdict:
     """Check a guess against every accepted answer (and alias) of a question.
 
     `wrong` are the question's known wrong options (its distractors): a guess that also names one of
-    them ("Trotsky or Stalin") is not accepted, so listing every candidate cannot win a point.
+    them ("Trotsky or Stalin") is not accepted, so listing every candidate cannot win a point. Only
+    the rest of the guess counts for that: "Marxism–Leninism" does not also name "Leninism".
+    `taken` are longer names of other things that contain an answer ("Sten–Lominadze group" for
+    "Sten"): a guess naming one of them names that thing, not the answer.
     """
     guess_toks = tokens(guess)
     if not guess_toks:
         return Verdict(False)
     numeric = kind in NUMERIC_KINDS
-    matched = next(
-        (a for a in answers if _matches(guess_toks, tokens(a), numeric)),
-        None,
-    )
-    if matched is None:
+    found = [
+        (span, answer)
+        for answer in answers
+        if (span := _find(guess_toks, tokens(answer), numeric)) is not None
+    ]
+    if not found:
         return Verdict(False)
+    for name in taken:
+        if _find(guess_toks, tokens(name), numeric) is not None:
+            return Verdict(False)
+    (start, size), matched = max(found, key=lambda f: f[0][1])
     accepted = {" ".join(tokens(a)) for a in answers}
     for option in wrong:
         option_toks = tokens(option)
         if " ".join(option_toks) in accepted:
             continue
-        if _matches(guess_toks, option_toks, numeric):
-            return Verdict(False)
+        for at, length in _spans(guess_toks, option_toks, numeric):
+            # Inside the words that gave the answer, it is part of the answer, not a second guess.
+            if not (start <= at and at + length <= start + size):
+                return Verdict(False)
     return Verdict(True, matched)
 
 
 def is_correct(
-    guess: str, answers: Sequence[str], *, kind: str = "term", wrong: Sequence[str] = ()
+    guess: str,
+    answers: Sequence[str],
+    *,
+    kind: str = "term",
+    wrong: Sequence[str] = (),
+    taken: Sequence[str] = (),
 ) -> bool:
     """`check_answer(...).correct`, for callers that only need yes or no."""
-    return check_answer(guess, answers, kind=kind, wrong=wrong).correct
+    return check_answer(guess, answers, kind=kind, wrong=wrong, taken=taken).correct

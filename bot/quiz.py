@@ -598,7 +598,7 @@ class QuizGame:
         question = state.question
         self.players.setdefault(user_id, PlayerScore(user_id, name))
         verdict = check_answer(
-            text, question.answers, kind=question.kind, wrong=(*question.wrong, *question.taken)
+            text, question.answers, kind=question.kind, wrong=question.wrong, taken=question.taken
         )
         if not verdict.correct:
             return Outcome(False)

@@ -110,6 +110,18 @@ def test_naming_a_wrong_option_as_well_is_a_hedge():
     assert not is_correct("joseph stalin", TROTSKY, wrong=wrong)
 
 
+def test_a_wrong_option_inside_the_right_answer_is_not_a_hedge():
+    assert is_correct("Marxism–Leninism", ["Marxism–Leninism"], wrong=["Leninism", "Maoism"])
+    assert is_correct("Leon Trotsky", ["Leon Trotsky", "Trotsky"], wrong=["Leon"])
+    assert not is_correct("Marxism-Leninism, or Maoism", ["Marxism–Leninism"], wrong=["Maoism"])
+
+
+def test_a_longer_name_containing_the_answer_names_something_else():
+    taken = ["Sten–Lominadze group", "Sten-Chatzin group"]
+    assert is_correct("Jan Sten", ["Jan Sten", "Sten"], taken=taken)
+    assert not is_correct("the Sten Lominadze group", ["Jan Sten", "Sten"], taken=taken)
+
+
 def test_verdict_names_the_matched_answer():
     verdict = check_answer("it was lev bronstein", TROTSKY)
     assert verdict.correct

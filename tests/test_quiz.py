@@ -408,3 +408,23 @@ def test_a_guess_naming_a_longer_name_that_contains_the_answer_is_wrong(pack, cl
     game.next_question()
     assert not game.answer(1, "ana", "the Trotsky letters").correct
     assert game.answer(2, "bo", "it's Trotsky").correct
+
+
+def test_every_shipped_question_takes_its_answers_and_refuses_its_options():
+    """The bundled pack: every accepted answer passes, no wrong option passes for it."""
+    from bot.answer_check import check_answer
+    from bot.settings import bundled_knowledge_dir
+
+    shipped = load_pack(bundled_knowledge_dir())
+    questions = build_questions(shipped, count=10_000, rng=random.Random(0))
+    assert len(questions) > len(shipped.quiz)
+    problems = []
+    for q in questions:
+        rules = {"kind": q.kind, "wrong": q.wrong, "taken": q.taken}
+        for option in (*q.wrong, *q.taken):
+            if check_answer(option, q.answers, **rules).correct:
+                problems.append(f"{q.id}: wrong option {option!r} accepted")
+        for answer in q.answers:
+            if not check_answer(answer, q.answers, **rules).correct:
+                problems.append(f"{q.id}: answer {answer!r} refused")
+    assert problems == []
