@@ -44,6 +44,7 @@ from bot.cooldown import Cooldown
 from bot.discord.client import Services, StudyBot
 from bot.discord.sync import payloads, sync_commands
 from bot.settings import Settings
+from bot.store import Store
 
 log = logging.getLogger("studybot.discord")
 
@@ -94,7 +95,10 @@ def build_client(services: Services, *, auto_sync: bool = True, **options: Any) 
     return bot
 
 
-def make_services(settings: Settings, answerer: Answerer | None, store: Any = None) -> Services:
+def make_services(
+    settings: Settings, answerer: Answerer | None, store: Store | None = None
+) -> Services:
+    """Services built from settings: the cooldown length comes from STUDYBOT_COOLDOWN."""
     return Services(
         settings=settings,
         answerer=answerer,
@@ -121,10 +125,8 @@ def _point_at_test_discord() -> dict[str, Any]:
     return {"guild_ready_timeout": 0.1} if api or gateway else {}
 
 
-async def _open_store(settings: Settings) -> Any:
+async def _open_store(settings: Settings) -> Store | None:
     """The database, or None (with a warning) so a bad data folder never stops the answering."""
-    from bot.store import Store
-
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return await Store.open(settings.data_dir)
