@@ -103,3 +103,11 @@ async def test_a_button_for_an_entry_removed_by_reload_says_so(world, services, 
     clicked = await world.member.click(offered.response, label=gone.title)
     assert clicked.ephemeral
     assert "no longer in the pack" in clicked.response.content
+
+
+async def test_without_a_database_answering_works_and_gaps_says_why(world, services):
+    services.store = None
+    result = await world.member.slash(world.channel, "ask", question="what is a banana")
+    assert result.response.content.startswith("I don't know")
+    gaps = await world.admin.slash(world.channel, "kb gaps")
+    assert gaps.ephemeral and "database is not open" in gaps.response.content
