@@ -292,10 +292,13 @@ def _from_quiz_item(pack: Pack, item: QuizItem, rng: random.Random) -> Question:
 
 
 _WORD = re.compile(r"\w[\w'’-]*")
+_BRACKETED = re.compile(r"\s*\([^)]*\)")
 
 
 def _mask_definition(text: str, names: Sequence[str]) -> str | None:
     """The definition with the entry's names hidden, or None when too little would be left."""
+    # "Viola (historian)": the part in brackets tells entries apart; it is not the name.
+    names = [n for n in (_BRACKETED.sub("", name).strip() for name in names) if n]
     stems = {
         tok for name in names for tok in normalise(name).split() if len(tok) >= 4 and tok.isalpha()
     }

@@ -428,3 +428,23 @@ def test_every_shipped_question_takes_its_answers_and_refuses_its_options():
             if not check_answer(answer, q.answers, **rules).correct:
                 problems.append(f"{q.id}: answer {answer!r} refused")
     assert problems == []
+
+
+def test_a_bracketed_disambiguator_is_not_masked(pack):
+    from dataclasses import replace
+
+    from bot.pack import Entry, Item
+
+    text = "Historian of resistance who listed many forms of active opposition under Stalin."
+    viola = Entry(
+        id="viola",
+        term="Viola (historian)",
+        aliases=("Viola",),
+        kind="person",
+        tags=("historians",),
+        definition=Item("viola/definition", "viola", "definition", text, "enc", "listed"),
+    )
+    bigger = replace(pack, entries={**pack.entries, "viola": viola}, items_by_id={})
+    [q] = build_questions(bigger, topic="historians", rng=random.Random(0))
+    assert q.prompt == f"Who is this? {text}"
+    assert q.answers == ("Viola (historian)", "Viola")
