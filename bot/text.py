@@ -118,9 +118,34 @@ STOPWORDS = frozenset(
 """Words that carry no topic. Kept small: "left", "right", "world" and "state" are pack words."""
 
 
+_SAME_MEANING = {
+    canon: group.split()
+    for canon, group in {
+        "die": "died dies dying death deaths dead",
+        "kill": "killed kills killing murder murdered murders assassinated assassination assassinate",
+        "form": "formed forms formation founded founding foundation created creation established "
+        "establish establishment",
+        "end": "ended ends dissolved dissolve dissolution disbanded disband collapsed collapse",
+        "begin": "began begins beginning started start starts emerged emerge emergence arose "
+        "arise arisen origin origins",
+        "lead": "led leads leader leaders leadership headed",
+        "write": "wrote written writes writer writers authored",
+        "exile": "exiled exiles deported deportation deport banished",
+        "edit": "edited editor editors edits",
+        "arrest": "arrested arrests",
+        "ban": "banned banning bans",
+    }.items()
+}
+_CANONICAL = {word: canon for canon, group in _SAME_MEANING.items() for word in group}
+"""A few verbs that history questions use interchangeably ("when did the bloc end/dissolve").
+
+Applied to the pack and the question alike, so it only ever makes paraphrases meet.
+"""
+
+
 def content_words(text: str) -> list[str]:
     """Stemmed topic words of a question, without question and function words."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    return [stem(_CANONICAL.get(w, w)) for w in words(text) if w not in STOPWORDS]
 
 
 _INTENTS = (

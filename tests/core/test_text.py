@@ -38,11 +38,18 @@ def test_plurals_and_stems_meet() -> None:
 
 def test_question_words_are_not_content() -> None:
     assert content_words("Who was the leader of the Left Opposition?") == [
-        "leader",
+        "lead",
         "left",
         "opposition",
     ]
     assert content_words("hello") == []
+
+
+def test_paraphrased_verbs_meet() -> None:
+    assert content_words("when did the bloc dissolve") == content_words("when did the bloc end")
+    assert content_words("who led it") == content_words("who was its leader")
+    assert content_words("how did he die") == content_words("his death")
+    assert content_words("when was it founded") == content_words("when was it formed")
 
 
 @pytest.mark.parametrize(
