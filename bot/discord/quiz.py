@@ -209,10 +209,16 @@ class ChannelGame:
     """A running game and the Discord things attached to it."""
 
     def __init__(
-        self, recorded: RecordedGame, channel: Any, started_by: int, chat_answers: bool
+        self,
+        recorded: RecordedGame,
+        channel: Any,
+        channel_id: int,
+        started_by: int,
+        chat_answers: bool,
     ) -> None:
         self.recorded = recorded
         self.channel = channel
+        self.channel_id = channel_id
         self.started_by = started_by
         self.chat_answers = chat_answers
         self.timer: asyncio.Task[None] | None = None
@@ -274,10 +280,17 @@ class Quizzes:
             started_by=interaction.user.id,
             topic=topic,
         )
-        await recorded.begin()
         chat_answers = mode == "text" and self.services.settings.message_content
-        cg = ChannelGame(recorded, interaction.channel, interaction.user.id, chat_answers)
+        cg = ChannelGame(
+            recorded, interaction.channel, channel_id, interaction.user.id, chat_answers
+        )
+        # Claim the channel before the first await, so a second /quiz start cannot slip in.
         self.games[channel_id] = cg
+        try:
+            await recorded.begin()
+        except BaseException:
+            del self.games[channel_id]
+            raise
         about = f" on **{topic}**" if topic else ""
         lines = [
             f"<@{interaction.user.id}> started a quiz{about}: {len(picked)} question(s), "
@@ -338,8 +351,10 @@ class Quizzes:
             reveal = game.check_time()
             if reveal is not None:
                 break
-        await self._after_close(channel_id, cg, reveal)
-        await cg.channel.send(embed=reveal_embed(reveal), allowed_mentions=NO_PINGS)
+        try:
+            await cg.channel.send(embed=reveal_embed(reveal), allowed_mentions=NO_PINGS)
+        finally:
+            await self._after_close(channel_id, cg, reveal)
 
     async def _next_after_pause(self, channel_id: int, cg: ChannelGame) -> None:
         if not cg.game.finished:
@@ -398,12 +413,14 @@ class Quizzes:
         except NoQuestionOpenError:
             return True
         if outcome.reveal is not None:
-            await self._after_close(message.channel.id, cg, outcome.reveal)
-            await message.reply(
-                embed=reveal_embed(outcome.reveal, outcome),
-                mention_author=False,
-                allowed_mentions=NO_PINGS,
-            )
+            try:
+                await message.reply(
+                    embed=reveal_embed(outcome.reveal, outcome),
+                    mention_author=False,
+                    allowed_mentions=NO_PINGS,
+                )
+            finally:
+                await self._after_close(message.channel.id, cg, outcome.reveal)
         return True
 
     async def answer_command(self, interaction: discord.Interaction, text: str) -> None:
@@ -424,10 +441,12 @@ class Quizzes:
         if outcome.reveal is None:
             await send_ephemeral(interaction, "Not quite. Try again!")
             return
-        await self._after_close(interaction.channel_id, cg, outcome.reveal)
-        await interaction.response.send_message(
-            embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
-        )
+        try:
+            await interaction.response.send_message(
+                embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
+            )
+        finally:
+            await self._after_close(cg.channel_id, cg, outcome.reveal)
 
     async def pick(
         self, interaction: discord.Interaction, token: str, number: int, index: int
@@ -439,8 +458,7 @@ class Quizzes:
         if cg.game.current is None or cg.game.number != number:
             await send_ephemeral(interaction, "That question is closed.")
             return
-        channel_id = cg.recorded.channel_id
-        assert channel_id is not None
+        channel_id = cg.channel_id
         option = cg.game.current.options[index]
         try:
             outcome = await cg.recorded.choose(interaction.user.id, _name(interaction.user), index)
@@ -450,12 +468,17 @@ class Quizzes:
         except NoQuestionOpenError:
             await send_ephemeral(interaction, "Too late: that question is closed.")
             return
-        await send_ephemeral(interaction, f"You picked **{OPTION_LETTERS[index]}. {option}**.")
+        if outcome.late:
+            await send_ephemeral(interaction, "Too late: time was up.")
+        else:
+            await send_ephemeral(interaction, f"You picked **{OPTION_LETTERS[index]}. {option}**.")
         if outcome.reveal is not None:
-            await self._after_close(channel_id, cg, outcome.reveal)
-            await cg.channel.send(
-                embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
-            )
+            try:
+                await cg.channel.send(
+                    embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
+                )
+            finally:
+                await self._after_close(channel_id, cg, outcome.reveal)
 
     # -- hint, skip, stop --
     def _may_manage(self, interaction: discord.Interaction, cg: ChannelGame) -> bool:
@@ -483,10 +506,12 @@ class Quizzes:
             )
             return
         reveal = cg.game.skip()
-        await self._after_close(interaction.channel_id, cg, reveal)
-        await interaction.response.send_message(
-            embed=reveal_embed(reveal), allowed_mentions=NO_PINGS
-        )
+        try:
+            await interaction.response.send_message(
+                embed=reveal_embed(reveal), allowed_mentions=NO_PINGS
+            )
+        finally:
+            await self._after_close(cg.channel_id, cg, reveal)
 
     async def stop(self, interaction: discord.Interaction) -> None:
         channel_id = interaction.channel_id

@@ -257,3 +257,14 @@ async def test_after_a_restart_old_buttons_say_the_quiz_is_over(world, services,
     again = await world.member.slash(world.channel, "quiz start", mode="choice", questions=1)
     assert not again.ephemeral
     assert [g.status for g in await store.games(world.guild.id)] == ["running", "interrupted"]
+
+
+async def test_a_pick_after_the_time_limit_is_too_late(world, bob, answers, store):
+    await world.member.slash(world.channel, "quiz start", mode="choice", questions=1, seconds=20)
+    message, prompt = current_question(world)
+    right = next(b.label for b in buttons(message) if b.label[3:] in answers[prompt])
+    await world.env.advance_time(20.01)  # past the limit, before the bot's own timer fires
+    late = await bob.click(message, label=right)
+    assert late.response.content == "Too late: time was up."
+    assert last_reveal(world).embeds[0].title == "⏰ Time's up!"
+    assert await store.leaderboard(world.guild.id) == []
