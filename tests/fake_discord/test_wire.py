@@ -89,6 +89,15 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
         assert answer.body["type"] == 4
         assert answer.body["data"]["embeds"][0]["title"] == expected.alternatives[0].title
 
+        # /kb reload: acknowledged at once with a deferral, the result follows as a followup.
+        interaction = await fake.slash("kb", subcommand="reload")
+        deferred = await fake.callback_for(interaction)
+        assert deferred.body["type"] == 5 and deferred.body["data"]["flags"] == 64
+        await asyncio.wait_for(fake.followed_up.wait(), 10)
+        [followup] = fake.followups
+        assert followup["content"].startswith("Reloaded **Tiny test pack**")
+        assert followup["allowed_mentions"] == {"parse": []}
+
         await asyncio.sleep(0.8)  # the fake asks for a heartbeat every 0.5 s
         assert fake.heartbeats >= 1
     finally:

@@ -64,6 +64,7 @@ class FakeDiscord:
     heartbeats: int = 0
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
+    followed_up: asyncio.Event = field(default_factory=asyncio.Event)
     callbacks: dict[str, asyncio.Future] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     followups: list[dict[str, Any]] = field(default_factory=list)
@@ -178,6 +179,7 @@ class FakeDiscord:
     async def followup(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.followups.append(body)
+        self.followed_up.set()
         return json_response(self.message(body))
 
     async def edit(self, request: web.Request) -> web.Response:
@@ -270,11 +272,13 @@ class FakeDiscord:
             "attachment_size_limit": 26214400,
         }
 
-    async def slash(self, name: str, **options: Any) -> str:
+    async def slash(self, name: str, subcommand: str | None = None, **options: Any) -> str:
         """Send a slash command interaction; returns its id (wait with `callback_for`)."""
         command = next(c for c in self.commands if c["name"] == name)
-        data = {"id": command["id"], "name": name, "type": 1,
-                "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()]}
+        values = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
+        if subcommand:
+            values = [{"name": subcommand, "type": 1, "options": values}]
+        data = {"id": command["id"], "name": name, "type": 1, "options": values}
         payload = self._interaction(2, data)
         self.callbacks[payload["id"]] = asyncio.get_running_loop().create_future()
         await self.dispatch("INTERACTION_CREATE", payload)
