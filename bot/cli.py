@@ -117,7 +117,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "bench":
         from bot.bench import main as bench_main
 
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        try:
+            sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        except ValueError:
+            print(
+                f"bench: --sizes takes whole numbers like 1000,10000 (got {args.sizes!r})",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         return bench_main(
             settings.knowledge_dir, sizes, as_json=args.json, questions=args.questions
         )
