@@ -112,6 +112,7 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
     assert "Traceback" not in stderr, stderr
     assert process.returncode == 0, stderr
     assert fake.syncs == 1
+    assert f"invite link: https://discord.com/oauth2/authorize?client_id={APP_ID}" in stderr
 
 
 async def exit_of(process: asyncio.subprocess.Process) -> tuple[int, str]:
