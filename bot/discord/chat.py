@@ -15,7 +15,7 @@ import discord
 
 from bot.discord.client import MessageHandler, Services
 from bot.discord.commands import reply_kwargs, should_log_gap, too_long_message
-from bot.discord.embeds import NO_PINGS
+from bot.discord.embeds import NO_PINGS, plain_text
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -51,6 +51,13 @@ def question_for(message: discord.Message, bot_id: int, services: Services) -> s
     return None
 
 
+def can_embed(message: discord.Message) -> bool:
+    """Whether the bot may show embeds where `message` was posted (always in direct messages)."""
+    if message.guild is None:
+        return True
+    return message.channel.permissions_for(message.guild.me).embed_links
+
+
 def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
     """The chat answerer for one bot: reads settings and the pack at each message."""
 
@@ -75,7 +82,12 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             log.debug("cooldown: ignoring a chat question from %s", message.author.id)
             return True
         reply = services.current.ask(question)
-        await message.reply(mention_author=False, **reply_kwargs(reply))
+        kwargs = reply_kwargs(reply)
+        if "embed" in kwargs and not can_embed(message):
+            # Without Embed Links Discord silently drops the embed; send the same answer as text.
+            kwargs["content"] = plain_text(reply)
+            del kwargs["embed"]
+        await message.reply(mention_author=False, **kwargs)
         if should_log_gap(reply):
             await services.record_unanswered(message.guild.id if message.guild else None, question)
         return True

@@ -172,6 +172,11 @@ def reply_message(
     return clip(message, CONTENT_LIMIT), None
 
 
+def plain_text(reply: Reply) -> str:
+    """The whole reply as text, for channels where the bot may not post embeds."""
+    return clip(reply.as_text(), CONTENT_LIMIT)
+
+
 def sources_embed(pack: Pack) -> discord.Embed:
     """Every source of the pack, one line each; a long registry ends with "and N more"."""
     embed = discord.Embed(title=f"Sources of {pack.name}", colour=COLOUR_INFO)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 
 
@@ -116,3 +117,16 @@ async def test_a_feature_module_sees_messages_before_general_answering(world):
     await world.member.send(world.channel, f"{mention} what was the comintern")
     assert len(seen) == 2
     assert bot_messages(world)[0].embeds[0].title == "Communist International"
+
+
+async def test_without_embed_links_the_answer_comes_as_text(world):
+    bot_user = world.env.bot.user
+    no_embeds = world.guild.create_text_channel(
+        "no-embeds", overwrites={bot_user: discord.PermissionOverwrite(embed_links=False)}
+    )
+    await world.member.send(no_embeds, f"{bot_user.mention} who was trotsky")
+    [reply] = [m for m in no_embeds.history() if m.author.id == bot_user.id]
+    assert reply.embeds == []
+    assert reply.content.startswith("Leon Trotsky\n")
+    assert "Test Encyclopedia, Test Publisher <https://example.org/encyclopedia>" in reply.content
+    assert len(reply.content) <= 2000
