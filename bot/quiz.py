@@ -221,14 +221,6 @@ def _topic_filter(pack: Pack, topic: str | None) -> tuple[set[str], Callable[[Qu
     return entry_ids, keep
 
 
-def _same_kind_pool(pack: Pack, kind: str) -> list[str]:
-    """Candidate wrong answers of one quiz kind: other quiz answers and options, and entry terms."""
-    pool = [q.answers[0] for q in pack.quiz if q.kind == kind]
-    pool += [d for q in pack.quiz if q.kind == kind for d in q.distractors]
-    pool += [e.term for e in pack.entries.values() if _KIND_FOR_ENTRY.get(e.kind, "term") == kind]
-    return pool
-
-
 def _nearby_numbers(answer: str, kind: str, rng: random.Random) -> list[str]:
     digits = answer.replace(",", "").strip()
     if not digits.isdigit():
@@ -247,48 +239,6 @@ def _nearby_numbers(answer: str, kind: str, rng: random.Random) -> list[str]:
         if other != value and text not in found:
             found.append(text)
     return found[:3]
-
-
-def _distractors(
-    pack: Pack, answers: Sequence[str], kind: str, given: Sequence[str], rng: random.Random
-) -> tuple[str, ...]:
-    """Three wrong answers of the same kind: the author's, else the pack's, else nearby numbers."""
-    accepted = {" ".join(tokens(a)) for a in answers}
-
-    def fresh(options: Sequence[str], chosen: list[str]) -> list[str]:
-        seen = accepted | {" ".join(tokens(c)) for c in chosen}
-        out = []
-        for option in options:
-            key = " ".join(tokens(option))
-            if key and key not in seen:
-                seen.add(key)
-                out.append(option)
-        return out
-
-    chosen = fresh(given, [])
-    rng.shuffle(chosen)
-    chosen = chosen[:3]
-    if len(chosen) < 3 and kind in ("year", "number"):
-        chosen += fresh(_nearby_numbers(answers[0], kind, rng), chosen)[: 3 - len(chosen)]
-    if len(chosen) < 3:
-        pool = fresh(sorted(set(_same_kind_pool(pack, kind))), chosen)
-        rng.shuffle(pool)
-        chosen += pool[: 3 - len(chosen)]
-    return tuple(chosen)
-
-
-def _from_quiz_item(pack: Pack, item: QuizItem, rng: random.Random) -> Question:
-    return Question(
-        id=item.id,
-        prompt=item.question,
-        answers=tuple(item.answers),
-        kind=item.kind,
-        entry_id=item.entry,
-        source=pack.sources[item.source],
-        evidence=item.evidence,
-        wrong=_distractors(pack, item.answers, item.kind, item.distractors, rng),
-        author_hint=item.hint,
-    )
 
 
 _WORD = re.compile(r"\w[\w'’-]*")
@@ -322,30 +272,122 @@ def _mask_definition(text: str, names: Sequence[str]) -> str | None:
     return text
 
 
-def _from_definition(pack: Pack, entry: Entry, rng: random.Random) -> Question | None:
-    if entry.definition is None:
-        return None
-    clue = _mask_definition(entry.definition.text, entry.names)
-    if clue is None:
-        return None
-    kind = _KIND_FOR_ENTRY.get(entry.kind, "term")
-    lead = "Who is this?" if kind == "person" else "Which term is this?"
-    others = [e.term for e in pack.entries.values() if e.kind == entry.kind and e.id != entry.id]
-    return Question(
-        id=f"def:{entry.id}",
-        prompt=f"{lead} {clue}",
-        answers=entry.names,
-        kind=kind,
-        entry_id=entry.id,
-        source=pack.sources[entry.definition.source],
-        evidence=entry.definition.evidence,
-        wrong=_distractors(pack, entry.names, kind, others, rng),
-    )
-
-
 def topics(pack: Pack) -> list[str]:
     """The topics a quiz can be started on: the pack's tags."""
     return pack.tags()
+
+
+def _key(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+class _QuestionMaker:
+    """Turns quiz items and definitions into questions for one game.
+
+    The pack's pools of same-kind names are gathered once per game, and questions are made only
+    for the items a game actually asks, so starting a quiz stays fast on a pack of thousands.
+    """
+
+    def __init__(self, pack: Pack, rng: random.Random) -> None:
+        self.pack = pack
+        self.rng = rng
+        self._pools: dict[str, list[tuple[str, str]]] = {}
+        self._terms: dict[str, list[tuple[str, str]]] = {}
+        self.names = _NameIndex(pack)
+
+    def _unique(self, texts: list[str]) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for text in texts:
+            key = _key(text)
+            if key and key not in seen:
+                seen[key] = text
+        return sorted(seen.items())
+
+    def pool(self, kind: str) -> list[tuple[str, str]]:
+        """(key, text) of every quiz answer, quiz option and entry term of one quiz kind."""
+        if kind not in self._pools:
+            quiz = [q for q in self.pack.quiz if q.kind == kind]
+            texts = [q.answers[0] for q in quiz] + [d for q in quiz for d in q.distractors]
+            texts += [
+                e.term
+                for e in self.pack.entries.values()
+                if _KIND_FOR_ENTRY.get(e.kind, "term") == kind
+            ]
+            self._pools[kind] = self._unique(texts)
+        return self._pools[kind]
+
+    def terms(self, entry_kind: str) -> list[tuple[str, str]]:
+        """(key, term) of every entry of one entry kind: the closest distractors for a clue."""
+        if entry_kind not in self._terms:
+            self._terms[entry_kind] = self._unique(
+                [e.term for e in self.pack.entries.values() if e.kind == entry_kind]
+            )
+        return self._terms[entry_kind]
+
+    def distractors(
+        self,
+        answers: Sequence[str],
+        kind: str,
+        given: Sequence[str],
+        closest: list[tuple[str, str]] | None = None,
+    ) -> tuple[str, ...]:
+        """Three wrong answers of the same kind.
+
+        The author's distractors first, then nearby years or numbers, then names of the closest
+        kind the pack has (`closest`), then any name of the same quiz kind.
+        """
+        seen = {_key(a) for a in answers}
+        chosen: list[str] = []
+
+        def take(options: list[tuple[str, str]]) -> None:
+            for key, text in self.rng.sample(options, len(options)):
+                if len(chosen) >= 3:
+                    return
+                if key and key not in seen:
+                    seen.add(key)
+                    chosen.append(text)
+
+        take([(_key(g), g) for g in given])
+        if len(chosen) < 3 and kind in ("year", "number"):
+            near = _nearby_numbers(answers[0], kind, self.rng)
+            take([(_key(n), n) for n in near])
+        if len(chosen) < 3 and closest:
+            take(closest)
+        if len(chosen) < 3:
+            take(self.pool(kind))
+        return tuple(chosen)
+
+    def from_quiz_item(self, item: QuizItem) -> Question:
+        return Question(
+            id=item.id,
+            prompt=item.question,
+            answers=tuple(item.answers),
+            kind=item.kind,
+            entry_id=item.entry,
+            source=self.pack.sources[item.source],
+            evidence=item.evidence,
+            wrong=self.distractors(item.answers, item.kind, item.distractors),
+            author_hint=item.hint,
+        )
+
+    def from_definition(self, entry: Entry) -> Question | None:
+        if entry.definition is None:
+            return None
+        clue = _mask_definition(entry.definition.text, entry.names)
+        if clue is None:
+            return None
+        kind = _KIND_FOR_ENTRY.get(entry.kind, "term")
+        lead = "Who is this?" if kind == "person" else "Which term is this?"
+        return Question(
+            id=f"def:{entry.id}",
+            prompt=f"{lead} {clue}",
+            answers=entry.names,
+            kind=kind,
+            entry_id=entry.id,
+            source=self.pack.sources[entry.definition.source],
+            evidence=entry.definition.evidence,
+            wrong=self.distractors(entry.names, kind, (), self.terms(entry.kind)),
+        )
 
 
 def build_questions(
@@ -364,27 +406,33 @@ def build_questions(
         raise QuizError(f"Unknown mode {mode!r}: choose text or choice.")
     rng = rng or random.Random()
     entry_ids, keep = _topic_filter(pack, topic)
-    questions: list[Question] = [_from_quiz_item(pack, q, rng) for q in pack.quiz if keep(q)]
-    for entry_id in sorted(entry_ids):
-        generated = _from_definition(pack, pack.entries[entry_id], rng)
-        if generated is not None:
-            questions.append(generated)
-    if mode == "choice":
-        # Four options or none: a two-way choice is a coin toss, not a question.
-        questions = [q for q in questions if len(q.wrong) >= 3]
-    if not questions:
+    sources: list[QuizItem | Entry] = [q for q in pack.quiz if keep(q)]
+    sources += [pack.entries[e] for e in sorted(entry_ids) if pack.entries[e].definition]
+    rng.shuffle(sources)
+    maker = _QuestionMaker(pack, rng)
+    picked: list[Question] = []
+    for source in sources:
+        if len(picked) >= max(1, count):
+            break
+        if isinstance(source, QuizItem):
+            question: Question | None = maker.from_quiz_item(source)
+        else:
+            question = maker.from_definition(source)
+        if question is None:
+            continue
+        if mode == "choice":
+            # Four options or none: a two-way choice is a coin toss, not a question.
+            if len(question.wrong) < 3:
+                continue
+            question = _with_options(question, rng)
+        picked.append(replace(question, taken=maker.names.containing(question)))
+    if not picked:
         kind = "multiple-choice questions" if mode == "choice" else "questions"
         if topic:
             close = difflib.get_close_matches(topic.lower(), pack.tags(), n=3, cutoff=0.5)
             also = f" Did you mean: {', '.join(close)}?" if close else ""
             raise NoQuestionsError(f"No {kind} on {topic!r}.{also}")
         raise NoQuestionsError(f"This pack has no {kind}.")
-    rng.shuffle(questions)
-    picked = questions[: max(1, count)]
-    names = _NameIndex(pack)
-    picked = [replace(q, taken=names.containing(q)) for q in picked]
-    if mode == "choice":
-        picked = [_with_options(q, rng) for q in picked]
     return picked
 
 
@@ -392,12 +440,20 @@ class _NameIndex:
     """Every entry's names (terms and aliases), findable by the words in them."""
 
     def __init__(self, pack: Pack) -> None:
-        self.pack = pack
         self.by_word: dict[str, set[tuple[str, str]]] = {}
         for entry in pack.entries.values():
             for name in entry.names:
                 for word in tokens(name):
                     self.by_word.setdefault(word, set()).add((entry.id, name))
+
+    def _with_all_words(self, text: str) -> set[tuple[str, str]]:
+        words = tokens(text)
+        if not words:
+            return set()
+        found = set(self.by_word.get(words[0], ()))
+        for word in words[1:]:
+            found &= self.by_word.get(word, set())
+        return found
 
     def containing(self, question: Question) -> tuple[str, ...]:
         """Other entries' names that a guess could match only because they contain an answer.
@@ -409,27 +465,17 @@ class _NameIndex:
         if question.kind in NUMERIC_KINDS:
             return ()
         answers = question.answers
-        accepted = {" ".join(tokens(a)) for a in answers}
+        accepted = {_key(a) for a in answers}
+        candidates = {pair for a in answers for pair in self._with_all_words(a)}
         # Entries that go by one of the accepted answers are what the answer names.
-        own = {question.entry_id} | {
-            entry_id
-            for a in answers
-            for w in tokens(a)
-            for entry_id, name in self.by_word.get(w, ())
-            if " ".join(tokens(name)) in accepted
-        }
-        candidates = {
+        own = {question.entry_id} | {e for e, name in candidates if _key(name) in accepted}
+        found = {
             name
-            for a in answers
-            for w in tokens(a)
-            for entry_id, name in self.by_word.get(w, ())
+            for entry_id, name in candidates
             if entry_id not in own
+            and _key(name) not in accepted
+            and check_answer(name, answers).correct
         }
-        found = [
-            name
-            for name in candidates
-            if " ".join(tokens(name)) not in accepted and check_answer(name, answers).correct
-        ]
         return tuple(sorted(found))
 
 

@@ -448,3 +448,21 @@ def test_a_bracketed_disambiguator_is_not_masked(pack):
     [q] = build_questions(bigger, topic="historians", rng=random.Random(0))
     assert q.prompt == f"Who is this? {text}"
     assert q.answers == ("Viola (historian)", "Viola")
+
+
+def test_starting_a_quiz_on_a_big_pack_stays_quick(tmp_path):
+    """Questions are made only for what a game asks: a 1,000-entry pack starts in well under 3 s
+    (Discord's limit for answering /quiz start)."""
+    import time
+
+    from bot.bench import synthetic_pack
+
+    big = load_pack(synthetic_pack(5000, tmp_path))
+    assert len(big.entries) >= 1000
+    for mode in ("text", "choice"):
+        start = time.perf_counter()
+        qs = build_questions(big, count=50, mode=mode, rng=random.Random(1))
+        elapsed = time.perf_counter() - start
+        print(f"build_questions({mode}, 50) on {len(big.entries)} entries: {elapsed * 1000:.0f} ms")
+        assert len(qs) == 50
+        assert elapsed < 2.0
