@@ -586,18 +586,29 @@ class QuizGame:
         return self._close("skipped")
 
     def hint(self) -> str:
-        """The next hint for the open question: the author's hint first, then more letters."""
+        """The next hint for the open question; each one lowers the question's points.
+
+        Text mode: the author's hint first, then the answer with more and more letters shown.
+        Choice mode: a letter-mask would point at one option, so a hint rules out a wrong option
+        instead, until two are left.
+        """
         state = self._require_open()
         question = state.question
+        if question.options:
+            wrong = [question.options.index(w) for w in question.wrong if w in question.options]
+            if state.hints >= len(wrong) - 1:
+                return "No more hints: it's one of the two options left."
+            state.hints += 1
+            index = wrong[state.hints - 1]
+            return f"It's not {OPTION_LETTERS[index]} ({question.options[index]})."
         state.hints += 1
         level = state.hints
         if question.author_hint:
             if level == 1:
                 return question.author_hint
             level -= 1
-        longest = (
-            max(len(w) for w in re.split(r"\W+", question.answer) if w) if question.answer else 1
-        )
+        # Never unmask a whole word: a hint that gives the answer away is a reveal.
+        longest = max((len(w) for w in re.split(r"\W+", question.answer) if w), default=1)
         return masked(question.answer, min(level, max(1, longest - 1)))
 
     def stop(self) -> Summary:

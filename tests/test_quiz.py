@@ -235,6 +235,19 @@ def test_hints_mask_progressively_and_cost_points(clock):
         game.hint()
 
 
+def test_choice_hints_rule_out_wrong_options_until_two_are_left(pack, clock):
+    qs = build_questions(pack, topic="people", count=1, mode="choice", rng=random.Random(4))
+    game = QuizGame(qs, mode="choice", clock=clock, speed_bonus=False)
+    q = game.next_question()
+    first, second = game.hint(), game.hint()
+    ruled_out = [q.options.index(w) for w in q.wrong[:2]]
+    assert first == f"It's not {'ABCD'[ruled_out[0]]} ({q.options[ruled_out[0]]})."
+    assert second == f"It's not {'ABCD'[ruled_out[1]]} ({q.options[ruled_out[1]]})."
+    assert q.answer not in first + second
+    assert game.hint() == "No more hints: it's one of the two options left."
+    assert game.choose(1, "ana", q.correct_option).points == BASE_POINTS - 2 * HINT_COST
+
+
 def test_an_authors_hint_comes_first(clock):
     q = question("q", ("Trotsky",), author_hint="He founded the Red Army.")
     game = QuizGame([q], clock=clock)

@@ -491,8 +491,10 @@ class Quizzes:
             await send_ephemeral(interaction, "There is no open question to hint at.")
             return
         hint = cg.game.hint()
+        # A masked answer reads best in monospace (one * per letter); a ruled-out option does not.
+        shown = hint if cg.game.mode == "choice" else f"Hint: `{hint}`"
         await interaction.response.send_message(
-            f"💡 Hint: `{hint}` (hints lower this question's points)", allowed_mentions=NO_PINGS
+            f"💡 {shown} (hints lower this question's points)", allowed_mentions=NO_PINGS
         )
 
     async def skip(self, interaction: discord.Interaction) -> None:

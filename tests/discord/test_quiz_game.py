@@ -228,6 +228,16 @@ async def test_hint_and_skip(world, answers):
     assert titles(world)[-1] == "Question 2/2"
 
 
+async def test_a_choice_hint_rules_out_an_option(world, answers):
+    await world.member.slash(world.channel, "quiz start", mode="choice", questions=1)
+    message, prompt = current_question(world)
+    hint = await world.member.slash(world.channel, "quiz hint")
+    assert hint.response.content.startswith("💡 It's not ")
+    ruled_out = hint.response.content.removeprefix("💡 It's not ").split(" (")[0]
+    [label] = [b.label for b in buttons(message) if b.label.startswith(f"{ruled_out}.")]
+    assert label[3:] not in answers[prompt]
+
+
 async def test_unknown_topic_suggests_a_close_one(world):
     result = await world.member.slash(world.channel, "quiz start", topic="peple")
     assert result.ephemeral
