@@ -183,3 +183,29 @@ def test_never_raises(guess, answer):
     verdict = check_answer(guess, [answer], kind="term", wrong=[answer[::-1]])
     assert verdict.correct in (True, False)
     check_answer(guess, [answer], kind="year")
+
+
+NO_PLURAL = string.ascii_lowercase.replace("s", "")  # so plural folding leaves words alone
+
+
+@given(
+    word=st.text(alphabet=NO_PLURAL, min_size=6, max_size=16),
+    at=st.integers(min_value=1, max_value=15),
+    letter=st.sampled_from(NO_PLURAL),
+)
+def test_one_typo_after_the_first_letter_of_a_long_word_is_forgiven(word, at, letter):
+    at = at % len(word) or 1
+    typo = word[:at] + letter + word[at + 1 :]
+    assert is_correct(typo, [word])
+    assert is_correct(f"maybe {typo}?", [word])
+
+
+@given(
+    name=st.sampled_from(["Article", "Congress", "Plenum", "Decree"]),
+    number=st.integers(min_value=1, max_value=999),
+    other=st.integers(min_value=1, max_value=999),
+)
+def test_numbers_inside_names_are_never_fuzzy(name, number, other):
+    assume(number != other)
+    assert is_correct(f"{name} {number}", [f"{name} {number}"])
+    assert not is_correct(f"{name} {other}", [f"{name} {number}"])
