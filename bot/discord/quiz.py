@@ -62,6 +62,12 @@ NO_INTENT_NOTE = (
 )
 
 
+CANNOT_POST = (
+    "I can't post the questions in this channel. Give me Send Messages and Embed Links here, "
+    "or start the quiz in another channel."
+)
+
+
 def _monotonic() -> float:
     # Looked up at call time, not bound at import, so a test's virtual clock is the clock.
     return time.monotonic()
@@ -302,7 +308,17 @@ class Quizzes:
         if self.services.store is None:
             lines.append("The database is unavailable: scores from this game won't be kept.")
         await interaction.response.send_message("\n".join(lines), allowed_mentions=NO_PINGS)
-        await self._open_next(channel_id, cg)
+        try:
+            await self._open_next(channel_id, cg)
+        except discord.HTTPException as err:
+            # Typically a channel where the bot may answer commands but not post messages.
+            log.warning("quiz in channel %s could not post its first question: %s", channel_id, err)
+            cg.ended = cg.summarised = True
+            if cg.timer is not None:
+                cg.timer.cancel()
+            del self.games[channel_id]
+            await recorded.end()
+            await send_ephemeral(interaction, CANNOT_POST)
 
     # Every wait below is an `asyncio.sleep` in a task of its own: a question's time limit, or the
     # pause after a reveal. Closing a question early cancels its time limit and arms the pause.

@@ -6,7 +6,7 @@ import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 from limits import assert_message_within_limits
 
-from bot.discord.quiz import NO_INTENT_NOTE, REVEAL_PAUSE
+from bot.discord.quiz import CANNOT_POST, NO_INTENT_NOTE, REVEAL_PAUSE
 from bot.loader import load_pack
 from bot.quiz import build_questions
 
@@ -236,6 +236,22 @@ async def test_a_choice_hint_rules_out_an_option(world, answers):
     ruled_out = hint.response.content.removeprefix("💡 It's not ").split(" (")[0]
     [label] = [b.label for b in buttons(message) if b.label.startswith(f"{ruled_out}.")]
     assert label[3:] not in answers[prompt]
+
+
+async def test_a_channel_where_the_bot_cannot_post_gets_a_clear_message(world, store):
+    locked = world.guild.create_text_channel(
+        "locked", overwrites={world.guild.me: discord.PermissionOverwrite(send_messages=False)}
+    )
+    result = await world.member.slash(locked, "quiz start", questions=1)
+    [warning] = result.followups
+    assert warning.ephemeral
+    assert warning.content == CANNOT_POST
+    [record] = await store.games(world.guild.id)
+    assert record.status == "stopped"
+    # Nothing is left holding the channel.
+    again = await world.member.slash(locked, "quiz start", questions=1)
+    assert again.response.content.startswith(f"<@{world.member.id}> started a quiz")
+    assert again.followups[0].content == CANNOT_POST
 
 
 async def test_unknown_topic_suggests_a_close_one(world):
