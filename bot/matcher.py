@@ -28,6 +28,8 @@ NAME, ASK, TEXT = 0, 1, 2
 
 _TYPO_MIN_LEN = 5
 _CANDIDATES = 120
+_COMMON = 2000
+"""A word in more documents than this finds nothing by itself: it is too common to tell."""
 _RERANK = 8
 _ABOUT_FROM_INTENT = {
     "when": "when",
@@ -149,21 +151,21 @@ class Matcher:
         total = sum(weights.values())
 
         # Gather candidates from the rarest words first; common words only score what is found.
-        order = sorted(query, key=lambda t: -weights[t])
         # Names are always looked at (they are few); item texts and phrasings only until the
         # rarer words have found enough of them, so "soviet" cannot pull in half a large pack.
         candidates: set[int] = set()
-        for tok in order:
+        for tok in query:
             for word in variants[tok]:
                 candidates.update(self.name_postings.get(word, ()))
         gathered = 0
-        for tok in order:
-            if gathered >= _CANDIDATES:
-                break
-            for word in variants[tok]:
-                found = self.postings[word]
-                candidates.update(found)
-                gathered += len(found)
+        for word in sorted(
+            {w for tok in query for w in variants[tok]}, key=lambda w: len(self.postings[w])
+        ):
+            found = self.postings[word]
+            if gathered >= _CANDIDATES or len(found) > _COMMON:
+                break  # the rest are commoner still: they only score what rarer words found
+            candidates.update(found)
+            gathered += len(found)
         if not candidates:
             return []
 
