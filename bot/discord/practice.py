@@ -106,6 +106,14 @@ class PracticeView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.owner
 
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        log.error("practice button failed (user %s)", interaction.user.id, exc_info=error)
+        await send_ephemeral(
+            interaction, "Sorry, that rating could not be saved. Try /practice again."
+        )
+
     async def _turn(self, interaction: discord.Interaction) -> None:
         if self.card is None:
             await send_ephemeral(interaction, "This sitting is over: run /practice again.")

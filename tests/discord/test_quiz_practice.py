@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from limits import assert_message_within_limits
+from simcord import assert_error
 
 from bot.loader import load_pack
 from bot.practice import flashcards
@@ -95,3 +96,14 @@ async def test_unknown_topic(world):
     result = await world.member.slash(world.channel, "practice", topic="nothing")
     assert result.ephemeral
     assert result.response.content.startswith("No cards on “nothing”. Topics: groups, people")
+
+
+async def test_a_rating_the_database_refuses_gets_an_apology(world, store):
+    shown = await world.member.slash(world.channel, "practice")
+    turned = await world.member.click(shown.response, label="Show answer")
+    good = next(label for label in labels(turned.response) if label.startswith("Good"))
+    await store.close()  # the database goes away
+    rated = await world.member.click(turned.response, label=good)
+    assert rated.ephemeral
+    assert rated.response.content.startswith("Sorry, that rating could not be saved.")
+    assert_error(world.env, ValueError, contains="no active connection")
