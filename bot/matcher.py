@@ -87,13 +87,15 @@ class Matcher:
                 raw.append((ASK, e_index, None, content_words(ask)))
             for item in entry.items:
                 ask_words: list[str] = []
+                ask_sets: list[frozenset[str]] = []
                 for ask in item.asks:
                     ask_words.extend(toks := content_words(ask))
+                    ask_sets.append(frozenset(toks))
                     raw.append((ASK, e_index, item, toks))
                 text_words = content_words(item.text)
                 raw.append((TEXT, e_index, item, text_words))
                 self.item_tokens[item.id] = frozenset(text_words + ask_words)
-                self.item_asks[item.id] = [frozenset(content_words(a)) for a in item.asks]
+                self.item_asks[item.id] = ask_sets
                 self.item_about[item.id] = item.about or _guess_about(item)
         for d_index, (_kind, _entry, _item, toks) in enumerate(raw):
             for tok in set(toks):

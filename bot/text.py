@@ -23,25 +23,19 @@ __all__ = [
     "words",
 ]
 
-_QUOTES = str.maketrans(
+_FOLD = str.maketrans(
     {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u00ab\u00bb", '"'),
+        # every dash and hyphen separates words: "Marxism–Leninism" = "Marxism-Leninism"
+        **dict.fromkeys(
+            "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d-_", " "
+        ),
+        "&": " and ",
     }
 )
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d-]")
-_POSSESSIVE = re.compile(r"(\w)'s\b")
-_APOSTROPHE = re.compile(r"(\w)'(\w)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?:s\b)?")
+"""A possessive "'s" goes, and so does an apostrophe inside or after a word: Trotsky's → Trotsky."""
 _NON_WORD = re.compile(r"[^\w]+")
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _LEADING_HANDLE = re.compile(r"^\s*@\S+[\s,:]*")
@@ -58,13 +52,8 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_QUOTES).casefold()
-    text = text.replace("&", " and ")
-    text = _DASHES.sub(" ", text)
-    text = _POSSESSIVE.sub(r"\1", text)
-    text = _APOSTROPHE.sub(r"\1\2", text)
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
-    return " ".join(text.split())
+    text = _APOSTROPHE.sub("", text.casefold().translate(_FOLD))
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def words(text: str) -> list[str]:
