@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit
+from bot.discord.quiz import topic_choices
 from bot.practice import RATINGS, Flashcard, PracticeSession, describe_wait
 
 if TYPE_CHECKING:
@@ -138,17 +139,9 @@ class PracticeView(discord.ui.View):
         return rate
 
 
-async def _topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    services: Services = interaction.client.services  # type: ignore[attr-defined]
-    want = current.strip().lower()
-    tags = [t for t in services.current.pack.tags() if want in t.lower()]
-    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
-    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in tags[:25]]
-
-
 @app_commands.command(name="practice", description="Flash cards just for you, back when due.")
 @app_commands.describe(topic="A topic (tag) of the pack; leave empty for everything.")
-@app_commands.autocomplete(topic=_topics)
+@app_commands.autocomplete(topic=topic_choices)
 async def practice(interaction: discord.Interaction, topic: str | None = None) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:

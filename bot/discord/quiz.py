@@ -562,7 +562,10 @@ class Quizzes:
 # -- commands --
 
 
-async def _topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def topic_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete over the pack's topics (tags), for /quiz start and /practice."""
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     want = current.strip().lower()
     tags = [t for t in services.current.pack.tags() if want in t.lower()]
@@ -582,7 +585,7 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
         mode="text: type the answer; choice: pick one of four buttons.",
         seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}, default {DEFAULT_SECONDS}).",
     )
-    @app_commands.autocomplete(topic=_topics)
+    @app_commands.autocomplete(topic=topic_choices)
     async def start(
         interaction: discord.Interaction,
         topic: str | None = None,
@@ -596,7 +599,9 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
     async def stop(interaction: discord.Interaction) -> None:
         await quizzes.stop(interaction)
 
-    @group.command(name="skip", description="Skip the open question and show its answer.")
+    @group.command(
+        name="skip", description="Skip the open question and show its answer (starter or mods)."
+    )
     async def skip(interaction: discord.Interaction) -> None:
         await quizzes.skip(interaction)
 

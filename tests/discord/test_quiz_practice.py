@@ -107,3 +107,8 @@ async def test_a_rating_the_database_refuses_gets_an_apology(world, store):
     assert rated.ephemeral
     assert rated.response.content.startswith("Sorry, that rating could not be saved.")
     assert_error(world.env, ValueError, contains="no active connection")
+
+
+async def test_topic_autocomplete(world):
+    choices = await world.member.autocomplete(world.channel, "practice", "topic", "gr")
+    assert choices == [{"name": "groups", "value": "groups"}]
