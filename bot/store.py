@@ -11,7 +11,6 @@ A guild id of `None` means "not in a server": a DM or the console. It is its own
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -535,7 +534,3 @@ class SqliteStore(Store):
             "SELECT card_key, data, due FROM cards WHERE user_id = ?", (user_id,)
         )
         return {str(k): StoredCard(user_id, str(k), str(d), float(due)) for k, d, due in rows}
-
-
-# Re-exported so callers can catch a locked or corrupt database without importing sqlite3.
-DatabaseError = sqlite3.DatabaseError
