@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -114,8 +115,19 @@ def play_quiz(
     return asyncio.run(_play(game, settings, term, topic))
 
 
+async def _open_store(settings: Settings, term: _Terminal) -> Store | None:
+    """The database, or None after saying why (a read-only or missing data folder, say)."""
+    try:
+        return await Store.open(settings.data_dir)
+    except (OSError, sqlite3.Error, RuntimeError) as err:
+        term.say(f"Can't open the database in {settings.data_dir}: {err}")
+        return None
+
+
 async def _play(game: QuizGame, settings: Settings, term: _Terminal, topic: str | None) -> int:
-    store = await Store.open(settings.data_dir)
+    store = await _open_store(settings, term)
+    if store is None:
+        term.say("Playing anyway; this game's points won't be kept.")
     try:
         recorded = RecordedGame(
             game, store, guild_id=None, channel_id=None, started_by=LOCAL_USER_ID, topic=topic
@@ -144,12 +156,13 @@ async def _play(game: QuizGame, settings: Settings, term: _Terminal, topic: str 
             f"Game over: {correct} of {summary.asked} right, {points} points"
             + (f", best streak {me.best_streak}." if me and me.best_streak > 1 else ".")
         )
-        board = await store.leaderboard(None, limit=1)
+        board = await store.leaderboard(None, limit=1) if store is not None else []
         if board:
             term.say(f"All-time points at this terminal: {board[0].points}.")
         return EXIT_OK
     finally:
-        await store.close()
+        if store is not None:
+            await store.close()
 
 
 async def _ask_until_closed(recorded: RecordedGame, term: _Terminal, name: str) -> bool:
@@ -219,7 +232,10 @@ async def _practise(
     term: _Terminal,
     now: Callable[[], datetime],
 ) -> int:
-    store = await Store.open(settings.data_dir)
+    store = await _open_store(settings, term)
+    if store is None:
+        term.say("Practice cards need the database to remember when each card is due.")
+        return EXIT_NOTHING_TO_DO
     try:
         session = await PracticeSession.open(pack, store, LOCAL_USER_ID, topic=topic, now=now)
         if not session.deck:

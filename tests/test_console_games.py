@@ -199,3 +199,18 @@ def test_practice_on_an_unknown_topic(pack, settings):
     status, out = run_practice(pack, settings, [], datetime(2026, 1, 1, tzinfo=UTC), "nothing")
     assert status == 1
     assert "No cards on 'nothing'." in out
+
+
+def test_an_unusable_data_folder_is_explained(pack, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be")
+    settings = Settings(data_dir=blocked, knowledge_dir=TINY)
+    first, second = planned(pack, "text")
+    status, out = play(pack, settings, [first.answer, second.answer])
+    assert status == 0
+    assert f"Can't open the database in {blocked}" in out
+    assert "this game's points won't be kept" in out
+    assert "Game over: 2 of 2 right" in out
+    status, out = run_practice(pack, settings, [], datetime(2026, 1, 1, tzinfo=UTC))
+    assert status == 1
+    assert "Practice cards need the database" in out
