@@ -272,11 +272,6 @@ def _mask_definition(text: str, names: Sequence[str]) -> str | None:
     return text
 
 
-def topics(pack: Pack) -> list[str]:
-    """The topics a quiz can be started on: the pack's tags."""
-    return pack.tags()
-
-
 def _key(text: str) -> str:
     return " ".join(tokens(text))
 
