@@ -193,14 +193,15 @@ def masked(answer: str, level: int) -> str:
     """The answer with letters hidden: level 1 shows each word's first character, 2 two, and so on.
 
     Spaces and punctuation stay visible so the answer's shape is a hint too (`T****** *******`).
+    The last character of a word is never shown: "1927-8" hints as `1***-*`, not `1***-8`.
     """
     out = []
     for word in re.split(r"(\W+)", answer):
         if not word or not word[0].isalnum():
             out.append(word)
             continue
-        shown = max(0, level)
-        out.append(word[:shown] + "*" * max(0, len(word) - shown))
+        shown = min(max(0, level), len(word) - 1)
+        out.append(word[:shown] + "*" * (len(word) - shown))
     return "".join(out)
 
 

@@ -260,6 +260,8 @@ def test_masked():
     assert masked("Leon Trotsky", 1) == "L*** T******"
     assert masked("Marx & Engels", 2) == "Ma** & En****"
     assert masked("1929", 0) == "****"
+    assert masked("1927-8", 1) == "1***-*"
+    assert masked("Trotsky", 10) == "Trotsk*"
 
 
 def test_game_ends_with_a_summary_naming_the_winners(clock):
