@@ -23,9 +23,18 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock):
-    opened = await Store.open(tmp_path, clock=clock)
+async def _sqlite(folder: Path, clock: Clock) -> Store:
+    return await SqliteStore.open_file(folder / DB_FILE, clock=clock)
+
+
+BACKENDS = {"sqlite": _sqlite}
+"""Every `Store` backend runs the behaviour tests that take the `store` fixture. A PostgreSQL
+backend joins here (skipped when no test database is configured)."""
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+async def store(request, tmp_path: Path, clock: Clock):
+    opened = await BACKENDS[request.param](tmp_path, clock)
     yield opened
     await opened.close()
 
