@@ -38,6 +38,7 @@ from bot.quiz import (
     build_questions,
 )
 from bot.store import WEEK_SECONDS
+from bot.text import strip_mentions
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -422,10 +423,10 @@ class Quizzes:
             return False
         if cg.game.current is None:
             return True
+        # "@studybot Trotsky" is a guess too; the mention's digits must not count as a number.
+        guess = strip_mentions(message.content)
         try:
-            outcome = await cg.recorded.answer(
-                message.author.id, _name(message.author), message.content
-            )
+            outcome = await cg.recorded.answer(message.author.id, _name(message.author), guess)
         except NoQuestionOpenError:
             return True
         if outcome.reveal is not None:
@@ -677,4 +678,5 @@ def setup(bot: StudyBot, services: Services) -> None:
     bot.tree.add_command(answer_command(quizzes))
     bot.tree.add_command(leaderboard)
     bot.tree.add_command(stats)
+    # Not a fallback: while a text quiz runs in a channel, what members type there are guesses.
     bot.add_message_handler(quizzes.answer_in_chat)

@@ -162,6 +162,22 @@ async def test_a_choice_game_with_buttons_and_two_members(world, bob, answers, s
     assert (game.status, game.mode) == ("finished", "choice")
 
 
+@WITH_CHAT
+async def test_during_a_text_quiz_chat_in_that_channel_is_guessing(world, answers, store):
+    # Both "people" questions, one of them a year: the mention's digits must not spoil it.
+    await world.member.slash(world.channel, "quiz start", topic="people", questions=2)
+    me = world.guild.me
+    for number in (1, 2):
+        _message, prompt = current_question(world)
+        # Addressed to the bot it is still a guess, not a question that would reveal the answer.
+        await world.member.send(world.channel, f"<@{me.id}> is it {answers[prompt][0]}?")
+        assert last_reveal(world).embeds[0].title.startswith("✅ alice got it!")
+        if number == 1:
+            await world.env.advance_time(REVEAL_PAUSE)
+    [row] = await store.leaderboard(world.guild.id)
+    assert (row.name, row.correct) == ("alice", 2)
+
+
 async def test_without_the_content_intent_text_mode_uses_answer(world, bob, answers, store):
     started = await world.member.slash(world.channel, "quiz start", questions=1)
     assert NO_INTENT_NOTE in started.response.content
