@@ -63,6 +63,9 @@ NO_INTENT_NOTE = (
 )
 
 
+PAUSED_ANSWERING = (
+    "A quiz is running in this channel, so I'm not answering questions here until it ends."
+)
 CANNOT_POST = (
     "I can't post the questions in this channel. Give me Send Messages and Embed Links here, "
     "or start the quiz in another channel."
@@ -245,8 +248,9 @@ class ChannelGame:
 class Quizzes:
     """Every running game, one per channel, and what each command does to them."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, bot: discord.Client | None = None) -> None:
         self.services = services
+        self.bot = bot
         self.games: dict[int, ChannelGame] = {}
 
     # -- starting and running --
@@ -417,10 +421,21 @@ class Quizzes:
 
     # -- answering --
     async def answer_in_chat(self, message: discord.Message) -> bool:
-        """A chat message in a channel with a text-mode game is a guess; True when it was one."""
+        """Take a message in a channel with a game; True when it was taken.
+
+        With the content intent a text game reads guesses from chat. Otherwise only messages
+        addressed to the bot arrive, and they wait until the game is over.
+        """
         cg = self._game_here(message.channel.id)
-        if cg is None or not cg.chat_answers or not message.content.strip():
+        if cg is None or not message.content.strip():
             return False
+        if not cg.chat_answers:
+            me = self.bot.user if self.bot is not None else None
+            if me is None or me not in message.mentions:
+                return False
+            # Answering questions here mid-game would answer the quiz for whoever asked.
+            await message.reply(PAUSED_ANSWERING, mention_author=False, allowed_mentions=NO_PINGS)
+            return True
         if cg.game.current is None:
             return True
         # "@studybot Trotsky" is a guess too; the mention's digits must not count as a number.
@@ -671,7 +686,7 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
 
 def setup(bot: StudyBot, services: Services) -> None:
     """Register the quiz commands and the chat-answer handler (see bot/discord/app.py)."""
-    quizzes = Quizzes(services)
+    quizzes = Quizzes(services, bot)
     _QUIZZES[bot] = quizzes
     bot.add_dynamic_items(OptionButton)
     bot.tree.add_command(quiz_group(quizzes))

@@ -6,7 +6,7 @@ import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 from limits import assert_message_within_limits
 
-from bot.discord.quiz import CANNOT_POST, NO_INTENT_NOTE, REVEAL_PAUSE
+from bot.discord.quiz import CANNOT_POST, NO_INTENT_NOTE, PAUSED_ANSWERING, REVEAL_PAUSE
 from bot.loader import load_pack
 from bot.quiz import build_questions
 
@@ -176,6 +176,16 @@ async def test_during_a_text_quiz_chat_in_that_channel_is_guessing(world, answer
             await world.env.advance_time(REVEAL_PAUSE)
     [row] = await store.leaderboard(world.guild.id)
     assert (row.name, row.correct) == ("alice", 2)
+
+
+async def test_questions_to_the_bot_wait_while_a_quiz_runs_in_the_channel(world):
+    await world.member.slash(world.channel, "quiz start", mode="choice", questions=1)
+    await world.member.send(world.channel, f"<@{world.guild.me.id}> who led the Left Opposition?")
+    reply = world.channel.history()[-1]
+    assert reply.content == PAUSED_ANSWERING
+    other = world.guild.create_text_channel("elsewhere")
+    await world.member.send(other, f"<@{world.guild.me.id}> who was trotsky?")
+    assert other.last_message.embeds[0].title == "Leon Trotsky"  # other channels are answered
 
 
 async def test_without_the_content_intent_text_mode_uses_answer(world, bob, answers, store):
