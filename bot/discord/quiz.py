@@ -199,6 +199,12 @@ class OptionButton(
         await quizzes.pick(interaction, self.game, self.number, self.index)
 
 
+def quiz_running(client: discord.Client, channel_id: int | None) -> bool:
+    """Whether a quiz is under way in a channel (for commands that could give its answers away)."""
+    quizzes = _QUIZZES.get(client)
+    return quizzes is not None and quizzes._game_here(channel_id) is not None
+
+
 def options_view(
     game: str, number: int, options: tuple[str, ...], *, correct: int | None = None
 ) -> discord.ui.View:

@@ -6,7 +6,13 @@ import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 from limits import assert_message_within_limits
 
-from bot.discord.quiz import CANNOT_POST, NO_INTENT_NOTE, PAUSED_ANSWERING, REVEAL_PAUSE
+from bot.discord.quiz import (
+    CANNOT_POST,
+    NO_INTENT_NOTE,
+    PAUSED_ANSWERING,
+    REVEAL_PAUSE,
+    quiz_running,
+)
 from bot.loader import load_pack
 from bot.quiz import build_questions
 
@@ -178,8 +184,10 @@ async def test_during_a_text_quiz_chat_in_that_channel_is_guessing(world, answer
     assert (row.name, row.correct) == ("alice", 2)
 
 
-async def test_questions_to_the_bot_wait_while_a_quiz_runs_in_the_channel(world):
+async def test_questions_to_the_bot_wait_while_a_quiz_runs_in_the_channel(world, simcord_bot):
+    assert not quiz_running(simcord_bot, world.channel.id)
     await world.member.slash(world.channel, "quiz start", mode="choice", questions=1)
+    assert quiz_running(simcord_bot, world.channel.id)
     await world.member.send(world.channel, f"<@{world.guild.me.id}> who led the Left Opposition?")
     reply = world.channel.history()[-1]
     assert reply.content == PAUSED_ANSWERING
