@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("studybot.discord")
 
+TITLE_ROOM = 200
 SITTING_SECONDS = 14 * 60
 """An ephemeral message can be edited for 15 minutes; the buttons stop a little before."""
 RATING_STYLES = {
@@ -42,15 +43,23 @@ def _counts(session: PracticeSession) -> str:
     return f"{session.due_count} due · {session.new_count} new · {session.reviewed} reviewed"
 
 
+def _card_embed(card: Flashcard, body: str, colour: discord.Colour) -> discord.Embed:
+    # A title is cut at 256 characters; a long question goes in the description whole.
+    if len(card.front) <= TITLE_ROOM:
+        return discord.Embed(title=card.front, description=body, colour=colour)
+    return discord.Embed(
+        title="Flash card", description=f"**{card.front}**\n\n{body}", colour=colour
+    )
+
+
 def front_embed(session: PracticeSession, card: Flashcard) -> discord.Embed:
-    embed = discord.Embed(title=card.front, colour=COLOUR_INFO)
-    embed.description = "Think of the answer, then turn the card over."
+    embed = _card_embed(card, "Think of the answer, then turn the card over.", COLOUR_INFO)
     embed.set_footer(text=_counts(session))
     return fit(embed)
 
 
 def back_embed(session: PracticeSession, card: Flashcard) -> discord.Embed:
-    embed = discord.Embed(title=card.front, description=card.back, colour=COLOUR_ANSWER)
+    embed = _card_embed(card, card.back, COLOUR_ANSWER)
     embed.add_field(name="Source", value=cite(card.source), inline=False)
     embed.set_footer(text=f"How well did you know it? · {_counts(session)}")
     return fit(embed)

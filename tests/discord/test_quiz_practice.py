@@ -37,6 +37,7 @@ async def test_practise_every_card_then_they_come_back_when_due(world, backs, st
         turned = await world.member.click(card, label="Show answer")
         back = turned.response
         assert back.embeds[0].description == backs[front]
+        assert back.embeds[0].title == front
         assert back.embeds[0].fields[0].name == "Source"
         assert_message_within_limits(back.message)
         names = [label.split(" · ")[0] for label in labels(back)]
@@ -112,3 +113,20 @@ async def test_a_rating_the_database_refuses_gets_an_apology(world, store):
 async def test_topic_autocomplete(world):
     choices = await world.member.autocomplete(world.channel, "practice", "topic", "gr")
     assert choices == [{"name": "groups", "value": "groups"}]
+
+
+def test_a_long_question_is_shown_whole():
+    from bot.discord.practice import back_embed, front_embed
+    from bot.pack import Source
+    from bot.practice import Flashcard
+
+    source = Source("s", "Title", "Publisher", "https://example.org", "book")
+    card = Flashcard("q", "Why " + "really " * 60 + "?", "Because.", source, "e")
+
+    class Session:
+        due_count, new_count, reviewed = 1, 0, 0
+
+    front, back = front_embed(Session(), card), back_embed(Session(), card)
+    assert front.title == back.title == "Flash card"
+    assert card.front in front.description
+    assert back.description == f"**{card.front}**\n\nBecause."
