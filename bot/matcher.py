@@ -27,10 +27,10 @@ NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
 
 _TYPO_MIN_LEN = 5
-_CANDIDATES = 120
+_CANDIDATES = 80
 _COMMON = 2000
 """A word in more documents than this finds nothing by itself: it is too common to tell."""
-_RERANK = 8
+_RERANK = 6
 _ABOUT_FROM_INTENT = {
     "when": "when",
     "how-many": "how-many",
@@ -116,6 +116,18 @@ class Matcher:
             for t, d in postings.items()
             if (names := tuple(i for i in d if raw[i][0] == NAME))
         }
+        self.entry_word_items: dict[str, dict[str, tuple[int, ...]]] = {}
+        self.entry_about_items: dict[str, dict[str, tuple[int, ...]]] = {}
+        for entry in self.entries:
+            by_word: dict[str, list[int]] = defaultdict(list)
+            by_about: dict[str, list[int]] = defaultdict(list)
+            for position, item in enumerate(entry.items):
+                for word in self.item_tokens[item.id]:
+                    by_word[word].append(position)
+                if about := self.item_about[item.id]:
+                    by_about[about].append(position)
+            self.entry_word_items[entry.id] = {w: tuple(p) for w, p in by_word.items()}
+            self.entry_about_items[entry.id] = {a: tuple(p) for a, p in by_about.items()}
         self.neighbours: dict[str, list[str]] = defaultdict(list)
         for tok in self.postings:
             if len(tok) >= _TYPO_MIN_LEN - 1 and not tok.isdigit():
@@ -278,8 +290,18 @@ class Matcher:
         vocabulary = frozenset(stands_for)
         weights = [self.idf.get(t, self.max_idf) for t in rest]
         weight = sum(weights) or 1.0
+        items = entry.items
+        # Only items that share a word with the question, or answer its kind of question, or
+        # the definition can win; a 40-fact entry need not be walked for each question.
+        word_items = self.entry_word_items[entry.id]
+        positions = {i for word in vocabulary for i in word_items.get(word, ())}
+        if about:
+            positions.update(self.entry_about_items[entry.id].get(about, ()))
+        if entry.definition is not None:
+            positions.add(0)
         best: tuple[float, int, Item | None] = (-1.0, 0, entry.definition)
-        for order, item in enumerate(entry.items):
+        for order in sorted(positions):
+            item = items[order]
             score = 0.0
             matched = self.item_tokens[item.id] & vocabulary
             if matched:
@@ -300,6 +322,8 @@ class Matcher:
                 score += 0.5
             if score > best[0]:
                 best = (score, -order, item)
+        if best[2] is None and items:
+            return items[0]
         return best[2]
 
 
