@@ -66,9 +66,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(settings: Settings, folder: str | None = None):
-    from bot.loader import load_pack
+    """The selected pack, from the validated-pack cache when its files have not changed."""
+    from bot.pack_cache import load_cached
 
-    return load_pack(Path(folder) if folder else settings.knowledge_dir)
+    return load_cached(
+        Path(folder) if folder else settings.knowledge_dir, settings.data_dir / "cache"
+    )
 
 
 def _answerer(settings: Settings):

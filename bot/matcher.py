@@ -176,7 +176,7 @@ class Matcher:
             {w for tok in query for w in variants[tok]}, key=lambda w: len(self.postings[w])
         ):
             found = self.postings[word]
-            if gathered >= _CANDIDATES or len(found) > _COMMON:
+            if gathered and (gathered + len(found) > 2 * _CANDIDATES or len(found) > _COMMON):
                 break  # the rest are commoner still: they only score what rarer words found
             candidates.update(found)
             gathered += len(found)

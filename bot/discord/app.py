@@ -137,9 +137,9 @@ async def _open_store(settings: Settings) -> Store | None:
 
 
 def _answerer(settings: Settings) -> Answerer:
-    from bot.loader import load_pack
+    from bot.pack_cache import load_cached
 
-    pack = load_pack(settings.knowledge_dir)
+    pack = load_cached(settings.knowledge_dir, settings.data_dir / "cache")
     return Answerer(pack, max_question_chars=settings.max_question_chars)
 
 

@@ -1,0 +1,56 @@
+"""The validated-pack cache: used only for unchanged files, never for a broken pack."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.loader import PackError
+from bot.pack_cache import cache_key, load_cached
+
+TINY = Path(__file__).resolve().parent.parent / "packs" / "tiny"
+
+
+@pytest.fixture
+def pack_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "pack"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def test_second_load_comes_from_the_cache(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = load_cached(pack_dir, cache)
+    files = list(cache.glob("pack-*.pickle"))
+    assert len(files) == 1
+    second = load_cached(pack_dir, cache)
+    assert second == first and second is not first
+
+
+def test_an_edit_is_validated_again(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_cached(pack_dir, cache)
+    before = cache_key(pack_dir)
+    pack_file = pack_dir / "pack.yaml"
+    pack_file.write_text(pack_file.read_text().replace("Tiny test pack", "Renamed pack"))
+    assert cache_key(pack_dir) != before
+    assert load_cached(pack_dir, cache).name == "Renamed pack"
+    pack_file.write_text(pack_file.read_text().replace("term: \"Leon Trotsky\"", "term: yes"))
+    with pytest.raises(PackError):
+        load_cached(pack_dir, cache)  # the old good pack is not served for broken files
+
+
+def test_a_damaged_cache_is_ignored(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_cached(pack_dir, cache)
+    for path in cache.glob("pack-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert load_cached(pack_dir, cache).name == "Tiny test pack"
+
+
+def test_an_unwritable_cache_folder_still_loads(pack_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert load_cached(pack_dir, blocker / "cache").name == "Tiny test pack"
