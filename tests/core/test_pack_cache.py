@@ -37,7 +37,7 @@ def test_an_edit_is_validated_again(pack_dir: Path, tmp_path: Path) -> None:
     pack_file.write_text(pack_file.read_text().replace("Tiny test pack", "Renamed pack"))
     assert cache_key(pack_dir) != before
     assert load_cached(pack_dir, cache).name == "Renamed pack"
-    pack_file.write_text(pack_file.read_text().replace("term: \"Leon Trotsky\"", "term: yes"))
+    pack_file.write_text(pack_file.read_text().replace('term: "Leon Trotsky"', "term: yes"))
     with pytest.raises(PackError):
         load_cached(pack_dir, cache)  # the old good pack is not served for broken files
 
