@@ -100,7 +100,7 @@ STOPWORDS = frozenset(
     will shall may might must i me my we us our you your he him his she her they them their there here
     what whats who whos whom whose when where why how which tell explain define definition describe
     meaning mean means please know say said ask question give show anything something some any much
-    many number year years date called call named name exactly also just like really did do so
+    many number year years date named name exactly also just like really did do so
     hi hello hey thanks thank ok okay
     """.split()
 )
