@@ -37,6 +37,7 @@ import signal
 import sys
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.answers import Answerer
@@ -59,6 +60,10 @@ MISSING_LOGIN = (
 REJECTED_LOGIN = (
     "studybot: Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer "
     "Portal (Bot → Reset Token) into .env."
+)
+UNREACHABLE = (
+    "studybot: could not reach Discord; check this machine's internet connection and try again, "
+    "or run `studybot chat` to use the bot in the console"
 )
 NO_INTENT = (
     "studybot: STUDYBOT_MESSAGE_CONTENT is on but the Message Content intent is not enabled for "
@@ -170,6 +175,9 @@ async def _run(settings: Settings, answerer: Answerer, options: dict[str, Any]) 
     except discord.PrivilegedIntentsRequired:
         print(NO_INTENT, file=sys.stderr)
         return EXIT_USAGE
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound) as err:
+        print(f"{UNREACHABLE} ({err})", file=sys.stderr)
+        return EXIT_FAIL
     finally:
         if store is not None:
             await store.close()
@@ -209,6 +217,9 @@ async def _sync(settings: Settings, guild_id: int | None, options: dict[str, Any
     except discord.LoginFailure:
         print(REJECTED_LOGIN, file=sys.stderr)
         return EXIT_USAGE
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound) as err:
+        print(f"{UNREACHABLE} ({err})", file=sys.stderr)
+        return EXIT_FAIL
     except discord.Forbidden:
         print(
             f"studybot: Discord refused the sync to server {guild_id}: invite the bot with the "
