@@ -23,6 +23,7 @@ from bot.pack import Pack
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
 
+
 def _services(interaction: discord.Interaction) -> Services:
     return interaction.client.services  # type: ignore[attr-defined, no-any-return]
 
@@ -64,8 +65,11 @@ async def reload(interaction: discord.Interaction) -> None:
             return
         except OSError as err:
             await interaction.followup.send(
-                clip(f"Reload failed: cannot read {folder}: {err.strerror or err}. "
-                     "Still using the old pack.", 2000),
+                clip(
+                    f"Reload failed: cannot read {folder}: {err.strerror or err}. "
+                    "Still using the old pack.",
+                    2000,
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_PINGS,
             )

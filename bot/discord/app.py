@@ -92,9 +92,7 @@ def build_client(services: Services, *, auto_sync: bool = True, **options: Any) 
 
     `options` go to `discord.Client` (the wire-level test shortens `guild_ready_timeout`).
     """
-    bot = StudyBot(
-        services, intents=intents_for(services.settings), auto_sync=auto_sync, **options
-    )
+    bot = StudyBot(services, intents=intents_for(services.settings), auto_sync=auto_sync, **options)
     for name in feature_modules():
         importlib.import_module(name).setup(bot, services)
     return bot
@@ -136,8 +134,9 @@ async def _open_store(settings: Settings) -> Store | None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return await Store.open(settings.data_dir)
     except Exception as err:
-        log.warning("database not available (%s); /kb gaps will be empty: %s",
-                    settings.data_dir, err)
+        log.warning(
+            "database not available (%s); /kb gaps will be empty: %s", settings.data_dir, err
+        )
         return None
 
 

@@ -73,7 +73,8 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
         cap = services.settings.max_question_chars
         if len(question) > cap:
             await message.reply(
-                too_long_message(len(question), cap), mention_author=False,
+                too_long_message(len(question), cap),
+                mention_author=False,
                 allowed_mentions=NO_PINGS,
             )
             return True

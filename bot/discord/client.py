@@ -134,12 +134,18 @@ class StudyBot(discord.Client):
         except discord.HTTPException as err:
             # The commands synced last time keep working; a failed sync must not keep the bot
             # offline. The hash is not stored, so the next start tries again.
-            log.error("command sync failed (%s); will retry on the next start, or run "
-                      "`studybot sync`", err)
+            log.error(
+                "command sync failed (%s); will retry on the next start, or run `studybot sync`",
+                err,
+            )
 
     async def on_ready(self) -> None:
-        log.info("logged in as %s (%s) in %d servers", self.user, self.user and self.user.id,
-                 len(self.guilds))
+        log.info(
+            "logged in as %s (%s) in %d servers",
+            self.user,
+            self.user and self.user.id,
+            len(self.guilds),
+        )
         if self.application_id:
             log.info("invite link: %s", invite_url(self.application_id))
 
@@ -153,8 +159,10 @@ class StudyBot(discord.Client):
             except Exception:
                 log.exception(
                     "message handler %s failed (user %s, guild %s, channel %s)",
-                    getattr(handler, "__name__", handler), message.author.id,
-                    message.guild and message.guild.id, message.channel.id,
+                    getattr(handler, "__name__", handler),
+                    message.author.id,
+                    message.guild and message.guild.id,
+                    message.channel.id,
                 )
                 await self._apologise(message)
                 return

@@ -1,4 +1,4 @@
-""""Did you mean" buttons: one per near miss, each showing that entry's answer when clicked.
+"""Did-you-mean buttons: one per near miss, each showing that entry's answer when clicked.
 
 The buttons are `DynamicItem`s: the entry id lives in the button's custom id, so a click works
 after a restart too, with no view state kept in memory and nothing to time out.
@@ -61,7 +61,9 @@ class DefineButton(
         except Exception:
             log.exception(
                 "did-you-mean button %r failed (user %s, guild %s)",
-                self.entry_id, interaction.user.id, interaction.guild_id,
+                self.entry_id,
+                interaction.user.id,
+                interaction.guild_id,
             )
             await send_ephemeral(interaction, APOLOGY)
 

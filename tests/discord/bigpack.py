@@ -50,8 +50,11 @@ def write_big_pack(folder: Path, entries: int = 60, claims: int = 12) -> Path:
             "term": "Disputed matter",
             "kind": "event",
             "tags": ["disputes"],
-            "definition": {"text": "A matter the sources disagree on.", "source": "src-0",
-                           "evidence": "disagree"},
+            "definition": {
+                "text": "A matter the sources disagree on.",
+                "source": "src-0",
+                "evidence": "disagree",
+            },
             "facts": [
                 {
                     "text": f"Claim {n}: " + long_text(990, n),

@@ -100,8 +100,9 @@ async def test_a_failed_sync_is_logged_and_the_bot_keeps_running(world, services
     async def ping(interaction):
         await interaction.response.send_message("pong")
 
-    world.env.inject_error("PUT", "/applications/*/commands", status=403, code=50001,
-                           message="Missing Access")
+    world.env.inject_error(
+        "PUT", "/applications/*/commands", status=403, code=50001, message="Missing Access"
+    )
     await world.env.restart_bot(bot)
     assert any("command sync failed" in r.getMessage() for r in caplog.records)
     assert (settings.data_dir / SYNC_STATE_FILE).read_text() == stored  # retried next start

@@ -106,7 +106,9 @@ def test_answer_embed_with_huge_claims_fits():
 
 
 def test_a_source_without_a_web_address_is_shown_not_linked():
-    assert cite(Source("b", "A Book", "Verso", "isbn:978-1", "book")) == "A Book (isbn:978-1) — Verso"
+    assert (
+        cite(Source("b", "A Book", "Verso", "isbn:978-1", "book")) == "A Book (isbn:978-1) — Verso"
+    )
     assert cite(Source("w", "Page [1]", "Site", "https://x.org/a_(b)", "web")) == (
         "[Page (1)](https://x.org/a_(b%29) — Site"
     )

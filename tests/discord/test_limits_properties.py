@@ -9,9 +9,9 @@ from limits import assert_embed_within_limits
 
 from bot.discord.embeds import ELLIPSIS, clip, echo, fit
 
-texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000
-) | st.lists(st.sampled_from(["word", "@everyone", "**", "<@&1>", " ", "\n", "é", "`"])).map("".join)
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000) | st.lists(
+    st.sampled_from(["word", "@everyone", "**", "<@&1>", " ", "\n", "é", "`"])
+).map("".join)
 
 
 @given(texts, st.integers(min_value=1, max_value=5000))

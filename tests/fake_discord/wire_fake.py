@@ -29,15 +29,21 @@ ALL_PERMISSIONS = str((1 << 50) - 1)
 
 def user(uid: int, name: str, *, bot: bool = False) -> dict[str, Any]:
     return {
-        "id": str(uid), "username": name, "global_name": name, "discriminator": "0",
-        "avatar": None, "bot": bot, "public_flags": 0,
+        "id": str(uid),
+        "username": name,
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
     }
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
     # discord.py only parses JSON when the content type is exactly this (no charset).
     return web.Response(
-        status=status, body=json.dumps(data).encode(),
+        status=status,
+        body=json.dumps(data).encode(),
         headers={"Content-Type": "application/json"},
     )
 
@@ -125,17 +131,28 @@ class FakeDiscord:
         return json_response({**user(BOT_ID, "StudyBot", bot=True), "verified": True, "flags": 0})
 
     async def application(self, request: web.Request) -> web.Response:
-        return json_response({
-            "id": str(APP_ID), "name": "StudyBot", "description": "", "icon": None,
-            "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64,
-            "owner": user(OWNER_ID, "owner"), "flags": 0, "summary": "",
-            "bot": user(BOT_ID, "StudyBot", bot=True),
-        })
+        return json_response(
+            {
+                "id": str(APP_ID),
+                "name": "StudyBot",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "verify_key": "0" * 64,
+                "owner": user(OWNER_ID, "owner"),
+                "flags": 0,
+                "summary": "",
+                "bot": user(BOT_ID, "StudyBot", bot=True),
+            }
+        )
 
     async def bulk_sync(self, request: web.Request) -> web.Response:
         payload = await request.json()
-        self.commands = [{**c, "id": self.next_id(), "application_id": str(APP_ID),
-                          "version": self.next_id()} for c in payload]
+        self.commands = [
+            {**c, "id": self.next_id(), "application_id": str(APP_ID), "version": self.next_id()}
+            for c in payload
+        ]
         if "guild" in request.match_info:
             for c in self.commands:
                 c["guild_id"] = request.match_info["guild"]
@@ -143,16 +160,27 @@ class FakeDiscord:
         self.synced.set()
         return json_response(self.commands)
 
-    def message(self, body: dict[str, Any], *, author: dict[str, Any] | None = None,
-                flags: int = 0) -> dict[str, Any]:
+    def message(
+        self, body: dict[str, Any], *, author: dict[str, Any] | None = None, flags: int = 0
+    ) -> dict[str, Any]:
         mid = self.next_id()
         message = {
-            "id": mid, "channel_id": str(CHANNEL_ID), "guild_id": str(GUILD_ID), "type": 0,
+            "id": mid,
+            "channel_id": str(CHANNEL_ID),
+            "guild_id": str(GUILD_ID),
+            "type": 0,
             "author": author or user(BOT_ID, "StudyBot", bot=True),
-            "content": body.get("content") or "", "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [], "attachments": [], "mentions": [],
-            "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
-            "timestamp": "2026-01-01T00:00:00+00:00", "edited_timestamp": None,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": "2026-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
             "flags": flags | int(body.get("flags") or 0),
         }
         self.messages[mid] = message
@@ -161,8 +189,9 @@ class FakeDiscord:
     async def callback(self, request: web.Request) -> web.Response:
         body = await request.json()
         interaction_id = request.match_info["id"]
-        received = Callback(interaction_id, body, request.headers.get("Content-Type", ""),
-                            time.perf_counter())
+        received = Callback(
+            interaction_id, body, request.headers.get("Content-Type", ""), time.perf_counter()
+        )
         response: dict[str, Any] = {"interaction": {"id": interaction_id, "type": 2}}
         if body.get("type") in (4, 7):
             message = self.message(body.get("data") or {})
@@ -198,8 +227,14 @@ class FakeDiscord:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._ws = ws
-        await ws.send_json({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms},
-                            "s": None, "t": None})
+        await ws.send_json(
+            {
+                "op": 10,
+                "d": {"heartbeat_interval": self.heartbeat_interval_ms},
+                "s": None,
+                "t": None,
+            }
+        )
         async for frame in ws:
             if frame.type != WSMsgType.TEXT:
                 continue
@@ -224,35 +259,83 @@ class FakeDiscord:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.identify = identify
-        await self.dispatch("READY", {
-            "v": 10, "user": {**user(BOT_ID, "StudyBot", bot=True), "verified": True},
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-            "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
-            "application": {"id": str(APP_ID), "flags": 0}, "shard": [0, 1],
-        })
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": {**user(BOT_ID, "StudyBot", bot=True), "verified": True},
+                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                "session_id": "fake-session",
+                "resume_gateway_url": self.gateway_url,
+                "application": {"id": str(APP_ID), "flags": 0},
+                "shard": [0, 1],
+            },
+        )
         await self.dispatch("GUILD_CREATE", self.guild())
         self.identified.set()
 
     def guild(self) -> dict[str, Any]:
-        everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": "1071698660929",
-                    "position": 0, "color": 0, "hoist": False, "managed": False,
-                    "mentionable": False, "flags": 0}
-        bot_member = {"user": user(BOT_ID, "StudyBot", bot=True), "roles": [],
-                      "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False,
-                      "flags": 0}
+        everyone = {
+            "id": str(GUILD_ID),
+            "name": "@everyone",
+            "permissions": "1071698660929",
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        bot_member = {
+            "user": user(BOT_ID, "StudyBot", bot=True),
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
         return {
-            "id": str(GUILD_ID), "name": "Study Group", "icon": None, "owner_id": str(OWNER_ID),
-            "roles": [everyone], "emojis": [], "stickers": [], "features": [],
-            "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "study", "position": 0,
-                          "guild_id": str(GUILD_ID), "permission_overwrites": [], "nsfw": False,
-                          "parent_id": None, "topic": None, "last_message_id": None,
-                          "rate_limit_per_user": 0}],
-            "members": [bot_member], "member_count": 3, "large": False, "threads": [],
-            "stage_instances": [], "guild_scheduled_events": [], "voice_states": [],
-            "presences": [], "premium_tier": 0, "unavailable": False,
-            "joined_at": "2026-01-01T00:00:00+00:00", "verification_level": 0,
-            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
-            "system_channel_id": None, "preferred_locale": "en-US", "nsfw_level": 0,
+            "id": str(GUILD_ID),
+            "name": "Study Group",
+            "icon": None,
+            "owner_id": str(OWNER_ID),
+            "roles": [everyone],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "channels": [
+                {
+                    "id": str(CHANNEL_ID),
+                    "type": 0,
+                    "name": "study",
+                    "position": 0,
+                    "guild_id": str(GUILD_ID),
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                    "parent_id": None,
+                    "topic": None,
+                    "last_message_id": None,
+                    "rate_limit_per_user": 0,
+                }
+            ],
+            "members": [bot_member],
+            "member_count": 3,
+            "large": False,
+            "threads": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "voice_states": [],
+            "presences": [],
+            "premium_tier": 0,
+            "unavailable": False,
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "system_channel_id": None,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
         }
 
     # --------------------------------------------------------------- interactions
@@ -260,15 +343,36 @@ class FakeDiscord:
     def _interaction(self, type_: int, data: dict[str, Any]) -> dict[str, Any]:
         iid = self.next_id()
         return {
-            "id": iid, "application_id": str(APP_ID), "type": type_, "token": f"token-{iid}",
-            "version": 1, "data": data, "guild_id": str(GUILD_ID), "channel_id": str(CHANNEL_ID),
-            "channel": {"id": str(CHANNEL_ID), "type": 0, "name": "study",
-                        "guild_id": str(GUILD_ID), "permissions": ALL_PERMISSIONS},
-            "member": {"user": user(MEMBER_ID, "alice"), "roles": [],
-                       "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False,
-                       "flags": 0, "permissions": "1071698660929"},
-            "locale": "en-US", "guild_locale": "en-US", "app_permissions": ALL_PERMISSIONS,
-            "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+            "id": iid,
+            "application_id": str(APP_ID),
+            "type": type_,
+            "token": f"token-{iid}",
+            "version": 1,
+            "data": data,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "name": "study",
+                "guild_id": str(GUILD_ID),
+                "permissions": ALL_PERMISSIONS,
+            },
+            "member": {
+                "user": user(MEMBER_ID, "alice"),
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "permissions": "1071698660929",
+            },
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "app_permissions": ALL_PERMISSIONS,
+            "entitlements": [],
+            "authorizing_integration_owners": {},
+            "context": 0,
             "attachment_size_limit": 26214400,
         }
 
