@@ -219,7 +219,9 @@ class Matcher:
         for d_index in candidates:
             doc = docs[d_index]
             if doc.kind == TEXT:
-                rough_cov = sum(share[w] for w in doc.tokens & vocabulary)
+                rough_cov = 0.0
+                for word in doc.tokens & vocabulary:
+                    rough_cov += share[word]
                 if rough_cov > text_hit.get(doc.entry, 0.0):
                     text_hit[doc.entry] = rough_cov
                 continue
