@@ -24,11 +24,18 @@ ANSWER_AT = 0.6
 SURE_AT = 0.86
 """Confidence at which the lead over the runner-up no longer matters."""
 LEAD = 0.06
+CLOSE = 0.1
+FULLER = 1.25
+"""A runner-up within this of the best is compared with it: same claim, or a rival answer?"""
 SUGGEST_AT = 0.4
 """Below this a near miss is not worth offering as a choice."""
 MAX_CHOICES = 5
 AGREE_AT = 75
 """rapidfuzz token-set similarity above which two items are taken to make the same claim."""
+SAME_EVIDENCE_AT = 90
+"""rapidfuzz partial similarity above which two excerpts of one source are the same passage."""
+SAME_EVIDENCE_MIN = 30
+"""Excerpts shorter than this are too short to call two items the same claim."""
 
 DONT_KNOW = "I don't know that from this pack."
 NOT_SURE = "I'm not sure what you mean. Did you mean one of these?"
@@ -139,10 +146,40 @@ class Reply:
 
 
 def _agree(first: Candidate, second: Candidate) -> bool:
-    """Two close candidates whose chosen items say much the same thing: answering is safe."""
+    """Two close candidates whose chosen items make the same claim: answering is safe."""
     if first.item is None or second.item is None:
         return False
-    return fuzz.token_set_ratio(first.item.text, second.item.text) >= AGREE_AT
+    return same_claim(first.item, second.item)
+
+
+def same_claim(a: Item, b: Item) -> bool:
+    """Whether two items say the same thing: near-identical wording, or one excerpt behind both.
+
+    Packs often state one fact under two entries (Draper's 1961 article is a fact of "Theodore
+    Draper" and of "Encounter"). When the two tie, either answer is right; refusing would be the
+    wrong answer to a question the pack can answer.
+    """
+    if fuzz.token_set_ratio(a.text, b.text) >= AGREE_AT:
+        return True
+    if a.source != b.source:
+        return False
+    shorter, longer = sorted((normalise(a.evidence), normalise(b.evidence)), key=len)
+    return (
+        len(shorter) >= SAME_EVIDENCE_MIN
+        and fuzz.partial_ratio(shorter, longer) >= SAME_EVIDENCE_AT
+    )
+
+
+def _fuller(first: Candidate, second: Candidate) -> Candidate:
+    """Of two candidates making the same claim, the one whose evidence says clearly more of it.
+
+    Clearly: the best match keeps its place unless the other quotes a good deal more of the
+    passage ("three groups joined ...: A, B and C"), and an entry the question names outright
+    is never traded for one it does not name.
+    """
+    if first.item is None or second.item is None or (first.named and not second.named):
+        return first
+    return second if len(second.item.evidence) > FULLER * len(first.item.evidence) else first
 
 
 def _cite(source: Source) -> str:
@@ -186,24 +223,30 @@ class Answerer:
             return self._reply(query, start, message=DONT_KNOW)
         top = candidates[0]
         runner_up = candidates[1].confidence if len(candidates) > 1 else 0.0
+        # A runner-up this close that makes the same claim is the same answer (say it once, the
+        # fuller way); one that makes a different claim means the question is ambiguous.
+        agree = len(candidates) > 1 and top.confidence - runner_up < CLOSE
+        agree = agree and _agree(top, candidates[1])
         sure = top.confidence >= SURE_AT or (
-            top.confidence >= ANSWER_AT
-            and (top.confidence - runner_up >= LEAD or _agree(top, candidates[1]))
+            top.confidence >= ANSWER_AT and (top.confidence - runner_up >= LEAD or agree)
         )
+        shown = _fuller(top, candidates[1]) if agree else top
         choices = tuple(
             Alternative(c.entry.id, c.entry.term, c.confidence)
             for c in candidates
             if c.confidence >= SUGGEST_AT
         )
-        if sure and top.item is not None:
+        if sure and shown.item is not None:
             return self._reply(
                 query,
                 start,
-                answer=self._compose(top.entry, top.item),
+                answer=self._compose(shown.entry, shown.item),
                 confidence=top.confidence,
                 # "See also" only for runners-up that are close: the rest is noise beside an answer.
                 alternatives=tuple(
-                    c for c in choices[1 : MAX_CHOICES + 1] if c.confidence >= top.confidence - 0.2
+                    c
+                    for c in choices[:MAX_CHOICES]
+                    if c.entry != shown.entry.id and c.confidence >= top.confidence - 0.2
                 ),
             )
         message = NOT_SURE if choices else DONT_KNOW

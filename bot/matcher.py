@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bot.pack import Entry, Item, Pack
-from bot.text import STOPWORDS, content_words, intent, normalise, stem, strip_mentions, words
+from bot.text import SOFT, STOPWORDS, content_words, intent, normalise, stem, strip_mentions, words
 
 NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
@@ -31,6 +31,8 @@ _CANDIDATES = 80
 _COMMON = 2000
 """A word in more documents than this finds nothing by itself: it is too common to tell."""
 _RERANK = 6
+SOFT_WEIGHT = 0.3
+"""A framing word ("happened", "role", "after") counts this fraction of its rarity."""
 _ABOUT_FROM_INTENT = {
     "when": "when",
     "how-many": "how-many",
@@ -47,6 +49,8 @@ class Candidate:
     entry: Entry
     item: Item | None
     confidence: float
+    named: bool = False
+    """The question calls this entry by one of its names, in full."""
 
 
 @dataclass
@@ -151,6 +155,15 @@ class Matcher:
                     found[word] = 0.8
         return found
 
+    def _weight(self, token: str, variants: dict[str, float]) -> float:
+        """How much a query word says about the topic: rare words most, framing words little.
+
+        A word the pack never uses weighs like the rarest word, so "the capital of France" is not
+        half-covered by an entry that happens to mention "capital".
+        """
+        weight = max((self.idf[v] for v in variants), default=self.max_idf)
+        return weight * SOFT_WEIGHT if token in SOFT else weight
+
     def search(self, question: str, limit: int = 5) -> list[Candidate]:
         """Rank entries for a question, best first, each with its best item."""
         text = strip_mentions(question)
@@ -159,9 +172,7 @@ class Matcher:
             return []
         want = intent(text)
         variants = {tok: self._variants(tok) for tok in query}
-        weights = {
-            tok: max((self.idf[v] for v in variants[tok]), default=self.max_idf) for tok in query
-        }
+        weights = {tok: self._weight(tok, variants[tok]) for tok in query}
         total = sum(weights.values())
 
         # Gather candidates from the rarest words first; common words only score what is found.
@@ -251,7 +262,7 @@ class Matcher:
         # When the question names an entry outright, another entry that only *mentions* the same
         # words in passing is less likely to be what is asked about.
         someone_named = any(hit[0] >= 0.99 for hit in name_hit.values())
-        results: list[tuple[float, int, Item | None]] = []
+        results: list[tuple[float, int, Item | None, bool]] = []
         for e_index in shortlist:
             entry = self.entries[e_index]
             named, name_share, name_tokens = name_hit.get(e_index, (0.0, 0.0, frozenset()))
@@ -265,11 +276,11 @@ class Matcher:
             named_score = 0.6 * joint + 0.2 * named + 0.2 * name_share
             passing = 0.8 * joint * (0.85 if someone_named else 1.0)
             score = max(named_score if named else passing, ask_hit.get(e_index, 0.0))
-            results.append((score, -e_index, item))
+            results.append((score, -e_index, item, named >= 0.99))
         results.sort(key=lambda r: (r[0], r[1]), reverse=True)
         return [
-            Candidate(self.entries[-neg], item, round(min(1.0, max(0.0, score)), 4))
-            for score, neg, item in results[:limit]
+            Candidate(self.entries[-neg], item, round(min(1.0, max(0.0, score)), 4), full_name)
+            for score, neg, item, full_name in results[:limit]
         ]
 
     def _best_item(
@@ -290,7 +301,7 @@ class Matcher:
             for word, sure in variants[tok].items():
                 stands_for[word].append((n, sure))
         vocabulary = frozenset(stands_for)
-        weights = [self.idf.get(t, self.max_idf) for t in rest]
+        weights = [self._weight(t, variants[t]) for t in rest]
         weight = sum(weights) or 1.0
         items = entry.items
         # Only items that share a word with the question, or answer its kind of question, or

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 __all__ = [
     "QUESTION_WORDS",
+    "SOFT",
     "STOPWORDS",
     "content_words",
     "intent",
@@ -102,6 +103,7 @@ STOPWORDS = frozenset(
     meaning mean means please know say said ask question give show anything something some any much
     many number year years date named name exactly also just like really did do so
     hi hello hey thanks thank ok okay
+    cant dont doesnt didnt isnt wasnt arent werent wont wouldnt couldnt shouldnt havent hasnt hadnt
     """.split()
 )
 """Words that carry no topic. Kept small: "left", "right", "world" and "state" are pack words."""
@@ -114,14 +116,20 @@ _SAME_MEANING = {
         "kill": "killed kills killing murder murdered murders assassinated assassination assassinate",
         "form": "formed forms formation founded founding foundation created creation established "
         "establish establishment",
-        "end": "ended ends dissolved dissolve dissolution disbanded disband collapsed collapse",
+        "end": "ended ends dissolved dissolve dissolution disbanded disband collapsed collapse "
+        "ceased cease stopped",
         "begin": "began begins beginning started start starts emerged emerge emergence arose "
         "arise arisen origin origins",
         "lead": "led leads leader leaders leadership headed",
         "write": "wrote written writes writer writers authored",
         "exile": "exiled exiles deported deportation deport banished",
         "edit": "edited editor editors edits",
-        "arrest": "arrested arrests",
+        "arrest": "arrested arrests detained detain detention custody imprisoned imprison jailed",
+        "critic": "critics criticism criticisms criticise criticised criticize criticized "
+        "critique critiques critical",
+        "join": "joined joins joining",
+        "publish": "published publishes publication",
+        "support": "supported supports supporter supporters backed",
         "ban": "banned banning bans",
     }.items()
 }
@@ -132,9 +140,27 @@ Applied to the pack and the question alike, so it only ever makes paraphrases me
 """
 
 
+_SOFT_WORDS = """
+    happen happened happens happening get got gets getting gotten make made makes making
+    take took taken takes come came comes go goes went gone think thought thinks see saw seen
+    view views opinion believe believed role part play played kind kinds type types sort way ways
+    idea ideas important importance significance significant main mainly actually really
+    biggest big major thing things person people someone according reason reasons use used become
+    became remain remained still ever often later after before once during until since while over
+    under up down out off away back behind inside some few several all most more less other
+    another same very too only even again well call called known famous
+    """.split()
+
+
 def content_words(text: str) -> list[str]:
     """Stemmed topic words of a question, without question and function words."""
     return [stem(_CANONICAL.get(w, w)) for w in words(text) if w not in STOPWORDS]
+
+
+SOFT = frozenset(content_words(" ".join(_SOFT_WORDS)))
+"""Stemmed words that frame a question rather than name its topic ("what *happened* to", "what
+*role* did", "*after* the war"). The matcher still uses them, at a fraction of their weight, so a
+paraphrase that wraps the topic in different framing words is not judged off-topic for it."""
 
 
 _INTENTS = (

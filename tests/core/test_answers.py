@@ -6,11 +6,15 @@ import json
 import random
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import DONT_KNOW, Answerer
+from bot.answers import DONT_KNOW, Answerer, same_claim
+from bot.loader import load_pack
+from bot.pack import Pack
 
 
 def test_definition_for_what_and_who(tiny: Answerer) -> None:
@@ -62,6 +66,63 @@ def test_off_topic_is_not_answered(tiny: Answerer) -> None:
         assert not reply.answered, question
         assert reply.answer is None
     assert tiny.ask("what is the capital of France?").message == DONT_KNOW
+
+
+def test_framing_words_do_not_hide_the_topic(tiny: Answerer) -> None:
+    # "role", "play", "happened" frame the question; the topic is the entry it names.
+    for question, item in (
+        ("what role did the comintern play", "comintern/definition"),
+        ("what was trotsky's role", "leon-trotsky/definition"),
+        ("what happened to the left opposition", "left-opposition/definition"),
+    ):
+        reply = tiny.ask(question)
+        assert reply.answer is not None and reply.answer.item_id == item, question
+    # ... but a real topic word the pack does not know still keeps it from guessing
+    for question in ("who was trotsky's wife", "what did trotsky think about baking bread"):
+        assert not tiny.ask(question).answered, question
+
+
+ONE_PASSAGE_TWO_ENTRIES = """
+entries:
+  - id: theodore-draper
+    term: "Theodore Draper"
+    aliases: ["Draper"]
+    kind: person
+    definition:
+      text: "An American historian of communism."
+      source: enc
+      evidence: "the historian Theodore Draper"
+    facts:
+      - text: "In 1961 Draper published in Encounter magazine his argument that Castro had betrayed the Cuban Revolution."
+        source: enc
+        evidence: "In 1961, the historian Theodore Draper published in the Encounter magazine that Castro had betrayed the Cuban Revolution"
+  - id: encounter
+    term: "Encounter"
+    kind: work
+    definition:
+      text: "An anti-Stalinist magazine, where Theodore Draper published in 1961."
+      source: enc
+      evidence: "In 1961, the historian Theodore Draper published in the Encounter magazine"
+"""
+
+
+def test_one_claim_under_two_entries_is_one_answer(make_pack: Callable[[str], Path]) -> None:
+    answerer = Answerer(load_pack(make_pack(ONE_PASSAGE_TWO_ENTRIES)))
+    reply = answerer.ask("what did draper publish in encounter in 1961")
+    # Both entries quote one passage: a tie between them is no reason to refuse, and the
+    # answer is the one that quotes more of it.
+    assert reply.answer is not None, reply.as_text()
+    assert reply.answer.item_id == "theodore-draper/1"
+    assert "Castro" in reply.answer.text
+
+
+def test_same_claim_needs_one_source_and_one_passage(tiny_pack: Pack) -> None:
+    exile, guide_exile = tiny_pack.entries["leon-trotsky"].facts
+    assert same_claim(exile, exile)
+    # two sources that disagree are never "the same claim"
+    assert not same_claim(exile, guide_exile)
+    definition = tiny_pack.entries["leon-trotsky"].definition
+    assert definition is not None and not same_claim(exile, definition)
 
 
 def test_a_mention_is_not_part_of_the_question(tiny: Answerer) -> None:
