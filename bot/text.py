@@ -131,6 +131,7 @@ _SAME_MEANING = {
         "publish": "published publishes publication",
         "support": "supported supports supporter supporters backed",
         "ban": "banned banning bans",
+        "expel": "expelled expels expelling expulsion expulsions",
     }.items()
 }
 _CANONICAL = {word: canon for canon, group in _SAME_MEANING.items() for word in group}
@@ -152,9 +153,35 @@ _SOFT_WORDS = """
     """.split()
 
 
+_PHRASES = {
+    "pass away": "die",
+    "passed away": "die",
+    "set up": "form",
+    "sets up": "form",
+    "fell apart": "end",
+    "fall apart": "end",
+    "broke up": "end",
+    "break up": "end",
+    "taken into custody": "arrest",
+    "took into custody": "arrest",
+    "thrown out": "expel",
+    "threw out": "expel",
+    "kicked out": "expel",
+    "in charge of": "lead",
+    "in charge": "lead",
+}
+_PHRASE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b"
+)
+"""Multi-word paraphrases of the same-meaning verbs ("when did Goldman pass away")."""
+
+
 def content_words(text: str) -> list[str]:
     """Stemmed topic words of a question, without question and function words."""
-    return [stem(_CANONICAL.get(w, w)) for w in words(text) if w not in STOPWORDS]
+    norm = normalise(text)
+    if " " in norm:
+        norm = _PHRASE.sub(lambda m: _PHRASES[m.group(1)], norm)
+    return [stem(_CANONICAL.get(w, w)) for w in norm.split() if w not in STOPWORDS]
 
 
 SOFT = frozenset(content_words(" ".join(_SOFT_WORDS)))

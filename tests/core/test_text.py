@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import content_words, intent, normalise, singular, stem, strip_mentions
+from bot.text import SOFT, content_words, intent, normalise, singular, stem, strip_mentions
 
 
 @pytest.mark.parametrize(
@@ -50,6 +50,19 @@ def test_paraphrased_verbs_meet() -> None:
     assert content_words("who led it") == content_words("who was its leader")
     assert content_words("how did he die") == content_words("his death")
     assert content_words("when was it founded") == content_words("when was it formed")
+    # multi-word paraphrases, without eating the same letters inside a longer word
+    assert content_words("when did Goldman pass away") == content_words("when did Goldman die")
+    assert content_words("the bloc fell apart") == content_words("the bloc collapsed")
+    assert content_words("Bukharin was taken into custody") == content_words("Bukharin's arrest")
+    assert content_words("a setup") == ["setup"]
+    assert content_words("when was he thrown out") == content_words("his expulsion")
+
+
+def test_framing_words_are_soft_not_stopped() -> None:
+    # "role" and "happened" stay in the question (a pack may use them) but are marked soft
+    words_ = content_words("what role did he play, and what happened after")
+    assert words_ and set(words_) <= SOFT
+    assert not {"trotsky", "bloc", "opposition", "1932"} & SOFT
 
 
 @pytest.mark.parametrize(
