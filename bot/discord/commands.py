@@ -23,6 +23,7 @@ from bot.discord.embeds import (
     reply_message,
     sources_embed,
 )
+from bot.discord.quiz import quiz_running
 from bot.discord.views import DefineButton, suggestions_view
 
 if TYPE_CHECKING:
@@ -48,8 +49,21 @@ def too_long_message(length: int, cap: int) -> str:
     )
 
 
+PAUSED_IN_QUIZ = (
+    "A quiz is running in this channel, so answers are paused here until it ends "
+    "(they would give the quiz away). Ask in another channel, or after the game."
+)
+
+
 async def allowed(interaction: discord.Interaction) -> bool:
-    """Apply the per-member cooldown; tell the member (only them) how long to wait."""
+    """Whether to answer: not in a channel with a quiz under way, and not faster than the cooldown.
+
+    Either refusal is told to the member only, so it neither clutters the channel nor reveals
+    anything to the players.
+    """
+    if quiz_running(interaction.client, interaction.channel_id):
+        await send_ephemeral(interaction, PAUSED_IN_QUIZ)
+        return False
     wait = _services(interaction).cooldown.try_acquire(interaction.user.id)
     if wait > 0:
         await send_ephemeral(interaction, cooldown_message(wait))

@@ -6,6 +6,7 @@ import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 from limits import assert_message_within_limits
 
+from bot.discord.commands import PAUSED_IN_QUIZ
 from bot.discord.quiz import (
     CANNOT_POST,
     NO_INTENT_NOTE,
@@ -184,16 +185,27 @@ async def test_during_a_text_quiz_chat_in_that_channel_is_guessing(world, answer
     assert (row.name, row.correct) == ("alice", 2)
 
 
-async def test_questions_to_the_bot_wait_while_a_quiz_runs_in_the_channel(world, simcord_bot):
+async def test_questions_to_the_bot_wait_while_a_quiz_runs_in_the_channel(world, bob, simcord_bot):
     assert not quiz_running(simcord_bot, world.channel.id)
     await world.member.slash(world.channel, "quiz start", mode="choice", questions=1)
     assert quiz_running(simcord_bot, world.channel.id)
     await world.member.send(world.channel, f"<@{world.guild.me.id}> who led the Left Opposition?")
     reply = world.channel.history()[-1]
     assert reply.content == PAUSED_ANSWERING
+    # the slash commands that could give an answer away are paused too, for that member only
+    for command, options in (
+        ("ask", {"question": "who led the Left Opposition?"}),
+        ("define", {"term": "Left Opposition"}),
+        ("related", {"term": "Left Opposition"}),
+        ("fact", {}),
+    ):
+        result = await world.member.slash(world.channel, command, **options)
+        assert result.ephemeral and result.response.content == PAUSED_IN_QUIZ, command
     other = world.guild.create_text_channel("elsewhere")
     await world.member.send(other, f"<@{world.guild.me.id}> who was trotsky?")
     assert other.last_message.embeds[0].title == "Leon Trotsky"  # other channels are answered
+    asked = await bob.slash(other, "ask", question="who was trotsky?")
+    assert not asked.ephemeral and asked.response.embeds[0].title == "Leon Trotsky"
 
 
 async def test_without_the_content_intent_text_mode_uses_answer(world, bob, answers, store):
