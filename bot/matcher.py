@@ -31,6 +31,10 @@ _CANDIDATES = 80
 _COMMON = 2000
 """A word in more documents than this finds nothing by itself: it is too common to tell."""
 _RERANK = 6
+OFF_INTENT = 0.9
+"""A "when" or "how many" question scores an entry lower when none of its items gives a date or a
+figure: "how many groups did Fürst find" is about the entry that holds the count, not her biography."""
+_EXACT_INTENTS = frozenset({"when", "how-many"})
 SOFT_WEIGHT = 0.3
 """A framing word ("happened", "role", "after") counts this fraction of its rarity."""
 _ABOUT_FROM_INTENT = {
@@ -276,6 +280,8 @@ class Matcher:
             named_score = 0.6 * joint + 0.2 * named + 0.2 * name_share
             passing = 0.8 * joint * (0.85 if someone_named else 1.0)
             score = max(named_score if named else passing, ask_hit.get(e_index, 0.0))
+            if want in _EXACT_INTENTS and (item is None or self.item_about[item.id] != want):
+                score *= OFF_INTENT
             results.append((score, -e_index, item, named >= 0.99))
         results.sort(key=lambda r: (r[0], r[1]), reverse=True)
         return [

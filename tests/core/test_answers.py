@@ -116,6 +116,41 @@ def test_one_claim_under_two_entries_is_one_answer(make_pack: Callable[[str], Pa
     assert "Castro" in reply.answer.text
 
 
+A_NAME_AND_A_FIGURE = """
+entries:
+  - id: juliane-furst
+    term: "Juliane Fürst"
+    aliases: ["Fürst"]
+    kind: person
+    definition:
+      text: "A historian who wrote about the youth opposition groups of late Stalinism."
+      source: enc
+      evidence: "the historian Juliane Fürst wrote about youth opposition groups"
+  - id: youth-groups
+    term: "Youth opposition groups"
+    kind: group
+    definition:
+      text: "Groups of young people who opposed Stalin after the war."
+      source: enc
+      evidence: "youth groups opposed Stalin"
+    facts:
+      - text: "Juliane Fürst counted 27 youth opposition groups."
+        source: enc
+        evidence: "Fürst counted 27 groups"
+"""
+
+
+def test_a_figure_question_goes_to_the_entry_with_the_figure(
+    make_pack: Callable[[str], Path],
+) -> None:
+    answerer = Answerer(load_pack(make_pack(A_NAME_AND_A_FIGURE)))
+    reply = answerer.ask("how many youth groups did fürst find")
+    # Fürst is named outright, but her entry holds no figure: the count's entry comes first,
+    # as the answer or as the first choice offered.
+    first = reply.answer.entry if reply.answer else reply.alternatives[0].entry
+    assert first == "youth-groups", reply.as_text()
+
+
 def test_same_claim_needs_one_source_and_one_passage(tiny_pack: Pack) -> None:
     exile, guide_exile = tiny_pack.entries["leon-trotsky"].facts
     assert same_claim(exile, exile)
