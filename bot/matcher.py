@@ -35,6 +35,8 @@ OFF_INTENT = 0.9
 """A "when" or "how many" question scores an entry lower when none of its items gives a date or a
 figure: "how many groups did Fürst find" is about the entry that holds the count, not her biography."""
 _EXACT_INTENTS = frozenset({"when", "how-many"})
+OFF_SUBJECT = 0.7
+"""A phrasing that names its entry counts this much when the question does not name it."""
 SOFT_WEIGHT = 0.3
 """A framing word ("happened", "role", "after") counts this fraction of its rarity."""
 _ABOUT_FROM_INTENT = {
@@ -65,6 +67,7 @@ class _Doc:
     tokens: frozenset[str]
     weight: float  # sum of idf over tokens, for "how much of this name did the question cover"
     text: str  # normalised content text, for rapidfuzz
+    subject: frozenset[str] = frozenset()  # words of a phrasing that name its own entry
 
 
 def _deletes(word: str) -> set[str]:
@@ -115,8 +118,17 @@ class Matcher:
         self.max_idf = math.log(1 + count)
         for kind, e_index, item, toks in raw:
             tokset = frozenset(toks)
+            subject = tokset & self.name_tokens[self.entries[e_index].id] if kind == ASK else None
             self.docs.append(
-                _Doc(kind, e_index, item, tokset, sum(self.idf[t] for t in tokset), " ".join(toks))
+                _Doc(
+                    kind,
+                    e_index,
+                    item,
+                    tokset,
+                    sum(self.idf[t] for t in tokset),
+                    " ".join(toks),
+                    subject or frozenset(),
+                )
             )
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
         self.name_postings: dict[str, tuple[int, ...]] = {
@@ -250,6 +262,9 @@ class Matcher:
                 # ("who was trotsky's wife" ⊃ "who was trotsky") must not score as that phrasing.
                 sim = fuzz.token_sort_ratio(qtext, doc.text) / 100
                 score = 0.6 * q_cov + 0.25 * d_cov + 0.15 * sim
+                if doc.subject and not doc.subject & matched:
+                    # "what was trotsky's birth name" is no answer to "where was stalin born"
+                    score *= OFF_SUBJECT
                 if score > ask_hit.get(doc.entry, 0.0):
                     ask_hit[doc.entry] = score
 

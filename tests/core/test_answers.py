@@ -151,6 +151,37 @@ def test_a_figure_question_goes_to_the_entry_with_the_figure(
     assert first == "youth-groups", reply.as_text()
 
 
+A_PHRASING_WITH_ITS_SUBJECT = """
+entries:
+  - id: joseph-stalin
+    term: "Joseph Stalin"
+    aliases: ["Stalin"]
+    kind: person
+    definition:
+      text: "The Soviet leader whom the Left Opposition opposed."
+      source: enc
+      evidence: "Stalin, whom the Left Opposition opposed"
+facts:
+  - entry: leon-trotsky
+    text: "Trotsky was born Lev Davidovich Bronstein."
+    source: enc
+    evidence: "born Lev Davidovich Bronstein"
+    asks: ["what name was trotsky born with", "trotsky birth name"]
+"""
+
+
+def test_a_phrasing_does_not_answer_for_another_subject(
+    make_pack: Callable[[str], Path],
+) -> None:
+    answerer = Answerer(load_pack(make_pack(A_PHRASING_WITH_ITS_SUBJECT)))
+    # "born" is rare and Trotsky's phrasing has it, but the question is about Stalin
+    ranked = answerer.matcher.search("where was stalin born")
+    assert ranked[0].entry.id == "joseph-stalin"
+    assert not answerer.ask("where was stalin born").answered
+    right = answerer.ask("what name was trotsky born with")
+    assert right.answer is not None and right.answer.item_id == "leon-trotsky/3"
+
+
 def test_same_claim_needs_one_source_and_one_passage(tiny_pack: Pack) -> None:
     exile, guide_exile = tiny_pack.entries["leon-trotsky"].facts
     assert same_claim(exile, exile)
