@@ -27,7 +27,7 @@ NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
 
 _TYPO_MIN_LEN = 5
-_CANDIDATES = 80
+_CANDIDATES = 60
 _COMMON = 2000
 """A word in more documents than this finds nothing by itself: it is too common to tell."""
 _RERANK = 6
@@ -59,7 +59,7 @@ class Candidate:
     """The question calls this entry by one of its names, in full."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Doc:
     kind: int
     entry: int
@@ -89,20 +89,30 @@ class Matcher:
         }
         postings: dict[str, list[int]] = defaultdict(list)
         raw: list[tuple[int, int, Item | None, list[str]]] = []
+        # Two phrasings of one entry with the same words ("when did goldman die", "what year did
+        # goldman die") score alike: index one, so a common word does not count it twice.
+        phrasings: set[tuple[int, frozenset[str]]] = set()
+
+        def add_ask(e_index: int, item: Item | None, toks: list[str]) -> None:
+            key = (e_index, frozenset(toks))
+            if key not in phrasings:
+                phrasings.add(key)
+                raw.append((ASK, e_index, item, toks))
+
         for e_index, entry in enumerate(self.entries):
             for name in entry.names:
                 raw.append(
                     (NAME, e_index, entry.definition, content_words(name) or _all_stems(name))
                 )
             for ask in entry.asks:
-                raw.append((ASK, e_index, None, content_words(ask)))
+                add_ask(e_index, None, content_words(ask))
             for item in entry.items:
                 ask_words: list[str] = []
                 ask_sets: list[frozenset[str]] = []
                 for ask in item.asks:
                     ask_words.extend(toks := content_words(ask))
                     ask_sets.append(frozenset(toks))
-                    raw.append((ASK, e_index, item, toks))
+                    add_ask(e_index, item, toks)
                 text_words = content_words(item.text)
                 raw.append((TEXT, e_index, item, text_words))
                 self.item_tokens[item.id] = frozenset(text_words + ask_words)
@@ -130,6 +140,8 @@ class Matcher:
                     subject or frozenset(),
                 )
             )
+        # The same documents as plain tuples: unpacking one is the cheapest read in the hot loop.
+        self._rows = [(d.kind, d.entry, d.tokens, d.weight, d.text, d.subject) for d in self.docs]
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
         self.name_postings: dict[str, tuple[int, ...]] = {
             t: names
@@ -189,6 +201,7 @@ class Matcher:
         want = intent(text)
         variants = {tok: self._variants(tok) for tok in query}
         weights = {tok: self._weight(tok, variants[tok]) for tok in query}
+        variant_sets = {tok: frozenset(found) for tok, found in variants.items()}
         total = sum(weights.values())
 
         # Gather candidates from the rarest words first; common words only score what is found.
@@ -218,11 +231,32 @@ class Matcher:
                 stands_for[word].append((tok, sure))
         vocabulary = frozenset(stands_for)
 
+        # For the rough cut of item texts, a word's share of the question (a typo and its
+        # correction both present could count twice; the exact `cover` decides later).
+        share = {
+            w: max(weights[t] * sure for t, sure in pairs) / total
+            for w, pairs in stands_for.items()
+        }
+        # Most index words stand for one query word that no other index word stands for: a
+        # document matching only such words covers the plain sum of their shares, with no
+        # per-document bookkeeping. `tangled` holds the rest (typo neighbours of one another).
+        owners: dict[str, int] = defaultdict(int)
+        for pairs in stands_for.values():
+            for tok, _sure in pairs:
+                owners[tok] += 1
+        tangled = frozenset(
+            w
+            for w, pairs in stands_for.items()
+            if len(pairs) > 1 or any(owners[tok] > 1 for tok, _sure in pairs)
+        )
+
         def cover(tokens: frozenset[str]) -> tuple[float, frozenset[str]]:
             """How much of the question (rarity-weighted) these words answer, and which words hit."""
             matched = tokens & vocabulary
             if not matched:
                 return 0.0, matched
+            if matched.isdisjoint(tangled):
+                return sum(share[w] for w in matched), matched
             best: dict[str, float] = {}
             for word in matched:
                 for tok, sure in stands_for[word]:
@@ -235,38 +269,46 @@ class Matcher:
         ask_hit: dict[int, float] = {}
         text_hit: dict[int, float] = {}
         qtext = " ".join(query)
-        docs = self.docs
         idf = self.idf
-        # For the rough cut of item texts, a word's share of the question (a typo and its
-        # correction both present could count twice; the exact `cover` decides later).
-        share = {
-            w: max(weights[t] * sure for t, sure in pairs) / total
-            for w, pairs in stands_for.items()
-        }
+        both = {w: (share[w], idf[w]) for w in stands_for}
+        text_kind, name_kind, off_subject = TEXT, NAME, OFF_SUBJECT
+        similarity = fuzz.token_sort_ratio
+        rows = self._rows
         for d_index in candidates:
-            doc = docs[d_index]
-            if doc.kind == TEXT:
+            kind, entry, tokens, doc_weight, doc_text, subject = rows[d_index]
+            matched = tokens & vocabulary
+            if kind == text_kind:
                 rough_cov = 0.0
-                for word in doc.tokens & vocabulary:
+                for word in matched:
                     rough_cov += share[word]
-                if rough_cov > text_hit.get(doc.entry, 0.0):
-                    text_hit[doc.entry] = rough_cov
+                if rough_cov > text_hit.get(entry, 0.0):
+                    text_hit[entry] = rough_cov
                 continue
-            q_cov, matched = cover(doc.tokens)
-            d_cov = sum(idf[w] for w in matched) / doc.weight if doc.weight else 0.0
-            if doc.kind == NAME:
-                if d_cov + q_cov > sum(name_hit.get(doc.entry, (0.0, 0.0))[:2]):
-                    name_hit[doc.entry] = (d_cov, q_cov, doc.tokens)
+            if matched.isdisjoint(tangled):  # the common case, inlined: the matcher's hot spot
+                q_cov = d_sum = 0.0
+                for word in matched:
+                    word_share, word_idf = both[word]
+                    q_cov += word_share
+                    d_sum += word_idf
             else:
+                q_cov = cover(tokens)[0]
+                d_sum = sum(idf[w] for w in matched)
+            d_cov = d_sum / doc_weight if doc_weight else 0.0
+            if kind == name_kind:
+                if d_cov + q_cov > sum(name_hit.get(entry, (0.0, 0.0))[:2]):
+                    name_hit[entry] = (d_cov, q_cov, tokens)
+            else:
+                # "what was trotsky's birth name" is no answer to "where was stalin born"
+                factor = off_subject if subject and subject.isdisjoint(matched) else 1.0
+                score = (0.6 * q_cov + 0.25 * d_cov) * factor
+                best = ask_hit.get(entry, 0.0)
+                if score + 0.15 * factor <= best:
+                    continue  # even a perfect string match could not beat this entry's best
                 # token_sort, not token_set: a question that merely *contains* a phrasing
                 # ("who was trotsky's wife" ⊃ "who was trotsky") must not score as that phrasing.
-                sim = fuzz.token_sort_ratio(qtext, doc.text) / 100
-                score = 0.6 * q_cov + 0.25 * d_cov + 0.15 * sim
-                if doc.subject and not doc.subject & matched:
-                    # "what was trotsky's birth name" is no answer to "where was stalin born"
-                    score *= OFF_SUBJECT
-                if score > ask_hit.get(doc.entry, 0.0):
-                    ask_hit[doc.entry] = score
+                score += 0.15 * factor * similarity(qtext, doc_text) / 100
+                if score > best:
+                    ask_hit[entry] = score
 
         # A first cut on cheap figures, then the full entry score for the few that remain.
         rough = {
@@ -287,7 +329,7 @@ class Matcher:
             named, name_share, name_tokens = name_hit.get(e_index, (0.0, 0.0, frozenset()))
             if named < 0.5:
                 named, name_share, name_tokens = 0.0, 0.0, frozenset()
-            item = self._best_item(entry, query, want, variants, name_tokens)
+            item = self._best_item(entry, query, want, variants, name_tokens, weights, variant_sets)
             item_tokens = self.item_tokens[item.id] if item else frozenset()
             joint = cover(item_tokens | name_tokens)[0]
             # Being named counts (0.2 for how fully, 0.2 for how much of the question the name
@@ -311,10 +353,12 @@ class Matcher:
         want: str,
         variants: dict[str, dict[str, float]],
         name_tokens: frozenset[str],
+        query_weights: dict[str, float],
+        variant_sets: dict[str, frozenset[str]],
     ) -> Item | None:
         """Pick the item of an entry the question asks for: the dates for "when", else the best fit."""
         names = name_tokens | self.name_tokens[entry.id]
-        rest = [t for t in query if t not in names and not names.intersection(variants[t])]
+        rest = [t for t in query if t not in names and names.isdisjoint(variant_sets[t])]
         about = _ABOUT_FROM_INTENT.get(want)
         # index word -> (rest word index, sureness), so an item is scored by one set intersection
         stands_for: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -322,7 +366,8 @@ class Matcher:
             for word, sure in variants[tok].items():
                 stands_for[word].append((n, sure))
         vocabulary = frozenset(stands_for)
-        weights = [self._weight(t, variants[t]) for t in rest]
+        rest_words = [variant_sets[t] for t in rest]
+        weights = [query_weights[t] for t in rest]
         weight = sum(weights) or 1.0
         items = entry.items
         # Only items that share a word with the question, or answer its kind of question, or
@@ -342,11 +387,13 @@ class Matcher:
                 hits = [0.0] * len(rest)
                 for word in matched:
                     for n, sure in stands_for[word]:
-                        hits[n] = max(hits[n], sure)
+                        if sure > hits[n]:
+                            hits[n] = sure
                 score = sum(w * h for w, h in zip(weights, hits, strict=True)) / weight
-                # a phrasing of this very item that covers the rest of the question
-                if any(
-                    all(ask.intersection(variants[t]) for t in rest)
+                # a phrasing of this very item that covers the rest of the question (only
+                # possible when the item's words, which include its phrasings', cover it all)
+                if all(hits) and any(
+                    all(not ask.isdisjoint(words) for words in rest_words)
                     for ask in self.item_asks[item.id]
                 ):
                     score += 0.2
