@@ -189,9 +189,16 @@ def _cite(source: Source) -> str:
 class Answerer:
     """Answers questions from one pack. Swap the whole object to reload a pack."""
 
-    def __init__(self, pack: Pack, *, max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS) -> None:
+    def __init__(
+        self,
+        pack: Pack,
+        *,
+        max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS,
+        matcher: Matcher | None = None,
+    ) -> None:
+        """`matcher` is the pack's index when one was already built (see `bot.pack_cache`)."""
         self.pack = pack
-        self.matcher = Matcher(pack)
+        self.matcher = matcher if matcher is not None and matcher.pack is pack else Matcher(pack)
         self.max_question_chars = max_question_chars
         self._names = [
             (name, entry.id, normalise(name))

@@ -76,8 +76,10 @@ def _load(settings: Settings, folder: str | None = None):
 
 def _answerer(settings: Settings):
     from bot.answers import Answerer
+    from bot.pack_cache import load_indexed
 
-    return Answerer(_load(settings), max_question_chars=settings.max_question_chars)
+    pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
+    return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)
 
 
 def main(argv: list[str] | None = None) -> int:

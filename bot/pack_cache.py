@@ -1,9 +1,10 @@
-"""Keep the last validated pack on disk so a restart skips parsing YAML it has already checked.
+"""Keep the last validated pack, and its search index, on disk so a restart skips rebuilding them.
 
-Parsing and validating the YAML is most of a start-up; the pack rarely changes between starts. The
-cache is keyed by the bytes of every pack file *and* by the source of the loader and the data
-model, so an edited pack or a new studybot version always goes through full validation again. Only a
-pack that loaded without error is ever cached. The cache lives in the bot's own data folder and is
+Parsing and validating the YAML, then indexing every name, phrasing and item, is all of a start-up;
+the pack rarely changes between starts. The cache is keyed by the bytes of every pack file *and* by
+the source of the loader, the data model, the matcher and the text normaliser, so an edited pack or
+a new studybot version always goes through full validation and indexing again. Only a pack that
+loaded without error is ever cached. The cache lives in the bot's own data folder and is
 written by this process only; anything unreadable there is ignored and rebuilt.
 """
 
@@ -18,14 +19,15 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bot import loader, pack
+from bot import loader, matcher, pack, text
 from bot.loader import load_pack, pack_files
+from bot.matcher import Matcher
 from bot.pack import Pack
 
 log = logging.getLogger("studybot.pack")
 
 _CODE = hashlib.sha256(
-    Path(loader.__file__).read_bytes() + Path(pack.__file__).read_bytes()
+    b"".join(Path(module.__file__).read_bytes() for module in (loader, pack, matcher, text))
 ).hexdigest()
 
 
@@ -40,27 +42,39 @@ def cache_key(folder: Path) -> str:
 
 def load_cached(path: Path | str, cache_dir: Path | None) -> Pack:
     """`load_pack`, answered from the cache when the same files were validated before."""
+    return load_indexed(path, cache_dir)[0]
+
+
+def load_indexed(path: Path | str, cache_dir: Path | None) -> tuple[Pack, Matcher]:
+    """The validated pack and its search index, from the cache when the files are unchanged."""
     folder = Path(path)
     if cache_dir is None or not folder.exists():
-        return load_pack(folder)
+        fresh = load_pack(folder)
+        return fresh, Matcher(fresh)
     try:
         target = cache_dir / f"pack-{cache_key(folder)}.pickle"
     except OSError:
-        return load_pack(folder)
+        fresh = load_pack(folder)
+        return fresh, Matcher(fresh)
     if target.is_file():
         try:
             with target.open("rb") as handle:
                 cached = pickle.load(handle)  # noqa: S301 - our own file in our own data folder
-            if isinstance(cached, Pack):
-                return cached if cached.path == folder else replace(cached, path=folder)
+            cached_pack, index = cached
+            if isinstance(cached_pack, Pack) and isinstance(index, Matcher):
+                if cached_pack.path != folder:
+                    cached_pack = replace(cached_pack, path=folder)
+                    index.pack = cached_pack
+                return cached_pack, index
         except Exception:  # a damaged cache only means a slower start
             log.info("ignoring an unreadable pack cache at %s", target)
     fresh = load_pack(folder)  # raises PackError; nothing is cached then
-    _write(target, fresh)
-    return fresh
+    index = Matcher(fresh)
+    _write(target, (fresh, index))
+    return fresh, index
 
 
-def _write(target: Path, fresh: Pack) -> None:
+def _write(target: Path, fresh: tuple[Pack, Matcher]) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in target.parent.glob("pack-*.pickle"):

@@ -174,14 +174,30 @@ _PHRASE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b"
 )
 """Multi-word paraphrases of the same-meaning verbs ("when did Goldman pass away")."""
+_PHRASE_HINTS = frozenset(
+    {
+        "away",
+        "set",
+        "sets",
+        "apart",
+        "broke",
+        "break",
+        "custody",
+        "thrown",
+        "threw",
+        "kicked",
+        "charge",
+    }
+)
+"""A word every phrase above contains, to tell cheaply which texts may hold one."""
 
 
 def content_words(text: str) -> list[str]:
     """Stemmed topic words of a question, without question and function words."""
-    norm = normalise(text)
-    if " " in norm:
-        norm = _PHRASE.sub(lambda m: _PHRASES[m.group(1)], norm)
-    return [stem(_CANONICAL.get(w, w)) for w in norm.split() if w not in STOPWORDS]
+    tokens = normalise(text).split()
+    if not _PHRASE_HINTS.isdisjoint(tokens):  # most texts hold no phrase: skip the regex
+        tokens = _PHRASE.sub(lambda m: _PHRASES[m.group(1)], " ".join(tokens)).split()
+    return [stem(_CANONICAL.get(w, w)) for w in tokens if w not in STOPWORDS]
 
 
 SOFT = frozenset(content_words(" ".join(_SOFT_WORDS)))

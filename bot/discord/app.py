@@ -141,10 +141,10 @@ async def _open_store(settings: Settings) -> Store | None:
 
 
 def _answerer(settings: Settings) -> Answerer:
-    from bot.pack_cache import load_cached
+    from bot.pack_cache import load_indexed
 
-    pack = load_cached(settings.knowledge_dir, settings.data_dir / "cache")
-    return Answerer(pack, max_question_chars=settings.max_question_chars)
+    pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
+    return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)
 
 
 def run(settings: Settings) -> int:

@@ -1,5 +1,7 @@
 """The validated-pack cache: used only for unchanged files, never for a broken pack."""
 
+# The cached index must answer exactly as a freshly built one, and follow every edit.
+
 from __future__ import annotations
 
 import shutil
@@ -7,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import Answerer
 from bot.loader import PackError
-from bot.pack_cache import cache_key, load_cached
+from bot.pack_cache import cache_key, load_cached, load_indexed
 
 TINY = Path(__file__).resolve().parent.parent / "packs" / "tiny"
 
@@ -54,3 +57,29 @@ def test_an_unwritable_cache_folder_still_loads(pack_dir: Path, tmp_path: Path) 
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert load_cached(pack_dir, blocker / "cache").name == "Tiny test pack"
+
+
+QUESTIONS = ("who was trotsky", "when did the comintern exist", "what is the capital of france")
+
+
+def test_the_cached_index_answers_like_a_fresh_one(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_indexed(pack_dir, cache)
+    pack, index = load_indexed(pack_dir, cache)
+    assert index.pack is pack
+    cached, fresh = Answerer(pack, matcher=index), Answerer(pack)
+    assert cached.matcher is index and fresh.matcher is not index
+    for question in QUESTIONS:
+        assert cached.ask(question).to_json() | {"elapsed_ms": 0} == fresh.ask(
+            question
+        ).to_json() | {"elapsed_ms": 0}
+
+
+def test_an_edit_reindexes(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_indexed(pack_dir, cache)
+    pack_file = pack_dir / "pack.yaml"
+    pack_file.write_text(pack_file.read_text().replace('"Lev Bronstein"', '"Lev Davidovich"'))
+    pack, index = load_indexed(pack_dir, cache)
+    reply = Answerer(pack, matcher=index).ask("lev davidovich")
+    assert reply.answer is not None and reply.answer.entry == "leon-trotsky"

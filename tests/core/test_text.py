@@ -86,3 +86,12 @@ def test_strip_mentions() -> None:
     assert "@everyone" not in strip_mentions("@everyone what is KRTD")
     assert strip_mentions("@studybot what is KRTD") == "what is KRTD"
     assert "<@&42>" not in strip_mentions("what is <@&42> trotskyism")
+
+
+def test_every_paraphrase_has_a_hint_word() -> None:
+    # content_words only runs the phrase regex on texts holding a hint word: a phrase added
+    # without one would silently never apply.
+    from bot.text import _PHRASE_HINTS, _PHRASES
+
+    for phrase in _PHRASES:
+        assert not _PHRASE_HINTS.isdisjoint(phrase.split()), phrase
