@@ -35,6 +35,14 @@ OFF_INTENT = 0.9
 """A "when" or "how many" question scores an entry lower when none of its items gives a date or a
 figure: "how many groups did Fürst find" is about the entry that holds the count, not her biography."""
 _EXACT_INTENTS = frozenset({"when", "how-many"})
+UNANSWERED = 0.3
+"""How much a named entry loses when its chosen item does not mention the life event asked of it."""
+LIFE_EVENTS = frozenset(
+    content_words(
+        "died killed born birth married wife husband child children daughter son brother sister "
+        "father mother family childhood buried"
+    )
+)
 OFF_SUBJECT = 0.7
 """A phrasing that names its entry counts this much when the question does not name it."""
 SOFT_WEIGHT = 0.3
@@ -339,6 +347,11 @@ class Matcher:
             score = max(named_score if named else passing, ask_hit.get(e_index, 0.0))
             if want in _EXACT_INTENTS and (item is None or self.item_about[item.id] != want):
                 score *= OFF_INTENT
+            # "How did Sedov die", "who was Trotsky's wife": a life event asked of a named entry
+            # is only answered by an item that mentions it, not by the entry's best other fact.
+            asked = LIFE_EVENTS.intersection(query) - name_tokens - self.name_tokens[entry.id]
+            if named and asked and not all(variant_sets[t] & item_tokens for t in asked):
+                score *= 1 - UNANSWERED
             results.append((score, -e_index, item, named >= 0.99))
         results.sort(key=lambda r: (r[0], r[1]), reverse=True)
         return [

@@ -163,10 +163,10 @@ entries:
       evidence: "Stalin, whom the Left Opposition opposed"
 facts:
   - entry: leon-trotsky
-    text: "Trotsky was born Lev Davidovich Bronstein."
+    text: "Trotsky signed his early articles with the pen name Pero."
     source: enc
-    evidence: "born Lev Davidovich Bronstein"
-    asks: ["what name was trotsky born with", "trotsky birth name"]
+    evidence: "wrote under the pen name Pero"
+    asks: ["what was trotsky's pen name", "trotsky pen name"]
 """
 
 
@@ -174,12 +174,34 @@ def test_a_phrasing_does_not_answer_for_another_subject(
     make_pack: Callable[[str], Path],
 ) -> None:
     answerer = Answerer(load_pack(make_pack(A_PHRASING_WITH_ITS_SUBJECT)))
-    # "born" is rare and Trotsky's phrasing has it, but the question is about Stalin
-    ranked = answerer.matcher.search("where was stalin born")
+    # "pen" is rare and Trotsky's phrasing has it, but the question is about Stalin
+    ranked = answerer.matcher.search("what was stalin's pen name")
     assert ranked[0].entry.id == "joseph-stalin"
-    assert not answerer.ask("where was stalin born").answered
-    right = answerer.ask("what name was trotsky born with")
+    assert not answerer.ask("what was stalin's pen name").answered
+    right = answerer.ask("what was trotsky's pen name")
     assert right.answer is not None and right.answer.item_id == "leon-trotsky/3"
+
+
+def test_a_life_event_needs_an_item_that_mentions_it(
+    tiny: Answerer, make_pack: Callable[[str], Path]
+) -> None:
+    # Trotsky is named outright, but no item of his says when he was born or died: his exile
+    # date would be a confident wrong answer.
+    for question in (
+        "when was lev bronstein born",
+        "when did trotsky die",
+        "who was trotsky's wife",
+    ):
+        assert not tiny.ask(question).answered, question
+    died = """
+facts:
+  - entry: leon-trotsky
+    text: "Trotsky died in 1940."
+    source: enc
+    evidence: "Trotsky died in 1940"
+"""
+    reply = Answerer(load_pack(make_pack(died))).ask("when did trotsky die")
+    assert reply.answer is not None and "1940" in reply.answer.text
 
 
 def test_same_claim_needs_one_source_and_one_passage(tiny_pack: Pack) -> None:
