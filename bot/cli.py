@@ -75,11 +75,9 @@ def _load(settings: Settings, folder: str | None = None):
 
 
 def _answerer(settings: Settings):
-    from bot.answers import Answerer
-    from bot.pack_cache import load_indexed
+    from bot.pack_cache import open_answerer
 
-    pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
-    return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)
+    return open_answerer(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,15 +205,7 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
                 return EXIT_FAIL
             print(f"OK: all {total} evidence excerpts occur in their sources in {folder}")
         return EXIT_OK
-    pack = _load(settings)
-    if sub == "stats":
-        _stats(pack)
-        return EXIT_OK
-    if sub == "dump":
-        print(json.dumps(_dump(pack), indent=2, ensure_ascii=False))
-        return EXIT_OK
     if sub == "eval":
-        from bot.answers import Answerer
         from bot.evaluate import evaluate, load_questions
 
         try:
@@ -223,8 +213,14 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
         except (OSError, ValueError) as err:
             print(f"kb eval: {err}", file=sys.stderr)
             return EXIT_USAGE
-        result = evaluate(Answerer(pack, max_question_chars=settings.max_question_chars), questions)
-        print(result.report())
+        print(evaluate(_answerer(settings), questions).report())
+        return EXIT_OK
+    pack = _load(settings)
+    if sub == "stats":
+        _stats(pack)
+        return EXIT_OK
+    if sub == "dump":
+        print(json.dumps(_dump(pack), indent=2, ensure_ascii=False))
         return EXIT_OK
     raise AssertionError(sub)  # pragma: no cover
 

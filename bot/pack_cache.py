@@ -18,11 +18,16 @@ import pickle
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import loader, matcher, pack, text
 from bot.loader import load_pack, pack_files
 from bot.matcher import Matcher
 from bot.pack import Pack
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.answers import Answerer
 
 log = logging.getLogger("studybot.pack")
 
@@ -43,6 +48,14 @@ def cache_key(folder: Path) -> str:
 def load_cached(path: Path | str, cache_dir: Path | None) -> Pack:
     """`load_pack`, answered from the cache when the same files were validated before."""
     return load_indexed(path, cache_dir)[0]
+
+
+def open_answerer(settings: Settings) -> Answerer:
+    """The answerer for the configured pack, index included, for every front end that asks."""
+    from bot.answers import Answerer
+
+    pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
+    return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)
 
 
 def load_indexed(path: Path | str, cache_dir: Path | None) -> tuple[Pack, Matcher]:

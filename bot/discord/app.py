@@ -44,6 +44,7 @@ from bot.answers import Answerer
 from bot.cooldown import Cooldown
 from bot.discord.client import Services, StudyBot
 from bot.discord.sync import payloads, sync_commands
+from bot.pack_cache import open_answerer
 from bot.settings import Settings
 from bot.store import Store
 
@@ -140,19 +141,12 @@ async def _open_store(settings: Settings) -> Store | None:
         return None
 
 
-def _answerer(settings: Settings) -> Answerer:
-    from bot.pack_cache import load_indexed
-
-    pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
-    return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)
-
-
 def run(settings: Settings) -> int:
     """Start the bot and keep it running; 2 with one clear line when the token is missing or bad."""
     if not settings.discord_token:
         print(MISSING_LOGIN, file=sys.stderr)
         return EXIT_USAGE
-    answerer = _answerer(settings)  # a broken pack stops here, before connecting (PackError)
+    answerer = open_answerer(settings)  # a broken pack stops here, before connecting (PackError)
     discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
     options = _point_at_test_discord()
     try:
