@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -67,15 +68,15 @@ class Candidate:
     """The question calls this entry by one of its names, in full."""
 
 
-@dataclass(slots=True)
-class _Doc:
+class _Doc(NamedTuple):
+    """One indexed text. A tuple, because unpacking one is the cheapest read in the hot loop."""
+
     kind: int
     entry: int
-    item: Item | None
     tokens: frozenset[str]
     weight: float  # sum of idf over tokens, for "how much of this name did the question cover"
     text: str  # normalised content text, for rapidfuzz
-    subject: frozenset[str] = frozenset()  # words of a phrasing that name its own entry
+    subject: frozenset[str]  # words of a phrasing that name its own entry
 
 
 def _deletes(word: str) -> set[str]:
@@ -96,37 +97,35 @@ class Matcher:
             e.id: frozenset(t for n in e.names for t in _all_stems(n)) for e in self.entries
         }
         postings: dict[str, list[int]] = defaultdict(list)
-        raw: list[tuple[int, int, Item | None, list[str]]] = []
+        raw: list[tuple[int, int, list[str]]] = []
         # Two phrasings of one entry with the same words ("when did goldman die", "what year did
         # goldman die") score alike: index one, so a common word does not count it twice.
         phrasings: set[tuple[int, frozenset[str]]] = set()
 
-        def add_ask(e_index: int, item: Item | None, toks: list[str]) -> None:
+        def add_ask(e_index: int, toks: list[str]) -> None:
             key = (e_index, frozenset(toks))
             if key not in phrasings:
                 phrasings.add(key)
-                raw.append((ASK, e_index, item, toks))
+                raw.append((ASK, e_index, toks))
 
         for e_index, entry in enumerate(self.entries):
             for name in entry.names:
-                raw.append(
-                    (NAME, e_index, entry.definition, content_words(name) or _all_stems(name))
-                )
+                raw.append((NAME, e_index, content_words(name) or _all_stems(name)))
             for ask in entry.asks:
-                add_ask(e_index, None, content_words(ask))
+                add_ask(e_index, content_words(ask))
             for item in entry.items:
                 ask_words: list[str] = []
                 ask_sets: list[frozenset[str]] = []
                 for ask in item.asks:
                     ask_words.extend(toks := content_words(ask))
                     ask_sets.append(frozenset(toks))
-                    add_ask(e_index, item, toks)
+                    add_ask(e_index, toks)
                 text_words = content_words(item.text)
-                raw.append((TEXT, e_index, item, text_words))
+                raw.append((TEXT, e_index, text_words))
                 self.item_tokens[item.id] = frozenset(text_words + ask_words)
                 self.item_asks[item.id] = ask_sets
                 self.item_about[item.id] = item.about or _guess_about(item)
-        for d_index, (_kind, _entry, _item, toks) in enumerate(raw):
+        for d_index, (_kind, _entry, toks) in enumerate(raw):
             for tok in set(toks):
                 postings[tok].append(d_index)
         count = max(1, len(raw))
@@ -134,22 +133,19 @@ class Matcher:
             tok: math.log(1 + count / len(docs)) for tok, docs in postings.items()
         }
         self.max_idf = math.log(1 + count)
-        for kind, e_index, item, toks in raw:
+        for kind, e_index, toks in raw:
             tokset = frozenset(toks)
             subject = tokset & self.name_tokens[self.entries[e_index].id] if kind == ASK else None
             self.docs.append(
                 _Doc(
                     kind,
                     e_index,
-                    item,
                     tokset,
                     sum(self.idf[t] for t in tokset),
                     " ".join(toks),
                     subject or frozenset(),
                 )
             )
-        # The same documents as plain tuples: unpacking one is the cheapest read in the hot loop.
-        self._rows = [(d.kind, d.entry, d.tokens, d.weight, d.text, d.subject) for d in self.docs]
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
         self.name_postings: dict[str, tuple[int, ...]] = {
             t: names
@@ -281,9 +277,9 @@ class Matcher:
         both = {w: (share[w], idf[w]) for w in stands_for}
         text_kind, name_kind, off_subject = TEXT, NAME, OFF_SUBJECT
         similarity = fuzz.token_sort_ratio
-        rows = self._rows
+        docs = self.docs
         for d_index in candidates:
-            kind, entry, tokens, doc_weight, doc_text, subject = rows[d_index]
+            kind, entry, tokens, doc_weight, doc_text, subject = docs[d_index]
             matched = tokens & vocabulary
             if kind == text_kind:
                 rough_cov = 0.0
