@@ -174,22 +174,8 @@ _PHRASE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b"
 )
 """Multi-word paraphrases of the same-meaning verbs ("when did Goldman pass away")."""
-_PHRASE_HINTS = frozenset(
-    {
-        "away",
-        "set",
-        "sets",
-        "apart",
-        "broke",
-        "break",
-        "custody",
-        "thrown",
-        "threw",
-        "kicked",
-        "charge",
-    }
-)
-"""A word every phrase above contains, to tell cheaply which texts may hold one."""
+_PHRASE_HINTS = frozenset(w for phrase in _PHRASES for w in phrase.split() if w not in STOPWORDS)
+"""The topic words of the phrases above: a text without any of them holds no phrase."""
 
 
 def content_words(text: str) -> list[str]:

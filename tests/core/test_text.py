@@ -89,8 +89,8 @@ def test_strip_mentions() -> None:
 
 
 def test_every_paraphrase_has_a_hint_word() -> None:
-    # content_words only runs the phrase regex on texts holding a hint word: a phrase added
-    # without one would silently never apply.
+    # content_words only runs the phrase regex on texts holding one of the phrases' topic words:
+    # a phrase made only of stopwords would silently never apply.
     from bot.text import _PHRASE_HINTS, _PHRASES
 
     for phrase in _PHRASES:
