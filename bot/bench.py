@@ -18,9 +18,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.answers import Answerer
-from bot.pack import Pack
-from bot.pack_cache import load_indexed
+from bot.answering.answers import Answerer
+from bot.packs.cache import load_indexed
+from bot.packs.model import Pack
 
 _SYLLABLES = (
     "ka to ri mu sen lo va dri pol ne gor ist bal vek tru mar zin ov lev ska chev rad nik "

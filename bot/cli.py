@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(settings: Settings, folder: str | None = None):
     """The selected pack, from the validated-pack cache when its files have not changed."""
-    from bot.pack_cache import load_cached
+    from bot.packs.cache import load_cached
 
     return load_cached(
         Path(folder) if folder else settings.knowledge_dir, settings.data_dir / "cache"
@@ -75,7 +75,7 @@ def _load(settings: Settings, folder: str | None = None):
 
 
 def _answerer(settings: Settings):
-    from bot.pack_cache import open_answerer
+    from bot.packs.cache import open_answerer
 
     return open_answerer(settings)
 
@@ -83,7 +83,7 @@ def _answerer(settings: Settings):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    from bot.loader import PackError
+    from bot.packs.loader import PackError
 
     settings = Settings.from_env(knowledge=args.knowledge)
     try:
@@ -110,7 +110,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             )
             command = "chat"
     if command == "chat":
-        from bot.console import chat
+        from bot.frontends.console import chat
 
         return chat(_answerer(settings), sys.stdin, sys.stdout)
     if command == "ask":
@@ -141,7 +141,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(app.command_payloads(settings), indent=2))
         return EXIT_OK
     if command in ("quiz", "practice"):
-        from bot import console_games
+        from bot.frontends import console_games
 
         pack = _load(settings)
         if command == "quiz":
@@ -179,7 +179,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 def _kb(args: argparse.Namespace, settings: Settings) -> int:
     sub = args.kb_command
     if sub == "schema":
-        from bot.schema import schema_text
+        from bot.packs.schema import schema_text
 
         sys.stdout.write(schema_text())
         return EXIT_OK
@@ -190,7 +190,7 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
             f"{pack.item_count()} items, {len(pack.quiz)} quiz questions"
         )
         if args.against:
-            from bot.evidence import check_evidence
+            from bot.packs.evidence import check_evidence
 
             folder = Path(args.against)
             if not folder.is_dir():
@@ -206,7 +206,7 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
             print(f"OK: all {total} evidence excerpts occur in their sources in {folder}")
         return EXIT_OK
     if sub == "eval":
-        from bot.evaluate import evaluate, load_questions
+        from bot.answering.evaluate import evaluate, load_questions
 
         try:
             questions = load_questions(Path(args.file))

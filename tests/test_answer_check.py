@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from bot.answer_check import allowed_edits, check_answer, is_correct, tokens
+from bot.games.answer_check import allowed_edits, check_answer, is_correct, tokens
 
 TROTSKY = ["Leon Trotsky", "Trotsky", "Lev Bronstein"]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.console_games import play_quiz, practise
-from bot.loader import load_pack
-from bot.quiz import OPTION_LETTERS, build_questions
+from bot.frontends.console_games import play_quiz, practise
+from bot.games.quiz import OPTION_LETTERS, build_questions
+from bot.packs.loader import load_pack
 from bot.settings import Settings
-from bot.store import LOCAL_USER_ID, Store
+from bot.storage.store import LOCAL_USER_ID, Store
 
 TINY = Path(__file__).parent / "packs" / "tiny"
 SEED = 11

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answerer
-from bot.evaluate import EvalResult, evaluate, load_questions
-from bot.loader import load_pack
+from bot.answering.answers import Answerer
+from bot.answering.evaluate import EvalResult, evaluate, load_questions
+from bot.packs.loader import load_pack
 from bot.settings import bundled_knowledge_dir
 
 HERE = Path(__file__).parent

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import load_pack
-from bot.quiz import build_questions
-from bot.store import LOCAL_USER_ID, Store
+from bot.games.quiz import build_questions
+from bot.packs.loader import load_pack
+from bot.storage.store import LOCAL_USER_ID, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "packs" / "tiny"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fsrs import Scheduler
 
-from bot.loader import load_pack
-from bot.practice import PracticeSession, describe_wait, flashcards
-from bot.store import Store
+from bot.games.practice import PracticeSession, describe_wait, flashcards
+from bot.packs.loader import load_pack
+from bot.storage.store import Store
 
 TINY = Path(__file__).parent / "packs" / "tiny"
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import load_pack
-from bot.pack import Source
-from bot.quiz import (
+from bot.games.quiz import (
     BASE_POINTS,
     HINT_COST,
     MIN_POINTS,
@@ -26,7 +24,9 @@ from bot.quiz import (
     build_questions,
     masked,
 )
-from bot.store import Store
+from bot.packs.loader import load_pack
+from bot.packs.model import Source
+from bot.storage.store import Store
 
 TINY = Path(__file__).parent / "packs" / "tiny"
 SRC = Source("enc", "Test Encyclopedia", "Test Publisher", "https://example.org/e", "encyclopedia")
@@ -332,7 +332,7 @@ def test_the_engine_does_not_import_discord():
     import subprocess
 
     code = (
-        "import bot.quiz, bot.answer_check, bot.store, bot.practice, bot.console_games, sys; "
+        "import bot.games.quiz, bot.games.answer_check, bot.storage.store, bot.games.practice, bot.frontends.console_games, sys; "
         "print('discord' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -410,7 +410,7 @@ def test_choice_mode_on_a_pack_without_options_says_so(pack):
 def test_a_guess_naming_a_longer_name_that_contains_the_answer_is_wrong(pack, clock):
     from dataclasses import replace
 
-    from bot.pack import Entry
+    from bot.packs.model import Entry
 
     letters = Entry(id="trotsky-letters", term="Trotsky letters", kind="work", definition=None)
     bigger = replace(pack, entries={**pack.entries, letters.id: letters}, items_by_id={})
@@ -427,7 +427,7 @@ def test_a_guess_naming_a_longer_name_that_contains_the_answer_is_wrong(pack, cl
 
 def test_every_shipped_question_takes_its_answers_and_refuses_its_options():
     """The bundled pack: every accepted answer passes, no wrong option passes for it."""
-    from bot.answer_check import check_answer
+    from bot.games.answer_check import check_answer
     from bot.settings import bundled_knowledge_dir
 
     shipped = load_pack(bundled_knowledge_dir())
@@ -448,7 +448,7 @@ def test_every_shipped_question_takes_its_answers_and_refuses_its_options():
 def test_a_bracketed_disambiguator_is_not_masked(pack):
     from dataclasses import replace
 
-    from bot.pack import Entry, Item
+    from bot.packs.model import Entry, Item
 
     text = "Historian of resistance who listed many forms of active opposition under Stalin."
     viola = Entry(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import DB_FILE, SCHEMA_VERSION, SqliteStore, Store
+from bot.storage.store import DB_FILE, SCHEMA_VERSION, SqliteStore, Store
 
 
 class Clock:
@@ -201,13 +201,13 @@ async def test_games_cut_short_are_marked_interrupted_where_the_next_one_starts(
 
 
 async def test_a_new_migration_is_applied_once_on_open(tmp_path, monkeypatch):
-    import bot.store
+    import bot.storage.store
 
     store = await Store.open(tmp_path)
     await store.award(None, 1, 100, "ana", question_id="q", points=10)
     await store.close()
     extra = "ALTER TABLE members ADD COLUMN note TEXT; UPDATE members SET note = 'migrated'"
-    monkeypatch.setattr(bot.store, "MIGRATIONS", (*bot.store.MIGRATIONS, extra))
+    monkeypatch.setattr(bot.storage.store, "MIGRATIONS", (*bot.storage.store.MIGRATIONS, extra))
     for _ in range(2):  # the second open must not apply it again
         store = await Store.open(tmp_path)
         try:
@@ -220,12 +220,12 @@ async def test_a_new_migration_is_applied_once_on_open(tmp_path, monkeypatch):
 
 
 async def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
-    import bot.store
+    import bot.storage.store
 
     store = await Store.open(tmp_path)
     await store.close()
     broken = "ALTER TABLE members ADD COLUMN note TEXT; SELECT * FROM no_such_table"
-    monkeypatch.setattr(bot.store, "MIGRATIONS", (*bot.store.MIGRATIONS, broken))
+    monkeypatch.setattr(bot.storage.store, "MIGRATIONS", (*bot.storage.store.MIGRATIONS, broken))
     with pytest.raises(sqlite3.OperationalError):
         await Store.open(tmp_path)
     monkeypatch.undo()

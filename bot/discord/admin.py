@@ -14,11 +14,11 @@ import discord
 from discord import app_commands
 from discord.app_commands import Range
 
-from bot.answers import Answerer
+from bot.answering.answers import Answerer
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, NO_PINGS, clip, code_block, echo, fit
-from bot.loader import PackError, load_pack
-from bot.pack import Pack
+from bot.packs.loader import PackError, load_pack
+from bot.packs.model import Pack
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot

@@ -40,13 +40,13 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.answers import Answerer
+from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown
 from bot.discord.client import Services, StudyBot
 from bot.discord.sync import payloads, sync_commands
-from bot.pack_cache import open_answerer
+from bot.packs.cache import open_answerer
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
 

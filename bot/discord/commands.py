@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.answers import DONT_KNOW, NOT_SURE, Reply
+from bot.answering.answers import DONT_KNOW, NOT_SURE, Reply
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import (
     COLOUR_INFO,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.answers import DONT_KNOW, Answer, Reply
-from bot.pack import Pack, Source
+from bot.answering.answers import DONT_KNOW, Answer, Reply
+from bot.packs.model import Pack, Source
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256

@@ -1,6 +1,6 @@
 """/practice: solo flash cards in an ephemeral message, with Again/Hard/Good/Easy buttons.
 
-Scheduling is `bot.practice.PracticeSession` (FSRS); this module only shows a card, turns it over
+Scheduling is `bot.games.practice.PracticeSession` (FSRS); this module only shows a card, turns it over
 and passes the member's rating on. Every rating is saved at once, so the schedule survives a
 restart even though the message (and its buttons) belong to one sitting.
 """
@@ -16,7 +16,7 @@ from discord import app_commands
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit
 from bot.discord.quiz import topic_choices
-from bot.practice import RATINGS, Flashcard, PracticeSession, describe_wait
+from bot.games.practice import RATINGS, Flashcard, PracticeSession, describe_wait
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot

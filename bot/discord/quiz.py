@@ -1,6 +1,6 @@
 """Quiz games in channels: /quiz start|stop|skip|hint, /answer, A–D buttons, /leaderboard, /stats.
 
-This module only translates. `bot.quiz.QuizGame` decides what is right, who scores and when time is
+This module only translates. `bot.games.quiz.QuizGame` decides what is right, who scores and when time is
 up; `RecordedGame` saves each point before it is announced here. What lives here is Discord's side:
 one game per channel, a task per game that posts questions and waits for them to close, and the
 rendering of questions, reveals and summaries.
@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
+from bot.answering.text import strip_mentions
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, NO_PINGS, cite, clip, fit, quote
-from bot.quiz import (
+from bot.games.quiz import (
     OPTION_LETTERS,
     AlreadyAnsweredError,
     NoQuestionOpenError,
@@ -37,8 +38,7 @@ from bot.quiz import (
     Summary,
     build_questions,
 )
-from bot.store import WEEK_SECONDS
-from bot.text import strip_mentions
+from bot.storage.store import WEEK_SECONDS
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot

@@ -11,10 +11,10 @@ import logging
 import random
 from dataclasses import dataclass, field
 
-from bot.answers import Answerer
+from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answerer
-from bot.loader import load_pack
-from bot.pack import Pack
+from bot.answering.answers import Answerer
+from bot.packs.loader import load_pack
+from bot.packs.model import Pack
 from bot.settings import bundled_knowledge_dir
 
 TINY = Path(__file__).resolve().parent.parent / "packs" / "tiny"

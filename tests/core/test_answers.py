@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import DONT_KNOW, Answerer, same_claim
-from bot.loader import load_pack
-from bot.pack import Pack
+from bot.answering.answers import DONT_KNOW, Answerer, same_claim
+from bot.packs.loader import load_pack
+from bot.packs.model import Pack
 
 
 def test_definition_for_what_and_who(tiny: Answerer) -> None:
@@ -286,8 +286,8 @@ def test_no_string_crashes_ask(tiny: Answerer, question: str) -> None:
 def test_core_never_imports_discord() -> None:
     code = (
         "import sys\n"
-        "import bot.answers, bot.loader, bot.matcher, bot.evidence, bot.evaluate, bot.console, bot.cli\n"
-        "import bot.quiz, bot.practice, bot.store, bot.answer_check\n"
+        "import bot.answering.answers, bot.packs.loader, bot.answering.matcher, bot.packs.evidence, bot.answering.evaluate, bot.frontends.console, bot.cli\n"
+        "import bot.games.quiz, bot.games.practice, bot.storage.store, bot.games.answer_check\n"
         "assert 'discord' not in sys.modules, sorted(m for m in sys.modules if 'discord' in m)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import PackError, load_pack, pack_files
-from bot.schema import schema_text
+from bot.packs.loader import PackError, load_pack, pack_files
+from bot.packs.schema import schema_text
 from bot.settings import bundled_knowledge_dir
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answerer
-from bot.loader import PackError
-from bot.pack_cache import cache_key, load_cached, load_indexed
+from bot.answering.answers import Answerer
+from bot.packs.cache import cache_key, load_cached, load_indexed
+from bot.packs.loader import PackError
 
 TINY = Path(__file__).resolve().parent.parent / "packs" / "tiny"
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import SOFT, content_words, intent, normalise, singular, stem, strip_mentions
+from bot.answering.text import (
+    SOFT,
+    content_words,
+    intent,
+    normalise,
+    singular,
+    stem,
+    strip_mentions,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +99,7 @@ def test_strip_mentions() -> None:
 def test_every_paraphrase_has_a_hint_word() -> None:
     # content_words only runs the phrase regex on texts holding one of the phrases' topic words:
     # a phrase made only of stopwords would silently never apply.
-    from bot.text import _PHRASE_HINTS, _PHRASES
+    from bot.answering.text import _PHRASE_HINTS, _PHRASES
 
     for phrase in _PHRASES:
         assert not _PHRASE_HINTS.isdisjoint(phrase.split()), phrase

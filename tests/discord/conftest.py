@@ -9,11 +9,11 @@ from pathlib import Path
 import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 
-from bot.answers import Answerer
+from bot.answering.answers import Answerer
 from bot.discord.app import build_client, make_services
-from bot.loader import load_pack
+from bot.packs.loader import load_pack
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.store import Store
 
 TINY = Path(__file__).resolve().parents[1] / "packs" / "tiny"
 

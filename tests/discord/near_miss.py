@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answers import Answerer, Reply
-from bot.loader import load_pack
+from bot.answering.answers import Answerer, Reply
+from bot.packs.loader import load_pack
 
 CANDIDATES = (
     "communist opposition",

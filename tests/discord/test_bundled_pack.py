@@ -7,10 +7,10 @@ import random
 import pytest
 from limits import assert_embed_within_limits
 
-from bot.answers import Answerer
+from bot.answering.answers import Answerer
 from bot.discord.commands import reply_kwargs
 from bot.discord.embeds import answer_embed, sources_embed
-from bot.loader import load_pack
+from bot.packs.loader import load_pack
 from bot.settings import bundled_knowledge_dir
 
 

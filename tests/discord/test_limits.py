@@ -7,10 +7,10 @@ import pytest
 from bigpack import write_big_pack
 from limits import assert_embed_within_limits, assert_message_within_limits
 
-from bot.answers import Answer, Claim
+from bot.answering.answers import Answer, Claim
 from bot.discord.embeds import answer_embed, cite, clip, echo, fit
 from bot.discord.views import suggestions_view
-from bot.pack import Source
+from bot.packs.model import Source
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from bot.discord.quiz import (
     REVEAL_PAUSE,
     quiz_running,
 )
-from bot.loader import load_pack
-from bot.quiz import build_questions
+from bot.games.quiz import build_questions
+from bot.packs.loader import load_pack
 
 WITH_CHAT = pytest.mark.parametrize("settings_overrides", [{"message_content": True}])
 # simcord lets sleeps shorter than its settle timeout run on the wall clock; with a timeout below

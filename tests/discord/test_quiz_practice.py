@@ -6,8 +6,8 @@ import pytest
 from limits import assert_message_within_limits
 from simcord import assert_error
 
-from bot.loader import load_pack
-from bot.practice import flashcards
+from bot.games.practice import flashcards
+from bot.packs.loader import load_pack
 
 DAY = 24 * 3600
 
@@ -117,8 +117,8 @@ async def test_topic_autocomplete(world):
 
 def test_a_long_question_is_shown_whole():
     from bot.discord.practice import back_embed, front_embed
-    from bot.pack import Source
-    from bot.practice import Flashcard
+    from bot.games.practice import Flashcard
+    from bot.packs.model import Source
 
     source = Source("s", "Title", "Publisher", "https://example.org", "book")
     card = Flashcard("q", "Why " + "really " * 60 + "?", "Because.", source, "e")

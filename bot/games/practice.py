@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
-from bot.pack import Pack, Source
+from bot.packs.model import Pack, Source
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.storage.store import Store
 
 __all__ = [
     "NEW_PER_SESSION",

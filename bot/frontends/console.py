@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.answers import Answerer, Reply
+from bot.answering.answers import Answerer, Reply
 
 HELP = (
     "Type a question and press Enter. After a 'did you mean' list, type its number to choose.\n"

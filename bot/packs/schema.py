@@ -1,6 +1,6 @@
 """The pack format as a JSON Schema, built from the validator's own field table.
 
-One table (`bot.loader.FIELDS`) drives both the checker and `knowledge/schema.json`, so what an
+One table (`bot.packs.loader.FIELDS`) drives both the checker and `knowledge/schema.json`, so what an
 editor completes and what `studybot kb check` accepts cannot drift apart.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.loader import ENUMS, FIELDS, MAX_EVIDENCE, MAX_TEXT
+from bot.packs.loader import ENUMS, FIELDS, MAX_EVIDENCE, MAX_TEXT
 
 _ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*(/[a-z0-9-]+)?$"}
 _TAG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}

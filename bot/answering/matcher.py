@@ -8,7 +8,7 @@ Two stages, so that a pack of 100,000 items still answers in milliseconds:
 2. **Score** the few candidates: how much of the question (weighted by rarity) a candidate covers,
    how much of a name the question covers, and rapidfuzz's token-set similarity of the two.
 
-The matcher only ranks; `bot.answers` decides whether to answer, abstain or offer choices.
+The matcher only ranks; `bot.answering.answers` decides whether to answer, abstain or offer choices.
 """
 
 from __future__ import annotations
@@ -21,8 +21,17 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from bot.pack import Entry, Item, Pack
-from bot.text import SOFT, STOPWORDS, content_words, intent, normalise, stem, strip_mentions, words
+from bot.answering.text import (
+    SOFT,
+    STOPWORDS,
+    content_words,
+    intent,
+    normalise,
+    stem,
+    strip_mentions,
+    words,
+)
+from bot.packs.model import Entry, Item, Pack
 
 NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""

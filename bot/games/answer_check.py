@@ -1,6 +1,6 @@
 """Whether a member's free-text quiz answer is right: forgiving about spelling, strict about facts.
 
-Both the guess and every accepted answer go through `bot.text.normalise` (the matcher's normaliser),
+Both the guess and every accepted answer go through `bot.answering.text.normalise` (the matcher's normaliser),
 then articles and plurals are dropped. A guess is right when some run of its words matches an
 accepted answer word for word, each word within a few typos, so "I think it was Trotsky" counts.
 How many typos are allowed grows with the word's length: a short word must be spelt right, which is
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.text import singular, words
+from bot.answering.text import singular, words
 
 __all__ = ["NUMERIC_KINDS", "Verdict", "allowed_edits", "check_answer", "is_correct", "tokens"]
 

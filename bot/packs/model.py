@@ -2,7 +2,7 @@
 
 These are plain frozen dataclasses so that the matcher, the quiz engine, the console and the Discord
 adapter can share one loaded pack without any of them being able to change it under the others.
-Loading and validation live in `bot.loader`; this module only says what a valid pack *is*.
+Loading and validation live in `bot.packs.loader`; this module only says what a valid pack *is*.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class QuizItem:
 
 @dataclass(frozen=True)
 class Pack:
-    """A whole loaded, validated pack. Built only by `bot.loader.load_pack`."""
+    """A whole loaded, validated pack. Built only by `bot.packs.loader.load_pack`."""
 
     name: str
     description: str

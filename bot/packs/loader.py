@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from bot.pack import ABOUT, ENTRY_KINDS, QUIZ_KINDS, Entry, Item, Pack, QuizItem, Source
-from bot.text import normalise
+from bot.answering.text import normalise
+from bot.packs.model import ABOUT, ENTRY_KINDS, QUIZ_KINDS, Entry, Item, Pack, QuizItem, Source
 
 try:  # the C loader is ~10x faster; fall back where libyaml is missing
     _Loader: type = yaml.CSafeLoader
@@ -72,7 +72,7 @@ class PackError(Exception):
 
 
 # What each mapping may hold: field -> (required, kind). Kinds: text, id, ids, texts, tags, item,
-# items, kind enums. `bot.schema` turns the same table into knowledge/schema.json.
+# items, kind enums. `bot.packs.schema` turns the same table into knowledge/schema.json.
 SECTIONS = ("pack", "sources", "entries", "facts", "quiz")
 FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
     "pack": {

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.pack import Pack, Source
-from bot.practice import RATINGS, PracticeSession, describe_wait
-from bot.quiz import (
+from bot.games.practice import RATINGS, PracticeSession, describe_wait
+from bot.games.quiz import (
     MODES,
     OPTION_LETTERS,
     NoQuestionsError,
@@ -28,8 +27,9 @@ from bot.quiz import (
     Reveal,
     build_questions,
 )
+from bot.packs.model import Pack, Source
 from bot.settings import Settings
-from bot.store import LOCAL_USER_ID, Store
+from bot.storage.store import LOCAL_USER_ID, Store
 
 __all__ = ["CONSOLE_SECONDS", "play_quiz", "practise"]
 

@@ -20,14 +20,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import loader, matcher, pack, text
-from bot.loader import load_pack, pack_files
-from bot.matcher import Matcher
-from bot.pack import Pack
+from bot.answering import matcher, text
+from bot.answering.matcher import Matcher
+from bot.packs import loader
+from bot.packs import model as pack
+from bot.packs.loader import load_pack, pack_files
+from bot.packs.model import Pack
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.answers import Answerer
+    from bot.answering.answers import Answerer
 
 log = logging.getLogger("studybot.pack")
 
@@ -52,7 +54,7 @@ def load_cached(path: Path | str, cache_dir: Path | None) -> Pack:
 
 def open_answerer(settings: Settings) -> Answerer:
     """The answerer for the configured pack, index included, for every front end that asks."""
-    from bot.answers import Answerer
+    from bot.answering.answers import Answerer
 
     pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
     return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)

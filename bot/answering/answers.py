@@ -14,10 +14,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.matcher import Candidate, Matcher
-from bot.pack import Entry, Item, Pack, Source
+from bot.answering.matcher import Candidate, Matcher
+from bot.answering.text import normalise, strip_mentions
+from bot.packs.model import Entry, Item, Pack, Source
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
-from bot.text import normalise, strip_mentions
 
 ANSWER_AT = 0.6
 """Confidence needed to answer outright (also needs a clear lead, `LEAD`)."""
@@ -196,7 +196,7 @@ class Answerer:
         max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS,
         matcher: Matcher | None = None,
     ) -> None:
-        """`matcher` is the pack's index when one was already built (see `bot.pack_cache`)."""
+        """`matcher` is the pack's index when one was already built (see `bot.packs.cache`)."""
         self.pack = pack
         self.matcher = matcher if matcher is not None and matcher.pack is pack else Matcher(pack)
         self.max_question_chars = max_question_chars

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.answers import Answerer
+from bot.answering.answers import Answerer
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.text import normalise
+from bot.answering.text import normalise
 
 __all__ = [
     "DB_FILE",

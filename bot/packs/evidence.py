@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.pack import Pack
-from bot.text import normalise
+from bot.answering.text import normalise
+from bot.packs.model import Pack
 
 _FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed|note \d+)\s*\]", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")

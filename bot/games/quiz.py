@@ -22,12 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.answer_check import NUMERIC_KINDS, check_answer, tokens
-from bot.pack import Entry, Pack, QuizItem, Source
-from bot.text import normalise
+from bot.answering.text import normalise
+from bot.games.answer_check import NUMERIC_KINDS, check_answer, tokens
+from bot.packs.model import Entry, Pack, QuizItem, Source
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.storage.store import Store
 
 __all__ = [
     "BASE_POINTS",
