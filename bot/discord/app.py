@@ -46,6 +46,7 @@ from bot.discord.client import Services, StudyBot
 from bot.discord.sync import payloads, sync_commands
 from bot.packs.cache import open_answerer
 from bot.settings import Settings
+from bot.storage.files import private_dir
 from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
@@ -132,7 +133,7 @@ def _point_at_test_discord() -> dict[str, Any]:
 async def _open_store(settings: Settings) -> Store | None:
     """The database, or None (with a warning) so a bad data folder never stops the answering."""
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
         return await Store.open(settings.data_dir)
     except Exception as err:
         log.warning(
