@@ -43,6 +43,7 @@ import discord
 from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown
 from bot.discord.client import Services, StudyBot
+from bot.discord.logs import setup_logging
 from bot.discord.sync import payloads, sync_commands
 from bot.packs.cache import open_answerer
 from bot.settings import Settings
@@ -148,7 +149,7 @@ def run(settings: Settings) -> int:
         print(MISSING_LOGIN, file=sys.stderr)
         return EXIT_USAGE
     answerer = open_answerer(settings)  # a broken pack stops here, before connecting (PackError)
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
+    setup_logging(getattr(logging, settings.log_level, logging.INFO))
     options = _point_at_test_discord()
     try:
         return asyncio.run(_run(settings, answerer, options))

@@ -63,16 +63,27 @@ class StudyTree(app_commands.CommandTree):
             await send_ephemeral(interaction, "You don't have permission to use that here.")
             return
         original = getattr(error, "original", error)
+        # Option *names* only: their values are what the member typed, which stays out of logs.
         log.error(
-            "command /%s failed (user %s, guild %s, channel %s, options %r)",
+            "command /%s failed (user %s, guild %s, channel %s, options %s)",
             command,
             interaction.user.id if interaction.user else None,
             interaction.guild_id,
             interaction.channel_id,
-            (interaction.data or {}).get("options"),
+            _option_names((interaction.data or {}).get("options")),
             exc_info=original,
         )
         await send_ephemeral(interaction, APOLOGY)
+
+
+def _option_names(options: object) -> list[str]:
+    """The names of the options given (subcommands nest theirs), never their values."""
+    names: list[str] = []
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict):
+            names.append(str(option.get("name")))
+            names.extend(_option_names(option.get("options")))
+    return names
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
