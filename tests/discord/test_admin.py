@@ -111,3 +111,22 @@ async def test_without_a_database_answering_works_and_gaps_says_why(world, servi
     assert result.response.content.startswith("I don't know")
     gaps = await world.admin.slash(world.channel, "kb gaps")
     assert gaps.ephemeral and "database is not open" in gaps.response.content
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[entries, quiz]: []\n",
+        "facts: []\nfacts: []\n",
+        "entries:\n  - id: " + "x" * 5000 + "\n" + NEW_ENTRY.split("\n", 2)[2],
+    ],
+    ids=["list-as-key", "duplicate-section", "huge-id"],
+)
+async def test_reload_of_a_hostile_pack_lists_its_problems(world, pack_dir, hostile):
+    (pack_dir / "zz-hostile.yaml").write_text(hostile)
+    result = await world.admin.slash(world.channel, "kb reload")
+    report = result.response
+    assert "Reload failed" in report.content, report.content
+    assert "zz-hostile.yaml:1:" in report.content or "zz-hostile.yaml:2:" in report.content
+    assert "Sorry, something went wrong" not in report.content
+    assert len(report.content) <= 2000
