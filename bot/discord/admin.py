@@ -17,7 +17,8 @@ from discord.app_commands import Range
 
 from bot.answering.answers import Answerer
 from bot.discord.client import Services, send_ephemeral
-from bot.discord.embeds import COLOUR_INFO, NO_PINGS, clip, code_block, echo, fit
+from bot.discord.embeds import COLOUR_INFO, code_block, echo
+from bot.discord.messages import send
 from bot.packs.loader import PackError, load_pack
 from bot.packs.model import Pack
 
@@ -69,31 +70,23 @@ async def reload(interaction: discord.Interaction) -> None:
                 f"Reload failed: {len(err.problems)} problem(s). Still using the old pack, "
                 f"{describe(services.current.pack)}.\n"
             )
-            await interaction.followup.send(
-                header + code_block(err.report(), 2000 - len(header)),
-                ephemeral=True,
-                allowed_mentions=NO_PINGS,
+            # Pack text inside a code block: shown literally, never formatted or pinging.
+            await send(
+                interaction, header + code_block(err.report(), 2000 - len(header)), ephemeral=True
             )
             return
         except OSError as err:
-            await interaction.followup.send(
-                clip(
-                    f"Reload failed: cannot read {folder}: {err.strerror or err}. "
-                    "Still using the old pack.",
-                    2000,
-                ),
+            await send(
+                interaction,
+                f"Reload failed: cannot read {folder}: {err.strerror or err}. "
+                "Still using the old pack.",
                 ephemeral=True,
-                allowed_mentions=NO_PINGS,
             )
             return
         # One assignment: a question asked during the reload was answered by the old answerer,
         # the next one gets the new; nothing ever sees a half-built pack.
         services.answerer = answerer
-    await interaction.followup.send(
-        clip(f"Reloaded {describe(answerer.pack)}.", 2000),
-        ephemeral=True,
-        allowed_mentions=NO_PINGS,
-    )
+    await send(interaction, f"Reloaded {describe(answerer.pack)}.", ephemeral=True)
 
 
 @kb.command(name="stats", description="What the loaded pack holds.")
@@ -108,9 +101,7 @@ async def stats(interaction: discord.Interaction) -> None:
     embed.add_field(name="Quiz questions", value=str(len(pack.quiz)))
     embed.add_field(name="Items where sources differ", value=str(differing))
     embed.add_field(name="Topics", value=", ".join(pack.tags()) or "none", inline=False)
-    await interaction.response.send_message(
-        embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await send(interaction, embed=embed, ephemeral=True)
 
 
 @kb.command(name="gaps", description="The most asked questions the pack could not answer.")
@@ -133,7 +124,7 @@ async def gaps(interaction: discord.Interaction, limit: Range[int, 1, 25] = 10) 
             f"**{count}×** {echo(question, 200)}" for question, count in rows
         )
     embed.set_footer(text="Add entries or `asks` phrasings to the pack, then /kb reload.")
-    await interaction.followup.send(embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed, ephemeral=True)
 
 
 def setup(bot: StudyBot, services: Services) -> None:
