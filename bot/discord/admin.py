@@ -19,6 +19,7 @@ from bot.answering.answers import Answerer
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, code_block, echo
 from bot.discord.messages import send
+from bot.packs.bulk import build_long_lived
 from bot.packs.loader import PackError, load_pack
 from bot.packs.model import Pack
 
@@ -51,7 +52,9 @@ def build_answerer(folder: Path, max_question_chars: int) -> Answerer:
     Building the index of a 100,000-item pack took 11.5 s on the event loop, long enough for
     Discord to see missed heartbeats; here the loop keeps answering (from the old pack) meanwhile.
     """
-    return Answerer(load_pack(folder), max_question_chars=max_question_chars)
+    return build_long_lived(
+        lambda: Answerer(load_pack(folder), max_question_chars=max_question_chars)
+    )
 
 
 @kb.command(name="reload", description="Reload the pack from disk; a broken pack is not loaded.")
@@ -85,7 +88,10 @@ async def reload(interaction: discord.Interaction) -> None:
             return
         # One assignment: a question asked during the reload was answered by the old answerer,
         # the next one gets the new; nothing ever sees a half-built pack.
+        old = [services.answerer]
         services.answerer = answerer
+        # Freeing a big old pack is millions of deallocations: let a worker thread do them.
+        await asyncio.to_thread(old.clear)
     await send(interaction, f"Reloaded {describe(answerer.pack)}.", ephemeral=True)
 
 
