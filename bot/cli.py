@@ -42,8 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     kb_sub.add_parser("stats", help="counts of what the pack holds")
     dump = kb_sub.add_parser("dump", help="the whole loaded pack")
     dump.add_argument("--json", action="store_true", required=True)
-    ev = kb_sub.add_parser("eval", help="accuracy on a question file")
-    ev.add_argument("file")
+    ev = kb_sub.add_parser("eval", help="accuracy on question files, or on several packs at once")
+    ev.add_argument("files", nargs="*", metavar="FILE", help="question files for the selected pack")
+    ev.add_argument(
+        "--suites", metavar="FILE", help="a suites file: several packs and their questions"
+    )
+    ev.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
+    ev.add_argument("--misses", action="store_true", help="list every question not answered right")
     kb_sub.add_parser("schema", help="print the JSON Schema of pack files")
 
     bench = sub.add_parser("bench", help="speed benchmark against a naive fuzzy scan")
@@ -75,9 +80,10 @@ def _load(settings: Settings, folder: str | None = None):
 
 
 def _answerer(settings: Settings):
+    from bot.answering.semantic import console_progress
     from bot.packs.cache import open_answerer
 
-    return open_answerer(settings)
+    return open_answerer(settings, progress=console_progress())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,15 +227,7 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
             print(f"OK: all {total} evidence excerpts occur in their sources in {folder}")
         return EXIT_OK
     if sub == "eval":
-        from bot.answering.evaluate import evaluate, load_questions
-
-        try:
-            questions = load_questions(Path(args.file))
-        except (OSError, ValueError) as err:
-            print(f"kb eval: {err}", file=sys.stderr)
-            return EXIT_USAGE
-        print(evaluate(_answerer(settings), questions).report())
-        return EXIT_OK
+        return _eval(args, settings)
     pack = _load(settings)
     if sub == "stats":
         _stats(pack)
@@ -238,6 +236,37 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(_dump(pack), indent=2, ensure_ascii=False))
         return EXIT_OK
     raise AssertionError(sub)  # pragma: no cover
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering.evaluate import evaluate, load_questions, load_suites, run_suites, table
+
+    if not args.files and not args.suites:
+        print("kb eval: name question files, or --suites FILE", file=sys.stderr)
+        return EXIT_USAGE
+    semantic = settings.matcher != "lexical"
+    try:
+        rows = []
+        if args.suites:
+            splits = ["dev", "heldout"] if args.split == "both" else [args.split]
+            suites = load_suites(Path(args.suites))
+            rows = run_suites(suites, splits, settings.data_dir / "cache", semantic=semantic)
+        if args.files:
+            answerer = _answerer(settings)
+            for name in args.files:
+                questions = load_questions(Path(name))
+                rows.append((Path(name).name, len(questions), evaluate(answerer, questions)))
+    except (OSError, ValueError) as err:
+        print(f"kb eval: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if len(rows) == 1 and not args.suites:
+        print(rows[0][2].report())
+        return EXIT_OK
+    print(table(rows))
+    if args.misses:
+        for name, _count, result in rows:
+            print(f"\n{name}:\n" + result.report())
+    return EXIT_OK
 
 
 def _stats(pack) -> None:  # noqa: ANN001

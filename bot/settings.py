@@ -55,6 +55,10 @@ class Settings:
     cooldown_seconds: float = 3.0
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     log_level: str = "INFO"
+    matcher: str = "hybrid"
+    """`hybrid` (lexical + semantic, the default) or `lexical` (no model: for very small machines)."""
+    model_dir: Path | None = None
+    """Another sentence-embedding model folder (see `bot.answering.semantic`); None = the shipped one."""
 
     @classmethod
     def from_env(
@@ -93,6 +97,10 @@ class Settings:
         if cooldown := get("STUDYBOT_COOLDOWN"):
             with contextlib.suppress(ValueError):  # a typo keeps the default, not a crash
                 kwargs["cooldown_seconds"] = max(0.0, float(cooldown))
+        if (mode := (get("STUDYBOT_MATCHER") or "").strip().lower()) in ("hybrid", "lexical"):
+            kwargs["matcher"] = mode
+        if model := get("STUDYBOT_MODEL"):
+            kwargs["model_dir"] = Path(model).expanduser()
         if (cap := get("STUDYBOT_MAX_QUESTION")) and cap.isdigit():
             kwargs["max_question_chars"] = max(20, int(cap))
         return cls(**kwargs)  # type: ignore[arg-type]

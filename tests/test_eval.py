@@ -1,15 +1,13 @@
-"""Accuracy of the bundled pack on two question files, each run through the real answerer.
+"""Answer quality across subjects, each suite run through the real answerer (`studybot kb eval`).
 
-- `questions.yaml` is the development set: the pack's `asks` and the answer thresholds were tuned
-  while watching it. It must stay at 95% or better.
-- `questions_heldout.yaml` was written from the source documents by someone who had not seen the
-  pack, and no pack entry was edited for it. It measures how the bot does on questions nobody
-  tuned for. Abstaining there is allowed (the bot says it is not sure and offers choices); what is
-  held down is the costly mistake: a wrong answer, or an answer to an off-topic question.
+`tests/eval/suites.yaml` names the packs: the bundled one (with and without its `asks`) and four
+packs in other subjects built from public material with no `asks` at all. Each has development
+questions (the answer model was fitted on them) and held-out questions (never used for tuning;
+see docs/answering.md for how they were kept apart).
 
-A question counts as right when it expects `none` and the bot does not answer, or when the bot
-answers from the expected entry (one of them, when the pack states that answer under several).
-A failure lists every miss.
+What is held everywhere is the costly mistake: a wrong answer, or an answer to an off-topic
+question. The floors on right answers sit a little under today's figures, so a change that makes
+the bot answer less shows up here; the README's table has the figures themselves.
 """
 
 from __future__ import annotations
@@ -18,55 +16,89 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.answers import Answerer
-from bot.answering.evaluate import EvalResult, evaluate, load_questions
-from bot.packs.loader import load_pack
-from bot.settings import bundled_knowledge_dir
+from bot.answering.evaluate import EvalResult, Suite, evaluate, load_questions, load_suites
+from bot.answering.evaluate import suite_answerer as make_answerer
 
 HERE = Path(__file__).parent
-DEV = HERE / "questions.yaml"
-HELDOUT = HERE / "questions_heldout.yaml"
-FILES = pytest.mark.parametrize("path", [DEV, HELDOUT], ids=["dev", "heldout"])
+SUITES = load_suites(HERE / "eval" / "suites.yaml")
+BY_NAME = {s.name: s for s in SUITES}
+OTHER_SUBJECTS = [s for s in SUITES if not s.name.startswith("bundled")]
+
+MAX_WRONG = {"dev": 0.04, "heldout": 0.03}
+"""Wrong answers (off-topic ones included) per question file: one in 33 held out. The model was
+fitted to keep the development answers at 1.5 % wrong pooled across subjects; the bundled pack
+without its asks runs a little over that on its development file (several entries quote one
+passage there, and the question's expected entry is not the one shown)."""
+FLOORS = {
+    ("bundled", "dev"): 0.90,
+    ("bundled", "heldout"): 0.80,
+    ("bundled, no asks", "dev"): 0.70,
+    ("bundled, no asks", "heldout"): 0.65,
+}
+OTHER_FLOOR = 0.20
+"""Right answers among answerable questions in the other subjects (today: 25 % to 64 %)."""
 
 
 @pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_pack(bundled_knowledge_dir()))
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], EvalResult]:
+    cache = tmp_path_factory.mktemp("cache")
+    out = {}
+    for suite in SUITES:
+        answerer = make_answerer(suite, cache)
+        for split in ("dev", "heldout"):
+            out[suite.name, split] = evaluate(answerer, load_questions(getattr(suite, split)))
+    return out
 
 
-def _run(answerer: Answerer, path: Path) -> EvalResult:
-    """The same code path as `studybot kb eval`."""
-    return evaluate(answerer, load_questions(path))
+def test_there_are_four_other_subjects_without_asks() -> None:
+    assert len(OTHER_SUBJECTS) >= 4
+    for suite in OTHER_SUBJECTS:
+        text = "".join(p.read_text() for p in suite.pack.glob("*.yaml"))
+        assert "\n    asks:" not in text and "\n        asks:" not in text, suite.name
 
 
-@FILES
-def test_question_file_is_big_enough(path: Path) -> None:
-    questions = load_questions(path)
-    assert sum(expect != "none" for _, expect in questions) >= 120
-    assert sum(expect == "none" for _, expect in questions) >= 20
+@pytest.mark.parametrize("suite", SUITES, ids=[s.name for s in SUITES])
+def test_question_files_are_big_enough_and_name_real_entries(suite: Suite) -> None:
+    from bot.packs.loader import load_pack
+
+    pack = load_pack(suite.pack)
+    for split in ("dev", "heldout"):
+        questions = load_questions(getattr(suite, split))
+        assert sum(expect != "none" for _, expect in questions) >= 30, (suite.name, split)
+        assert sum(expect == "none" for _, expect in questions) >= 10, (suite.name, split)
+        wanted = {e for _, x in questions for e in x.split("|") if e != "none"}
+        assert not wanted - set(pack.entries), (suite.name, split, wanted - set(pack.entries))
 
 
-@FILES
-def test_expected_entries_exist(answerer: Answerer, path: Path) -> None:
-    wanted = {e for _, expect in load_questions(path) for e in expect.split("|") if e != "none"}
-    unknown = sorted(wanted - set(answerer.pack.entries))
-    assert not unknown, f"questions expect entries the pack does not have: {unknown}"
+def test_dev_and_heldout_questions_do_not_overlap() -> None:
+    for suite in SUITES:
+        dev = {q.casefold() for q, _ in load_questions(suite.dev)}
+        held = {q.casefold() for q, _ in load_questions(suite.heldout)}
+        assert not dev & held, (suite.name, dev & held)
 
 
-def test_development_set_accuracy(answerer: Answerer) -> None:
-    result = _run(answerer, DEV)
-    assert result.accuracy >= 0.95, (
-        f"accuracy {result.accuracy:.1%} ({result.right}/{result.total}) is below 95%; "
-        f"misses ({len(result.misses)}):\n" + "\n".join(map(str, result.misses))
-    )
-
-
-def test_heldout_set_is_rarely_wrong(answerer: Answerer) -> None:
-    result = _run(answerer, HELDOUT)
+@pytest.mark.parametrize(
+    ("name", "split"),
+    [(s.name, split) for s in SUITES for split in ("dev", "heldout")],
+)
+def test_rarely_wrong_and_off_topic_declined(
+    results: dict[tuple[str, str], EvalResult], name: str, split: str
+) -> None:
+    result = results[name, split]
     wrong = [m for m in result.misses if m.got != "none"]
-    off_topic_answered = [m for m in wrong if m.expected == "none"]
-    assert not off_topic_answered, "answered off-topic:\n" + "\n".join(map(str, off_topic_answered))
-    assert len(wrong) <= 0.02 * result.total, "wrong answers:\n" + "\n".join(map(str, wrong))
-    assert result.accuracy >= 0.70, (
-        f"only {result.accuracy:.1%} right on questions nobody tuned for"
-    )
+    assert result.wrong_rate <= MAX_WRONG[split], "wrong answers:\n" + "\n".join(map(str, wrong))
+    assert result.offtopic_declined >= 0.9, result.report()
+
+
+@pytest.mark.parametrize(
+    ("name", "split"),
+    [(s.name, split) for s in SUITES for split in ("dev", "heldout")],
+)
+def test_answers_enough(results: dict[tuple[str, str], EvalResult], name: str, split: str) -> None:
+    result = results[name, split]
+    floor = FLOORS.get((name, split), OTHER_FLOOR)
+    assert result.answerable_right >= floor, result.report()
+    # What it does not answer, it mostly offers as a choice: a declined question is rarely lost.
+    declined = result.answerable - round(result.answerable_right * result.answerable)
+    declined -= sum(1 for m in result.misses if m.got != "none" and m.expected != "none")
+    assert result.offered >= 0.6 * declined, result.report()

@@ -8,30 +8,20 @@ than guess. A wrong answer costs a study group more than no answer.
 from __future__ import annotations
 
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.answering.matcher import Candidate, Matcher
+from bot.answering.matcher import STRICT, TYPED, Candidate, Matcher, Search, lacks_answer
 from bot.answering.text import normalise, strip_mentions
 from bot.packs.model import Entry, Item, Pack, Source
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
 
-ANSWER_AT = 0.6
-"""Confidence needed to answer outright (also needs a clear lead, `LEAD`)."""
-SURE_AT = 0.86
-"""Confidence at which the lead over the runner-up no longer matters."""
-LEAD = 0.06
-CLOSE = 0.1
-FULLER = 1.25
-"""A runner-up within this of the best is compared with it: same claim, or a rival answer?"""
-SUGGEST_AT = 0.4
-"""Below this a near miss is not worth offering as a choice."""
 MAX_CHOICES = 5
-AGREE_AT = 75
-"""rapidfuzz token-set similarity above which two items are taken to make the same claim."""
+FULLER = 1.25
 SAME_EVIDENCE_AT = 90
 """rapidfuzz partial similarity above which two excerpts of one source are the same passage."""
 SAME_EVIDENCE_MIN = 30
@@ -39,6 +29,54 @@ SAME_EVIDENCE_MIN = 30
 
 DONT_KNOW = "I don't know that from this pack."
 NOT_SURE = "I'm not sure what you mean. Did you mean one of these?"
+GREETING = "Hi! Ask me a question about this pack's topics, or say `help`."
+THANKS = "You're welcome! Ask me anything else about this pack's topics."
+HELP = (
+    'Ask me a question in plain words ("what is ...", "who ...", "when ...") and I answer from '
+    "this pack, with the source and the excerpt that supports it. If I'm not sure, I offer choices."
+)
+PICK = "If you are picking from a list of choices, use its buttons (or type the number right after it)."
+_WANTS = {
+    "when": "when",
+    "how-many": "how many",
+    "who": "who",
+    "where": "where",
+}
+_SMALL_TALK = (
+    (
+        re.compile(
+            r"^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|greetings)( there)?( studybot| bot)?$"
+        ),
+        GREETING,
+    ),
+    (
+        re.compile(
+            r"^(thanks|thank you|thx|ty|cheers|ok|okay|cool|nice|great|got it)( (so much|a lot|studybot|bot))?$"
+        ),
+        THANKS,
+    ),
+    (
+        re.compile(r"^[?!/]?(help|commands|what can you do|how do (i|you) use (this|you)|usage)$"),
+        HELP,
+    ),
+    (re.compile(r"^\d{1,3}$"), PICK),
+)
+
+
+def small_talk(text: str) -> str | None:
+    """The reply to a message that is not a question (a greeting, thanks, `help`, a bare number).
+
+    These must never be looked up: "3" is no question about the pack, and the bibliography entry
+    it would match is nobody's answer.
+    """
+    raw = " ".join(strip_mentions(text).split()).casefold().strip(" .!,")
+    if re.fullmatch(r"[?!/]?\d{1,3}", raw):
+        return PICK
+    norm = normalise(raw) if not raw.startswith(("?", "/")) else raw
+    for pattern, reply in _SMALL_TALK:
+        if pattern.match(norm):
+            return reply
+    return None
 
 
 @dataclass(frozen=True)
@@ -153,13 +191,14 @@ def _agree(first: Candidate, second: Candidate) -> bool:
 
 
 def same_claim(a: Item, b: Item) -> bool:
-    """Whether two items say the same thing: near-identical wording, or one excerpt behind both.
+    """Whether two items say the same thing: one source, and one passage of it behind both.
 
     Packs often state one fact under two entries (Draper's 1961 article is a fact of "Theodore
     Draper" and of "Encounter"). When the two tie, either answer is right; refusing would be the
-    wrong answer to a question the pack can answer.
+    wrong answer to a question the pack can answer. Similar *wording* is not enough: "demand
+    rises with income" and "demand falls with income" share almost every word.
     """
-    if fuzz.token_set_ratio(a.text, b.text) >= AGREE_AT:
+    if a.id == b.id:
         return True
     if a.source != b.source:
         return False
@@ -198,7 +237,11 @@ class Answerer:
     ) -> None:
         """`matcher` is the pack's index when one was already built (see `bot.packs.cache`)."""
         self.pack = pack
-        self.matcher = matcher if matcher is not None and matcher.pack is pack else Matcher(pack)
+        if matcher is None or matcher.pack is not pack:
+            from bot.answering.semantic import shared_embedder
+
+            matcher = Matcher(pack, embedder=shared_embedder())
+        self.matcher = matcher
         self.max_question_chars = max_question_chars
         self._names = [
             (name, entry.id, normalise(name))
@@ -222,38 +265,59 @@ class Answerer:
             )
         if not normalise(cleaned):
             return self._reply(query, start, message="Ask me a question about this pack's topics.")
-        candidates = self.matcher.search(cleaned, limit=MAX_CHOICES + 1)
-        return self._decide(query, start, candidates)
+        if (chat := small_talk(cleaned)) is not None:
+            return self._reply(query, start, message=chat)
+        found = self.matcher.search_full(cleaned, limit=MAX_CHOICES + 1)
+        return self._decide(query, start, found)
 
-    def _decide(self, query: str, start: float, candidates: list[Candidate]) -> Reply:
+    def _decide(self, query: str, start: float, found: Search) -> Reply:
+        candidates = found.candidates
         if not candidates:
             return self._reply(query, start, message=DONT_KNOW)
+        model = self.matcher.model
         top = candidates[0]
-        runner_up = candidates[1].confidence if len(candidates) > 1 else 0.0
-        # A runner-up this close that makes the same claim is the same answer (say it once, the
-        # fuller way); one that makes a different claim means the question is ambiguous.
-        agree = len(candidates) > 1 and top.confidence - runner_up < CLOSE
-        agree = agree and _agree(top, candidates[1])
-        sure = top.confidence >= SURE_AT or (
-            top.confidence >= ANSWER_AT and (top.confidence - runner_up >= LEAD or agree)
+        # Candidates whose items make the same claim are one answer: either is right, so their
+        # probabilities add up, and the one that quotes more of the passage is shown.
+        confidence = top.confidence
+        shown = top
+        for other in candidates[1:]:
+            if _agree(top, other):
+                confidence = min(1.0, confidence + other.confidence)
+                shown = _fuller(shown, other)
+        # "When" wants a date and "how many" a figure: an item without one is never the answer.
+        sure = (
+            confidence >= model.threshold
+            and (found.want not in STRICT or shown.shaped)
+            and not lacks_answer(shown.features)
         )
-        shown = _fuller(top, candidates[1]) if agree else top
+        ranked = candidates
+        if found.want in STRICT:
+            # A date or a figure is asked for: entries that hold one are the better choices.
+            ranked = sorted(candidates, key=lambda c: (c.shaped, c.confidence), reverse=True)
         choices = tuple(
             Alternative(c.entry.id, c.entry.term, c.confidence)
-            for c in candidates
-            if c.confidence >= SUGGEST_AT
+            for c in ranked
+            if c.confidence >= model.suggest
         )
+        if not sure and (missing := self._missing(found)) is not None:
+            return self._reply(
+                query,
+                start,
+                confidence=top.confidence,
+                alternatives=choices[:MAX_CHOICES],
+                message=missing,
+            )
         if sure and shown.item is not None:
             return self._reply(
                 query,
                 start,
                 answer=self._compose(shown.entry, shown.item),
-                confidence=top.confidence,
+                confidence=confidence,
                 # "See also" only for runners-up that are close: the rest is noise beside an answer.
                 alternatives=tuple(
                     c
                     for c in choices[:MAX_CHOICES]
-                    if c.entry != shown.entry.id and c.confidence >= top.confidence - 0.2
+                    if c.entry != shown.entry.id and c.confidence >= confidence - 0.2
                 ),
             )
         message = NOT_SURE if choices else DONT_KNOW
@@ -264,6 +328,32 @@ class Answerer:
             alternatives=choices[:MAX_CHOICES],
             message=message,
         )
+
+    def _missing(self, found: Search) -> str | None:
+        """Say "the pack has X but not when ..." for a typed question about an entry lacking that item.
+
+        Saying so plainly beats showing another fact of the entry as if it were the answer.
+        """
+        if found.want not in TYPED or not found.candidates:
+            return None
+        top = found.candidates[0]
+        if lacks_answer(top.features):
+            return (
+                f"The pack has {top.entry.term}, but nothing on {_WANTS[found.want]} you ask "
+                "about. These may help:"
+            )
+        shaped = [c.confidence for c in found.candidates if c.shaped]
+        for cand in found.candidates:
+            if (
+                cand.named
+                and found.want not in self.matcher.entry_shapes[cand.entry.id]
+                and cand.confidence >= max(shaped, default=0.0)
+            ):
+                return (
+                    f"The pack has {cand.entry.term}, but nothing on {_WANTS[found.want]} "
+                    "you ask about. These may help:"
+                )
+        return None
 
     def _reply(
         self,

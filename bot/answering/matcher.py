@@ -1,69 +1,107 @@
-"""Find which entry and which item of a pack a question is about, with a confidence in [0, 1].
+"""Find the entry, and the item of it, that answers a question: lexical and semantic evidence fused.
 
-Two stages, so that a pack of 100,000 items still answers in milliseconds:
+Two rankings are asked and their candidates pooled:
 
-1. **Prefilter** with an inverted index of stemmed words. Typos are found through a delete-one
-   neighbourhood of the vocabulary (so "trotksy" reaches "trotsky" without scanning every word),
-   and a question's rarest words are looked up first so a common word never drags in half the pack.
-2. **Score** the few candidates: how much of the question (weighted by rarity) a candidate covers,
-   how much of a name the question covers, and rapidfuzz's token-set similarity of the two.
+- the **lexical** index (`bot.answering.lexical`): names, typos, rare terms, exact figures;
+- the **semantic** index: the question's sentence embedding against every answerable item (entry
+  name + item text) and every phrasing a pack author wrote (`asks`), for paraphrase in any subject.
 
-The matcher only ranks; `bot.answering.answers` decides whether to answer, abstain or offer choices.
+Each pooled candidate (an entry with its best item for this question) is described by a handful of
+features (lexical score and coverage, semantic similarity, margins to the runner-up, whether the
+question names the entry, whether the item holds the kind of answer asked for) and one logistic
+model (`bot.answering.calibration`, fitted on development questions across subjects) turns them into
+the probability that the candidate is the right answer. That probability is the `confidence`.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import NamedTuple
+import logging
+import re
+from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+import numpy as np
 
-from bot.answering.text import (
-    SOFT,
-    STOPWORDS,
-    content_words,
-    intent,
-    normalise,
-    stem,
-    strip_mentions,
-    words,
-)
+from bot.answering import calibration
+from bot.answering.lexical import LexicalMatcher, Query
+from bot.answering.semantic import Embedder, Progress
+from bot.answering.text import SOFT, STOPWORDS, normalise, stem, strip_mentions
 from bot.packs.model import Entry, Item, Pack
 
-NAME, ASK, TEXT = 0, 1, 2
-"""What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
+log = logging.getLogger("studybot.matcher")
 
-_TYPO_MIN_LEN = 5
-_CANDIDATES = 60
-_COMMON = 2000
-"""A word in more documents than this finds nothing by itself: it is too common to tell."""
-_RERANK = 6
-OFF_INTENT = 0.9
-"""A "when" or "how many" question scores an entry lower when none of its items gives a date or a
-figure: "how many groups did Fürst find" is about the entry that holds the count, not her biography."""
-_EXACT_INTENTS = frozenset({"when", "how-many"})
-UNANSWERED = 0.3
-"""How much a named entry loses when its chosen item does not mention the life event asked of it."""
-LIFE_EVENTS = frozenset(
-    content_words(
-        "died killed born birth married wife husband child children daughter son brother sister "
-        "father mother family childhood buried"
-    )
+_POOL_LEXICAL = 8
+_POOL_SEMANTIC = 8
+_SEMANTIC_ROWS = 48
+"""How many of the best semantic rows are grouped into entries for the pool."""
+
+OFF_SUBJECT = 0.8
+"""How much a phrasing that names its own entry counts when the question does not name it."""
+TYPED = frozenset({"when", "how-many", "who", "where"})
+STRICT = frozenset({"when", "how-many"})
+"""Typed questions whose answer must hold that shape: a date, a figure."""
+"""Question kinds whose answer has a recognisable shape (a date, a figure, a person, a place)."""
+
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_DATE = re.compile(
+    r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th) century|(" + "|".join(_MONTHS) + r") \d{1,4})\b"
+    r"|\b\d{1,2}(st|nd|rd|th)? (" + "|".join(_MONTHS) + r")\b|\bcentur(y|ies)\b|\bBCE?\b|\bAD\b",
+    re.IGNORECASE,
 )
-OFF_SUBJECT = 0.7
-"""A phrasing that names its entry counts this much when the question does not name it."""
-SOFT_WEIGHT = 0.3
-"""A framing word ("happened", "role", "after") counts this fraction of its rarity."""
-_ABOUT_FROM_INTENT = {
-    "when": "when",
-    "how-many": "how-many",
-    "who": "who",
-    "where": "where",
-    "why": "why",
-}
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|"
+    r"several|many|few|single|double|twice|first|second|third)\b",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b(he|she|his|her)\b")
+_PLACE = re.compile(r"\b(in|at|from|near|to) (the )?[A-Z][a-z]+")
+
+
+def answer_shape(entry: Entry, item: Item) -> frozenset[str]:
+    """Which typed questions an item can answer: a date for `when`, a figure for `how-many`, ...
+
+    From the item's own `about` when the author gave one, else from its text. Deliberately loose
+    for `who` and `where` (a person-kind entry, a capitalised name, "in <Place>"): those only
+    weigh in the model; `when` and `how-many` are strict enough to decline on.
+    """
+    text = item.text
+    shapes = set()
+    if item.about:
+        shapes.add(item.about)
+    if _DATE.search(text):
+        shapes.add("when")
+    if _NUMBER.search(text):
+        shapes.add("how-many")
+    if entry.kind == "person" or _PERSON.search(text):
+        shapes.add("who")
+    if entry.kind == "place" or _PLACE.search(text):
+        shapes.add("where")
+    return frozenset(shapes)
+
+
+UNRELATED = 0.15
+"""Below this similarity, an item says nothing about what a question asks of a named entry."""
+
+
+def lacks_answer(features: dict[str, float]) -> bool:
+    """A who/when/where/how-many question names this entry, but the item speaks to none of the rest.
+
+    "when was X born" answered by "X was exiled in 1929", "who was X's wife" by X's definition:
+    the entry is clear, the answer is not in the pack. Neither a word nor the meaning of the rest
+    of the question ("born", "wife") is in the item. On the development questions this holds for
+    more wrong answers than right ones, so the answerer says what the pack lacks instead.
+    """
+    return (
+        features.get("typed", 0.0) > 0
+        and features.get("named", 0.0) > 0
+        and features.get("other_named", 0.0) == 0
+        and features.get("rest_share", 0.0) > 0
+        and features.get("rest_miss", 0.0) >= features.get("rest_share", 0.0) - 1e-9
+        and features.get("rest_sem", 1.0) < UNRELATED
+    )
 
 
 @dataclass(frozen=True)
@@ -73,375 +111,361 @@ class Candidate:
     entry: Entry
     item: Item | None
     confidence: float
+    """The calibrated probability that this is the right answer."""
     named: bool = False
     """The question calls this entry by one of its names, in full."""
+    shaped: bool = True
+    """The item holds the kind of answer the question asks for (always true for untyped ones)."""
+    features: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
-class _Doc(NamedTuple):
-    """One indexed text. A tuple, because unpacking one is the cheapest read in the hot loop."""
+@dataclass(frozen=True)
+class Search:
+    """The ranked candidates and what was made of the question."""
 
-    kind: int
-    entry: int
-    tokens: frozenset[str]
-    weight: float  # sum of idf over tokens, for "how much of this name did the question cover"
-    text: str  # normalised content text, for rapidfuzz
-    subject: frozenset[str]  # words of a phrasing that name its own entry
+    candidates: list[Candidate]
+    want: str
+    """The kind of answer the question asks for (see `bot.answering.text.intent`)."""
+    unknown: float
+    """The share of the question made of words the pack never uses."""
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+class SemanticIndex:
+    """Unit vectors of every answerable item and every `asks` phrasing, row by row.
+
+    A row belongs to an entry and, for item rows, to one item (`item` is -1 for an entry-level
+    phrasing). Rows are what the model sees: "Term: item text", so an item that only says "it"
+    still carries what it is about.
+    """
+
+    def __init__(
+        self,
+        rows_entry: np.ndarray,
+        rows_item: np.ndarray,
+        vectors: np.ndarray,
+        rows_subject: np.ndarray | None = None,
+        rows_ask: np.ndarray | None = None,
+    ) -> None:
+        self.rows_entry = rows_entry
+        self.rows_item = rows_item
+        self.vectors = vectors
+        self.rows_subject = (
+            rows_subject if rows_subject is not None else np.zeros(len(rows_entry), dtype=bool)
+        )
+        """Phrasings that name their own entry ("what was X's pen name")."""
+        self.rows_ask = rows_ask if rows_ask is not None else np.zeros(len(rows_entry), dtype=bool)
+        """Rows that are phrasings (`asks`) rather than item text."""
+
+    @staticmethod
+    def texts(pack: Pack) -> tuple[list[str], list[int], list[int]]:
+        """The text of every row and the entry and item position each belongs to."""
+        texts: list[str] = []
+        rows_entry: list[int] = []
+        rows_item: list[int] = []
+        for e_index, entry in enumerate(pack.entries.values()):
+            names = (
+                entry.term if not entry.aliases else f"{entry.term} ({', '.join(entry.aliases)})"
+            )
+            for i_index, item in enumerate(entry.items):
+                # With its names, for questions that name the entry; alone, for questions that
+                # describe the thing without naming it ("the goo inside the nucleus").
+                texts.extend((f"{names}: {item.text}", item.text))
+                rows_entry.extend((e_index, e_index))
+                rows_item.extend((i_index, i_index))
+                for ask in item.asks:
+                    texts.append(ask)
+                    rows_entry.append(e_index)
+                    rows_item.append(i_index)
+            for ask in entry.asks:
+                texts.append(ask)
+                rows_entry.append(e_index)
+                rows_item.append(-1)
+        return texts, rows_entry, rows_item
+
+    @staticmethod
+    def subjects(
+        pack: Pack, texts: list[str], rows_entry: list[int], rows_item: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows are phrasings, and which phrasings name their own entry (cheap, not cached)."""
+        entries = list(pack.entries.values())
+        names = [frozenset(w for n in e.names for w in normalise(n).split()) for e in entries]
+        subject = np.zeros(len(texts), dtype=bool)
+        ask = np.zeros(len(texts), dtype=bool)
+        rows = zip(texts, rows_entry, rows_item, strict=True)
+        for row, (text, e_index, i_index) in enumerate(rows):
+            entry = entries[e_index]
+            if i_index < 0 or text in entry.items[i_index].asks:
+                ask[row] = True
+                subject[row] = not names[e_index].isdisjoint(normalise(text).split())
+        return subject, ask
+
+    @classmethod
+    def build(
+        cls, pack: Pack, embedder: Embedder, progress: Progress | None = None
+    ) -> SemanticIndex:
+        texts, rows_entry, rows_item = cls.texts(pack)
+        vectors = embedder.encode(texts, progress=progress)
+        return cls(
+            np.asarray(rows_entry, np.int32),
+            np.asarray(rows_item, np.int32),
+            vectors,
+            *cls.subjects(pack, texts, rows_entry, rows_item),
+        )
 
 
 class Matcher:
-    """An index over one pack. Build once per pack (on load or reload); query from any task."""
+    """The hybrid index over one pack. Build once per pack (on load or reload); query from any task."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(
+        self,
+        pack: Pack,
+        *,
+        embedder: Embedder | None = None,
+        semantic: SemanticIndex | None = None,
+        lexical: LexicalMatcher | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        """`embedder=None` is the lexical-only mode for very small machines."""
         self.pack = pack
-        self.entries: list[Entry] = list(pack.entries.values())
-        self.docs: list[_Doc] = []
-        self.item_tokens: dict[str, frozenset[str]] = {}
-        self.item_asks: dict[str, list[frozenset[str]]] = {}
-        self.item_about: dict[str, str | None] = {}
-        self.name_tokens: dict[str, frozenset[str]] = {
-            e.id: frozenset(t for n in e.names for t in _all_stems(n)) for e in self.entries
+        self.lexical = lexical if lexical is not None else LexicalMatcher(pack)
+        self.entries = self.lexical.entries
+        self.embedder = embedder
+        self.semantic: SemanticIndex | None = None
+        if embedder is not None:
+            self.semantic = semantic or SemanticIndex.build(pack, embedder, progress)
+        self.entry_index = {e.id: n for n, e in enumerate(self.entries)}
+        self.shapes: dict[str, frozenset[str]] = {
+            item.id: answer_shape(entry, item) for entry in self.entries for item in entry.items
         }
-        postings: dict[str, list[int]] = defaultdict(list)
-        raw: list[tuple[int, int, list[str]]] = []
-        # Two phrasings of one entry with the same words ("when did goldman die", "what year did
-        # goldman die") score alike: index one, so a common word does not count it twice.
-        phrasings: set[tuple[int, frozenset[str]]] = set()
-
-        def add_ask(e_index: int, toks: list[str]) -> None:
-            key = (e_index, frozenset(toks))
-            if key not in phrasings:
-                phrasings.add(key)
-                raw.append((ASK, e_index, toks))
-
-        for e_index, entry in enumerate(self.entries):
-            for name in entry.names:
-                raw.append((NAME, e_index, content_words(name) or _all_stems(name)))
-            for ask in entry.asks:
-                add_ask(e_index, content_words(ask))
-            for item in entry.items:
-                ask_words: list[str] = []
-                ask_sets: list[frozenset[str]] = []
-                for ask in item.asks:
-                    ask_words.extend(toks := content_words(ask))
-                    ask_sets.append(frozenset(toks))
-                    add_ask(e_index, toks)
-                text_words = content_words(item.text)
-                raw.append((TEXT, e_index, text_words))
-                self.item_tokens[item.id] = frozenset(text_words + ask_words)
-                self.item_asks[item.id] = ask_sets
-                self.item_about[item.id] = item.about or _guess_about(item)
-        for d_index, (_kind, _entry, toks) in enumerate(raw):
-            for tok in set(toks):
-                postings[tok].append(d_index)
-        count = max(1, len(raw))
-        self.idf: dict[str, float] = {
-            tok: math.log(1 + count / len(docs)) for tok, docs in postings.items()
+        self.entry_shapes: dict[str, frozenset[str]] = {
+            entry.id: frozenset().union(*(self.shapes[i.id] for i in entry.items))
+            for entry in self.entries
         }
-        self.max_idf = math.log(1 + count)
-        for kind, e_index, toks in raw:
-            tokset = frozenset(toks)
-            subject = tokset & self.name_tokens[self.entries[e_index].id] if kind == ASK else None
-            self.docs.append(
-                _Doc(
-                    kind,
-                    e_index,
-                    tokset,
-                    sum(self.idf[t] for t in tokset),
-                    " ".join(toks),
-                    subject or frozenset(),
-                )
-            )
-        self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
-        self.name_postings: dict[str, tuple[int, ...]] = {
-            t: names
-            for t, d in postings.items()
-            if (names := tuple(i for i in d if raw[i][0] == NAME))
-        }
-        self.entry_word_items: dict[str, dict[str, tuple[int, ...]]] = {}
-        self.entry_about_items: dict[str, dict[str, tuple[int, ...]]] = {}
-        for entry in self.entries:
-            by_word: dict[str, list[int]] = defaultdict(list)
-            by_about: dict[str, list[int]] = defaultdict(list)
-            for position, item in enumerate(entry.items):
-                for word in self.item_tokens[item.id]:
-                    by_word[word].append(position)
-                if about := self.item_about[item.id]:
-                    by_about[about].append(position)
-            self.entry_word_items[entry.id] = {w: tuple(p) for w, p in by_word.items()}
-            self.entry_about_items[entry.id] = {a: tuple(p) for a, p in by_about.items()}
-        self.neighbours: dict[str, list[str]] = defaultdict(list)
-        for tok in self.postings:
-            if len(tok) >= _TYPO_MIN_LEN - 1 and not tok.isdigit():
-                for variant in _deletes(tok):
-                    self.neighbours[variant].append(tok)
-                self.neighbours[tok].append(tok)
+        self.model = calibration.MODEL if embedder is not None else calibration.LEXICAL_MODEL
 
-    # -- query side --------------------------------------------------------------------------
-
-    def _variants(self, token: str) -> dict[str, float]:
-        """Index words this query word may stand for, with how sure that is (1.0 = the same word)."""
-        found: dict[str, float] = {}
-        if token in self.postings:
-            found[token] = 1.0
-        if len(token) < _TYPO_MIN_LEN or token.isdigit():
-            return found
-        keys = {token} | _deletes(token)
-        for key in keys:
-            for word in self.neighbours.get(key, ()):
-                if word not in found and Levenshtein.distance(word, token, score_cutoff=2) <= 2:
-                    found[word] = 0.8
-        return found
-
-    def _weight(self, token: str, variants: dict[str, float]) -> float:
-        """How much a query word says about the topic: rare words most, framing words little.
-
-        A word the pack never uses weighs like the rarest word, so "the capital of France" is not
-        half-covered by an entry that happens to mention "capital".
-        """
-        weight = max((self.idf[v] for v in variants), default=self.max_idf)
-        return weight * SOFT_WEIGHT if token in SOFT else weight
+    @property
+    def mode(self) -> str:
+        return "hybrid" if self.semantic is not None else "lexical"
 
     def search(self, question: str, limit: int = 5) -> list[Candidate]:
         """Rank entries for a question, best first, each with its best item."""
+        return self.search_full(question, limit).candidates
+
+    def search_full(self, question: str, limit: int = 5) -> Search:
+        """`search`, with the question's kind and unknown share for the caller's decision."""
         text = strip_mentions(question)
-        query = list(dict.fromkeys(content_words(text)))
-        if not query:
-            return []
-        want = intent(text)
-        variants = {tok: self._variants(tok) for tok in query}
-        weights = {tok: self._weight(tok, variants[tok]) for tok in query}
-        variant_sets = {tok: frozenset(found) for tok, found in variants.items()}
-        total = sum(weights.values())
-
-        # Gather candidates from the rarest words first; common words only score what is found.
-        # Names are always looked at (they are few); item texts and phrasings only until the
-        # rarer words have found enough of them, so "soviet" cannot pull in half a large pack.
-        candidates: set[int] = set()
-        for tok in query:
-            for word in variants[tok]:
-                candidates.update(self.name_postings.get(word, ()))
-        gathered = 0
-        for word in sorted(
-            {w for tok in query for w in variants[tok]}, key=lambda w: len(self.postings[w])
-        ):
-            found = self.postings[word]
-            if gathered and (gathered + len(found) > 2 * _CANDIDATES or len(found) > _COMMON):
-                break  # the rest are commoner still: they only score what rarer words found
-            candidates.update(found)
-            gathered += len(found)
-        if not candidates:
-            return []
-
-        # Which query words each index word stands for, and how surely; one set holds them all
-        # so that matching a document is a single C-level set intersection.
-        stands_for: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for tok in query:
-            for word, sure in variants[tok].items():
-                stands_for[word].append((tok, sure))
-        vocabulary = frozenset(stands_for)
-
-        # For the rough cut of item texts, a word's share of the question (a typo and its
-        # correction both present could count twice; the exact `cover` decides later).
-        share = {
-            w: max(weights[t] * sure for t, sure in pairs) / total
-            for w, pairs in stands_for.items()
-        }
-        # Most index words stand for one query word that no other index word stands for: a
-        # document matching only such words covers the plain sum of their shares, with no
-        # per-document bookkeeping. `tangled` holds the rest (typo neighbours of one another).
-        owners: dict[str, int] = defaultdict(int)
-        for pairs in stands_for.values():
-            for tok, _sure in pairs:
-                owners[tok] += 1
-        tangled = frozenset(
-            w
-            for w, pairs in stands_for.items()
-            if len(pairs) > 1 or any(owners[tok] > 1 for tok, _sure in pairs)
+        lexical, query = self.lexical.search_with_query(text, _POOL_LEXICAL)
+        if not normalise(text):
+            return Search([], query.want, 1.0)
+        sims: np.ndarray | None = None
+        pool: dict[int, float] = {}
+        for cand in lexical:
+            pool[self.entry_index[cand.entry.id]] = cand.confidence
+        sem_best: dict[int, float] = {}
+        rest_vector: np.ndarray | None = None
+        if self.semantic is not None and self.embedder is not None:
+            rest = self._rest_of(text, query)
+            vectors = self.embedder.encode([text, rest] if rest else [text])
+            vector = vectors[0]
+            rest_vector = vectors[1] if rest else None
+            sims = self.semantic.vectors @ vector
+            top = np.argpartition(-sims, min(_SEMANTIC_ROWS, len(sims) - 1))[:_SEMANTIC_ROWS]
+            for row in top[np.argsort(-sims[top])]:
+                e_index = int(self.semantic.rows_entry[row])
+                if e_index not in sem_best:
+                    sem_best[e_index] = float(sims[row])
+                if len(sem_best) >= _POOL_SEMANTIC:
+                    break
+            for e_index in sem_best:
+                pool.setdefault(e_index, 0.0)
+        if not pool:
+            return Search([], query.want, query.unknown)
+        if sims is not None:
+            # A phrasing that names its own entry is no answer to a question about another one:
+            # "what was trotsky's pen name" must not answer "what was stalin's pen name".
+            subject = self.semantic.rows_subject  # type: ignore[union-attr]
+            if subject.any():
+                named = np.fromiter(
+                    (self.entry_index[e] for e in query.named),
+                    dtype=np.int32,
+                    count=len(query.named),
+                )
+                other = subject & ~np.isin(self.semantic.rows_entry, named)  # type: ignore[union-attr]
+                sims = np.where(other, sims * OFF_SUBJECT, sims)
+        rows_of, rest_of = (
+            self._rows_by_entry(sims, pool, rest_vector) if sims is not None else ({}, {})
         )
-
-        def cover(tokens: frozenset[str]) -> tuple[float, frozenset[str]]:
-            """How much of the question (rarity-weighted) these words answer, and which words hit."""
-            matched = tokens & vocabulary
-            if not matched:
-                return 0.0, matched
-            if matched.isdisjoint(tangled):
-                return sum(share[w] for w in matched), matched
-            best: dict[str, float] = {}
-            for word in matched:
-                for tok, sure in stands_for[word]:
-                    if sure > best.get(tok, 0.0):
-                        best[tok] = sure
-            return sum(weights[t] * v for t, v in best.items()) / total, matched
-
-        # Per entry: the best name it was called by, the best phrasing, the best item text.
-        name_hit: dict[int, tuple[float, float, frozenset[str]]] = {}
-        ask_hit: dict[int, float] = {}
-        text_hit: dict[int, float] = {}
-        qtext = " ".join(query)
-        idf = self.idf
-        both = {w: (share[w], idf[w]) for w in stands_for}
-        text_kind, name_kind, off_subject = TEXT, NAME, OFF_SUBJECT
-        similarity = fuzz.token_sort_ratio
-        docs = self.docs
-        for d_index in candidates:
-            kind, entry, tokens, doc_weight, doc_text, subject = docs[d_index]
-            matched = tokens & vocabulary
-            if kind == text_kind:
-                rough_cov = 0.0
-                for word in matched:
-                    rough_cov += share[word]
-                if rough_cov > text_hit.get(entry, 0.0):
-                    text_hit[entry] = rough_cov
-                continue
-            if matched.isdisjoint(tangled):  # the common case, inlined: the matcher's hot spot
-                q_cov = d_sum = 0.0
-                for word in matched:
-                    word_share, word_idf = both[word]
-                    q_cov += word_share
-                    d_sum += word_idf
-            else:
-                q_cov = cover(tokens)[0]
-                d_sum = sum(idf[w] for w in matched)
-            d_cov = d_sum / doc_weight if doc_weight else 0.0
-            if kind == name_kind:
-                if d_cov + q_cov > sum(name_hit.get(entry, (0.0, 0.0))[:2]):
-                    name_hit[entry] = (d_cov, q_cov, tokens)
-            else:
-                # "what was trotsky's birth name" is no answer to "where was stalin born"
-                factor = off_subject if subject and subject.isdisjoint(matched) else 1.0
-                score = (0.6 * q_cov + 0.25 * d_cov) * factor
-                best = ask_hit.get(entry, 0.0)
-                if score + 0.15 * factor <= best:
-                    continue  # even a perfect string match could not beat this entry's best
-                # token_sort, not token_set: a question that merely *contains* a phrasing
-                # ("who was trotsky's wife" ⊃ "who was trotsky") must not score as that phrasing.
-                score += 0.15 * factor * similarity(qtext, doc_text) / 100
-                if score > best:
-                    ask_hit[entry] = score
-
-        # A first cut on cheap figures, then the full entry score for the few that remain.
-        rough = {
-            e: max(
-                sum(name_hit.get(e, (0.0, 0.0))[:2]) / 2,
-                ask_hit.get(e, 0.0),
-                0.8 * text_hit.get(e, 0.0),
+        scored = [
+            self._describe(
+                e_index, pool[e_index], query, rows_of.get(e_index, {}), rest_of.get(e_index)
             )
-            for e in set(name_hit) | set(ask_hit) | set(text_hit)
-        }
-        shortlist = sorted(rough, key=lambda e: -rough[e])[:_RERANK]
-        # When the question names an entry outright, another entry that only *mentions* the same
-        # words in passing is less likely to be what is asked about.
-        someone_named = any(hit[0] >= 0.99 for hit in name_hit.values())
-        results: list[tuple[float, int, Item | None, bool]] = []
-        for e_index in shortlist:
-            entry = self.entries[e_index]
-            named, name_share, name_tokens = name_hit.get(e_index, (0.0, 0.0, frozenset()))
-            if named < 0.5:
-                named, name_share, name_tokens = 0.0, 0.0, frozenset()
-            item = self._best_item(entry, query, want, variants, name_tokens, weights, variant_sets)
-            item_tokens = self.item_tokens[item.id] if item else frozenset()
-            joint = cover(item_tokens | name_tokens)[0]
-            # Being named counts (0.2 for how fully, 0.2 for how much of the question the name
-            # is); the rest is how much of the question the name and the chosen item explain.
-            named_score = 0.6 * joint + 0.2 * named + 0.2 * name_share
-            passing = 0.8 * joint * (0.85 if someone_named else 1.0)
-            score = max(named_score if named else passing, ask_hit.get(e_index, 0.0))
-            if want in _EXACT_INTENTS and (item is None or self.item_about[item.id] != want):
-                score *= OFF_INTENT
-            # "How did Sedov die", "who was Trotsky's wife": a life event asked of a named entry
-            # is only answered by an item that mentions it, not by the entry's best other fact.
-            asked = LIFE_EVENTS.intersection(query) - name_tokens - self.name_tokens[entry.id]
-            if named and asked and not all(variant_sets[t] & item_tokens for t in asked):
-                score *= 1 - UNANSWERED
-            results.append((score, -e_index, item, named >= 0.99))
-        results.sort(key=lambda r: (r[0], r[1]), reverse=True)
-        return [
-            Candidate(self.entries[-neg], item, round(min(1.0, max(0.0, score)), 4), full_name)
-            for score, neg, item, full_name in results[:limit]
+            for e_index in pool
         ]
+        self._add_margins(scored)
+        results = []
+        for feats, entry, item, named, shaped in scored:
+            p = self.model.probability(feats)
+            results.append(Candidate(entry, item, round(p, 4), named, shaped, feats))
+        results.sort(key=lambda c: (c.confidence, -self.entry_index[c.entry.id]), reverse=True)
+        return Search(results[:limit], query.want, query.unknown)
 
-    def _best_item(
+    def _rest_of(self, text: str, query: Query) -> str:
+        """The question without the names it calls an entry by: what it asks *about* that entry.
+
+        "who was trotsky's wife" becomes "wife": its topic words without the name or the question
+        words, which would match any item's framing. An item that answers the question must be
+        close to that too, not merely to the name ("Trotsky was a Russian revolutionary").
+        """
+        full = [e for e, share in query.named.items() if share >= 0.99]
+        if not full:
+            return ""
+        drop = {
+            w
+            for e in full
+            for n in self.entries[self.entry_index[e]].names
+            for w in normalise(n).split()
+        }
+        kept = [
+            w
+            for w in normalise(text).split()
+            if w not in drop and w not in STOPWORDS and stem(w) not in SOFT
+        ]
+        return " ".join(kept)
+
+    def _rows_by_entry(
+        self, sims: np.ndarray, pool: dict[int, float], rest_vector: np.ndarray | None
+    ) -> tuple[dict[int, dict[int, float]], dict[int, dict[int, float]]]:
+        """For each pooled entry: item position -> best similarity of its rows (-1 = entry asks).
+
+        The second map is the same for the rest of the question (see `_rest_of`), when there is one.
+        """
+        assert self.semantic is not None
+        wanted = np.flatnonzero(
+            np.isin(self.semantic.rows_entry, np.fromiter(pool, dtype=np.int32))
+        )
+        rest_sims = None
+        if rest_vector is not None:
+            # Against the items' own text only: a phrasing shares the question's framing.
+            rest_sims = np.where(
+                self.semantic.rows_ask[wanted], -1.0, self.semantic.vectors[wanted] @ rest_vector
+            )
+        out: dict[int, dict[int, float]] = {}
+        rest_out: dict[int, dict[int, float]] = {}
+        for n, row in enumerate(wanted):
+            e_index = int(self.semantic.rows_entry[row])
+            i_index = int(self.semantic.rows_item[row])
+            best = out.setdefault(e_index, {})
+            value = float(sims[row])
+            if value > best.get(i_index, -1.0):
+                best[i_index] = value
+            if rest_sims is not None:
+                rest_best = rest_out.setdefault(e_index, {})
+                if rest_sims[n] > rest_best.get(i_index, -1.0):
+                    rest_best[i_index] = float(rest_sims[n])
+        return out, rest_out
+
+    def _describe(
         self,
-        entry: Entry,
-        query: list[str],
-        want: str,
-        variants: dict[str, dict[str, float]],
-        name_tokens: frozenset[str],
-        query_weights: dict[str, float],
-        variant_sets: dict[str, frozenset[str]],
-    ) -> Item | None:
-        """Pick the item of an entry the question asks for: the dates for "when", else the best fit."""
-        names = name_tokens | self.name_tokens[entry.id]
-        rest = [t for t in query if t not in names and names.isdisjoint(variant_sets[t])]
-        about = _ABOUT_FROM_INTENT.get(want)
-        # index word -> (rest word index, sureness), so an item is scored by one set intersection
-        stands_for: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for n, tok in enumerate(rest):
-            for word, sure in variants[tok].items():
-                stands_for[word].append((n, sure))
-        vocabulary = frozenset(stands_for)
-        rest_words = [variant_sets[t] for t in rest]
-        weights = [query_weights[t] for t in rest]
-        weight = sum(weights) or 1.0
-        items = entry.items
-        # Only items that share a word with the question, or answer its kind of question, or
-        # the definition can win; a 40-fact entry need not be walked for each question.
-        word_items = self.entry_word_items[entry.id]
-        positions = {i for word in vocabulary for i in word_items.get(word, ())}
-        if about:
-            positions.update(self.entry_about_items[entry.id].get(about, ()))
-        if entry.definition is not None:
-            positions.add(0)
-        best: tuple[float, int, Item | None] = (-1.0, 0, entry.definition)
-        for order in sorted(positions):
-            item = items[order]
-            score = 0.0
-            matched = self.item_tokens[item.id] & vocabulary
-            if matched:
-                hits = [0.0] * len(rest)
-                for word in matched:
-                    for n, sure in stands_for[word]:
-                        if sure > hits[n]:
-                            hits[n] = sure
-                score = sum(w * h for w, h in zip(weights, hits, strict=True)) / weight
-                # a phrasing of this very item that covers the rest of the question (only
-                # possible when the item's words, which include its phrasings', cover it all)
-                if all(hits) and any(
-                    all(not ask.isdisjoint(words) for words in rest_words)
-                    for ask in self.item_asks[item.id]
-                ):
-                    score += 0.2
-            if about and self.item_about[item.id] == about:
-                score += 0.35
-            if item.role == "definition" and not rest and want in ("what", "who"):
-                score += 0.5
+        e_index: int,
+        lex_score: float,
+        query: Query,
+        item_sims: dict[int, float],
+        rest_sims: dict[int, float] | None = None,
+    ) -> tuple[dict[str, float], Entry, Item | None, bool, bool]:
+        """The features of one entry as the answer, with the item it would answer by."""
+        entry = self.entries[e_index]
+        named_share = query.named.get(entry.id, 0.0)
+        name_tokens = self.lexical.name_tokens[entry.id] if named_share else frozenset()
+        want = query.want
+        rest_weight = {
+            t: w
+            for t, w in query.weights.items()
+            if t not in name_tokens and name_tokens.isdisjoint(query.variants[t])
+        }
+        rest_total = sum(rest_weight.values())
+        best: tuple[float, int, float] = (-9.0, 0, 0.0)
+        entry_sem = max(item_sims.values(), default=0.0)
+        tokens_of = self.lexical.item_tokens
+        overlaps = [
+            sum(
+                w
+                for t, w in rest_weight.items()
+                if not tokens_of[i.id].isdisjoint(query.variants[t])
+            )
+            / rest_total
+            if rest_total
+            else 0.0
+            for i in entry.items
+        ]
+        # Nothing but the name matched ("what role did X play"): the definition says what X is.
+        plain = max(overlaps, default=0.0) == 0.0 and want in ("what", "who", "how", "why")
+        # A date or a figure is asked for: only an item that holds one can answer, when the
+        # entry has such an item at all (otherwise the answerer says the pack lacks it).
+        strict = want in STRICT and want in self.entry_shapes[entry.id]
+        for position, item in enumerate(entry.items):
+            if strict and want not in self.shapes[item.id]:
+                continue
+            overlap = overlaps[position]
+            score = item_sims.get(position, 0.0) + 0.5 * overlap
+            if rest_sims is not None:
+                score += 0.5 * rest_sims.get(position, 0.0)
+            if want in TYPED and want in self.shapes[item.id]:
+                score += 0.15
+            if item.role == "definition" and plain:
+                score += 0.2
             if score > best[0]:
-                best = (score, -order, item)
-        if best[2] is None and items:
-            return items[0]
-        return best[2]
+                best = (score, position, overlap)
+        item = entry.items[best[1]] if entry.items else None
+        item_tokens = self.lexical.item_tokens[item.id] if item else frozenset()
+        cover = query.cover(item_tokens | self.lexical.name_tokens[entry.id])[0]
+        shaped = item is not None and (want not in TYPED or want in self.shapes[item.id])
+        total = sum(query.weights.values()) or 1.0
+        rest_share = rest_total / total
+        someone_else = any(share >= 0.99 and eid != entry.id for eid, share in query.named.items())
+        rest_sem = (
+            (rest_sims.get(best[1], 0.0) if rest_sims is not None else item_sims.get(best[1], 0.0))
+            if item
+            else 0.0
+        )
+        feats = {
+            # "what is X", "X?": the question is one of the entry's names and nothing more.
+            "exact_name": 1.0 if named_share >= 0.99 and rest_total == 0 else 0.0,
+            # "what was stalin's pen name": another entry is named outright, this one is not.
+            "other_named": 1.0 if someone_else and named_share < 0.99 else 0.0,
+            "rest_share": rest_share,
+            "rest_miss": rest_share * (1.0 - best[2]),
+            "lex": lex_score,
+            "cover": cover,
+            "named": 1.0 if named_share >= 0.99 else 0.0,
+            "partly_named": 1.0 if 0.5 <= named_share < 0.99 else 0.0,
+            "sem": item_sims.get(best[1], 0.0) if item else 0.0,
+            # How close the chosen item is to what is asked about the named entry; without a
+            # named entry, the whole question's similarity stands in.
+            "rest_sem": rest_sem,
+            "sem_entry": entry_sem,
+            "unknown": query.unknown,
+            "typed": 1.0 if want in TYPED else 0.0,
+            "shape_ok": 1.0 if want in TYPED and shaped else 0.0,
+            "strict_miss": 1.0 if want in STRICT and not shaped else 0.0,
+            # "when was X born" answered by "X was exiled in 1929": a date, but not of that.
+            "typed_rest_miss": (rest_share * (1.0 - best[2])) if want in TYPED else 0.0,
+            "short": 1.0 if len(query.words) <= 2 else 0.0,
+            # "what is inflation" where no entry is called inflation: an item that merely
+            # mentions the word is no definition of it.
+            "short_unnamed": 1.0 if len(query.words) <= 2 and not named_share else 0.0,
+        }
+        return feats, entry, item, named_share >= 0.99, shaped
 
-
-def _all_stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
-
-
-def _guess_about(item: Item) -> str | None:
-    toks = words(item.text)
-    if any(t.isdigit() and len(t) == 4 and t[:2] in ("18", "19", "20") for t in toks):
-        return "when"
-    if any(t.isdigit() for t in toks):
-        return "how-many"
-    return None
-
-
-def is_noise(question: str) -> bool:
-    """True for a greeting or an empty message: nothing to look up."""
-    return not [w for w in words(strip_mentions(question)) if w not in STOPWORDS]
-
-
-__all__ = ["Candidate", "Matcher", "is_noise", "normalise"]
+    @staticmethod
+    def _add_margins(scored: list[tuple[dict[str, float], Entry, Item | None, bool, bool]]) -> None:
+        """How far each candidate leads (or trails) the best *other* candidate, per signal."""
+        for key, name in (("lex", "lex_gap"), ("sem_entry", "sem_gap"), ("cover", "cover_gap")):
+            values = [feats[key] for feats, *_ in scored]
+            ordered = sorted(values, reverse=True)
+            for feats, *_ in scored:
+                feats[key + "_top"] = 1.0 if feats[key] == ordered[0] else 0.0
+            for feats, *_ in scored:
+                other = ordered[1] if feats[key] == ordered[0] and len(ordered) > 1 else ordered[0]
+                if len(ordered) == 1:
+                    other = 0.0
+                feats[name] = feats[key] - other

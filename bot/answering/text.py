@@ -12,9 +12,11 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "NO_SYNONYMS",
     "QUESTION_WORDS",
     "SOFT",
     "STOPWORDS",
+    "Synonyms",
     "content_words",
     "intent",
     "normalise",
@@ -98,122 +100,129 @@ STOPWORDS = frozenset(
     """
     a an the and or of to in on at for by with from into as about than then that this these those it its
     is are was were be been being am do does did done doing has have had having can could would should
-    will shall may might must i me my we us our you your he him his she her they them their there here
+    will shall may might must i me my we our you your he him his she her they them their there here
     what whats who whos whom whose when where why how which tell explain define definition describe
     meaning mean means please know say said ask question give show anything something some any much
-    many number year years date named name exactly also just like really did do so
+    many year years date exactly also just like really did do so
     hi hello hey thanks thank ok okay
     cant dont doesnt didnt isnt wasnt arent werent wont wouldnt couldnt shouldnt havent hasnt hadnt
     """.split()
 )
-"""Words that carry no topic. Kept small: "left", "right", "world" and "state" are pack words."""
+"""English function and question words: they carry no topic in any subject.
 
-
-_SAME_MEANING = {
-    canon: group.split()
-    for canon, group in {
-        "die": "died dies dying death deaths dead",
-        "kill": "killed kills killing murder murdered murders assassinated assassination assassinate",
-        "form": "formed forms formation founded founding foundation created creation established "
-        "establish establishment",
-        "end": "ended ends dissolved dissolve dissolution disbanded disband collapsed collapse "
-        "ceased cease stopped",
-        "begin": "began begins beginning started start starts emerged emerge emergence arose "
-        "arise arisen origin origins",
-        "lead": "led leads leader leaders leadership headed",
-        "write": "wrote written writes writer writers authored",
-        "exile": "exiled exiles deported deportation deport banished",
-        "edit": "edited editor editors edits",
-        "arrest": "arrested arrests detained detain detention custody imprisoned imprison jailed",
-        "critic": "critics criticism criticisms criticise criticised criticize criticized "
-        "critique critiques critical",
-        "join": "joined joins joining",
-        "publish": "published publishes publication",
-        "support": "supported supports supporter supporters backed",
-        "ban": "banned banning bans",
-        "expel": "expelled expels expelling expulsion expulsions",
-    }.items()
-}
-_CANONICAL = {word: canon for canon, group in _SAME_MEANING.items() for word in group}
-"""A few verbs that history questions use interchangeably ("when did the bloc end/dissolve").
-
-Applied to the pack and the question alike, so it only ever makes paraphrases meet.
-"""
+Kept to grammar alone. A word that is a term somewhere ("us" for the United States, "number" in
+chemistry, "type" in programming) stays a content word; its rarity in the pack decides its weight."""
 
 
 _SOFT_WORDS = """
-    happen happened happens happening get got gets getting gotten make made makes making
-    take took taken takes come came comes go goes went gone think thought thinks see saw seen
-    view views opinion believe believed role part play played kind kinds type types sort way ways
-    idea ideas important importance significance significant main mainly actually really
-    biggest big major thing things person people someone according reason reasons use used become
-    became remain remained still ever often later after before once during until since while over
-    under up down out off away back behind inside some few several all most more less other
-    another same very too only even again well call called known famous
+    happen happened happens happening role significance significant important importance main mainly
+    actually famous known according
     """.split()
 
 
-_PHRASES = {
-    "pass away": "die",
-    "passed away": "die",
-    "set up": "form",
-    "sets up": "form",
-    "fell apart": "end",
-    "fall apart": "end",
-    "broke up": "end",
-    "break up": "end",
-    "taken into custody": "arrest",
-    "took into custody": "arrest",
-    "thrown out": "expel",
-    "threw out": "expel",
-    "kicked out": "expel",
-    "in charge of": "lead",
-    "in charge": "lead",
-}
-_PHRASE = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b"
-)
-"""Multi-word paraphrases of the same-meaning verbs ("when did Goldman pass away")."""
-_PHRASE_HINTS = frozenset(w for phrase in _PHRASES for w in phrase.split() if w not in STOPWORDS)
-"""The topic words of the phrases above: a text without any of them holds no phrase."""
+class Synonyms:
+    """A pack's own synonym groups, applied to its text and to questions alike.
+
+    Each group maps every member (a word or a phrase) to one index key, so "pass away" in a question
+    meets "died" in an item when the pack says they mean the same. Only the pack knows which words
+    its subject uses interchangeably; general English paraphrase is the semantic matcher's job.
+    """
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...] = ()) -> None:
+        self.groups = groups
+        self.words: dict[str, str] = {}
+        phrases: dict[str, str] = {}
+        for group in groups:
+            canonical = "_".join(group[0].split())
+            for member in group:
+                norm = normalise(member)
+                if " " in norm:
+                    phrases[norm] = canonical
+                elif norm:
+                    self.words[norm] = canonical
+                    self.words.setdefault(stem(norm), canonical)
+        self.phrases = phrases
+        self._pattern = (
+            re.compile(
+                r"\b(" + "|".join(sorted(map(re.escape, phrases), key=len, reverse=True)) + r")\b"
+            )
+            if phrases
+            else None
+        )
+        self._hints = frozenset(w for p in phrases for w in p.split() if w not in STOPWORDS)
+        """A text holding none of these words holds no phrase: most texts skip the regex."""
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def phrases_in(self, tokens: list[str]) -> list[str]:
+        """Replace each phrase of a group ("taken into custody") by its group's key."""
+        if self._pattern is not None and not self._hints.isdisjoint(tokens):
+            return self._pattern.sub(lambda m: self.phrases[m.group(1)], " ".join(tokens)).split()
+        return tokens
+
+    def key(self, word: str) -> str | None:
+        """The group key of a single word (or of its stem), if it belongs to a group."""
+        return self.words.get(word) or self.words.get(stem(word))
 
 
-def content_words(text: str) -> list[str]:
-    """Stemmed topic words of a question, without question and function words."""
+NO_SYNONYMS = Synonyms()
+
+
+def content_words(text: str, synonyms: Synonyms = NO_SYNONYMS) -> list[str]:
+    """Stemmed topic words of a text, without question and function words."""
     tokens = normalise(text).split()
-    if not _PHRASE_HINTS.isdisjoint(tokens):  # most texts hold no phrase: skip the regex
-        tokens = _PHRASE.sub(lambda m: _PHRASES[m.group(1)], " ".join(tokens)).split()
-    return [stem(_CANONICAL.get(w, w)) for w in tokens if w not in STOPWORDS]
+    if not synonyms:
+        return [stem(w) for w in tokens if w not in STOPWORDS]
+    out = []
+    for word in synonyms.phrases_in(tokens):
+        if word in STOPWORDS:
+            continue
+        key = word if "_" in word else synonyms.key(word)
+        out.append(key if key else stem(word))
+    return out
 
 
 SOFT = frozenset(content_words(" ".join(_SOFT_WORDS)))
 """Stemmed words that frame a question rather than name its topic ("what *happened* to", "what
-*role* did", "*after* the war"). The matcher still uses them, at a fraction of their weight, so a
-paraphrase that wraps the topic in different framing words is not judged off-topic for it."""
+*role* did"), in any subject. The matcher still uses them, at a fraction of their weight."""
 
 
-_INTENTS = (
-    ("how-many", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bhow large\b|\bhow big\b")),
+_ANYWHERE = (
     (
         "when",
-        re.compile(
-            r"\bwhen\b|\bwhat (year|date|month|decade)\b|\bwhich (year|date)\b|\bwhat time\b|\bin what year\b"
-        ),
+        re.compile(r"\b(what|which|in what) (year|date|month|decade|century)\b|\bwhat time\b"),
     ),
-    ("who", re.compile(r"\bwho\b|\bwhose\b|\bwhom\b")),
-    (
-        "where",
-        re.compile(r"\bwhere\b|\bwhat (city|country|place)\b|\bwhich (city|country|place)\b"),
-    ),
-    ("why", re.compile(r"\bwhy\b|\bfor what reason\b")),
-    ("how", re.compile(r"\bhow\b")),
+    ("where", re.compile(r"\b(what|which|in what) (city|country|place|town|region)\b")),
+    ("why", re.compile(r"\bfor what reason\b")),
 )
+_OPENING = (
+    ("how-many", re.compile(r"^how (many|much|large|big|long|old)\b|^(the )?number of\b")),
+    ("when", re.compile(r"^when\b")),
+    ("who", re.compile(r"^(who|whose|whom)\b")),
+    ("where", re.compile(r"^where\b")),
+    ("why", re.compile(r"^why\b")),
+    ("how", re.compile(r"^how\b")),
+)
+_LEAD_IN = re.compile(r"^((so|and|but|ok|okay|hey|please|quick question|then|also|hi|hello)\s+)+")
 
 
 def intent(text: str) -> str:
-    """Which kind of item a question wants: `when` wants a date, `how-many` a figure, else `what`."""
-    norm = normalise(text)
-    for name, pattern in _INTENTS:
+    """Which kind of item a question wants: `when` wants a date, `how-many` a figure, else `what`.
+
+    Only a question word that opens the question (or ends it: "trotsky exiled when") counts: in
+    "what happened when the army came" or "costs that stay the same however much you make",
+    `when` and `how much` belong to a clause, not to what is asked.
+    """
+    norm = _LEAD_IN.sub("", normalise(text))
+    for name, pattern in _ANYWHERE:
         if pattern.search(norm):
+            return name
+    for name, pattern in _OPENING:
+        if pattern.search(norm):
+            return name
+    last = norm.rsplit(" ", 1)[-1] if norm else ""
+    for name, pattern in _OPENING:
+        if pattern.search(last):
             return name
     return "what"

@@ -8,7 +8,6 @@ business.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import discord
@@ -20,8 +19,10 @@ from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, code_block, echo
 from bot.discord.messages import send
 from bot.packs.bulk import build_long_lived
-from bot.packs.loader import PackError, load_pack
+from bot.packs.cache import open_answerer
+from bot.packs.loader import PackError
 from bot.packs.model import Pack
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -46,15 +47,14 @@ kb = app_commands.Group(
 )
 
 
-def build_answerer(folder: Path, max_question_chars: int) -> Answerer:
-    """Load, validate and index a pack: all CPU work, so it runs in a worker thread.
+def build_answerer(settings: Settings) -> Answerer:
+    """Load, validate, index and embed a pack: all CPU work, so it runs in a worker thread.
 
     Building the index of a 100,000-item pack took 11.5 s on the event loop, long enough for
     Discord to see missed heartbeats; here the loop keeps answering (from the old pack) meanwhile.
+    The pack cache is used as at start-up, so an unchanged pack reloads in a moment.
     """
-    return build_long_lived(
-        lambda: Answerer(load_pack(folder), max_question_chars=max_question_chars)
-    )
+    return build_long_lived(lambda: open_answerer(settings))
 
 
 @kb.command(name="reload", description="Reload the pack from disk; a broken pack is not loaded.")
@@ -65,9 +65,7 @@ async def reload(interaction: discord.Interaction) -> None:
     folder = services.settings.knowledge_dir
     async with services.reload_lock:
         try:
-            answerer = await asyncio.to_thread(
-                build_answerer, folder, services.settings.max_question_chars
-            )
+            answerer = await asyncio.to_thread(build_answerer, services.settings)
         except PackError as err:
             header = (
                 f"Reload failed: {len(err.problems)} problem(s). Still using the old pack, "

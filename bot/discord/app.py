@@ -41,6 +41,7 @@ import aiohttp
 import discord
 
 from bot.answering.answers import Answerer
+from bot.answering.semantic import console_progress
 from bot.cooldown import Cooldown
 from bot.discord.client import Services, StudyBot
 from bot.discord.logs import setup_logging
@@ -148,7 +149,9 @@ def run(settings: Settings) -> int:
     if not settings.discord_token:
         print(MISSING_LOGIN, file=sys.stderr)
         return EXIT_USAGE
-    answerer = open_answerer(settings)  # a broken pack stops here, before connecting (PackError)
+    answerer = open_answerer(
+        settings, progress=console_progress()
+    )  # a broken pack stops here, before connecting (PackError)
     setup_logging(getattr(logging, settings.log_level, logging.INFO))
     options = _point_at_test_discord()
     try:

@@ -7,6 +7,7 @@ chosen channels, so it needs that intent (STUDYBOT_MESSAGE_CONTENT=true and the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -79,7 +80,7 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             # A spammer gets silence: a "slow down" reply to every message would be spam itself.
             log.debug("cooldown: ignoring a chat question from %s", message.author.id)
             return True
-        reply = services.current.ask(question)
+        reply = await asyncio.to_thread(services.current.ask, question)  # CPU: off the loop
         kwargs = reply_kwargs(reply)
         if "embed" in kwargs and not can_embed(message):
             # Without Embed Links Discord silently drops the embed; send the same answer as text.

@@ -6,6 +6,7 @@ seconds; only after the reply is sent does /ask log an unanswered question to th
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -100,7 +101,8 @@ async def ask(interaction: discord.Interaction, question: str) -> None:
         return
     if not await allowed(interaction):
         return
-    reply = services.current.ask(question)
+    # Encoding the question with the sentence model is CPU work: off the event loop.
+    reply = await asyncio.to_thread(services.current.ask, question)
     await send(interaction, **reply_kwargs(reply))
     if should_log_gap(reply):
         await services.record_unanswered(interaction.guild_id, question)
@@ -130,9 +132,9 @@ async def define(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
     answerer = _services(interaction).current
-    entry = answerer.find_entry(term)
+    entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
-        reply = answerer.ask(term)
+        reply = await asyncio.to_thread(answerer.ask, term)
         kwargs = reply_kwargs(reply)
         kwargs.pop("embed", None)
         kwargs["content"] = f"No entry called “{echo(term, 100)}” in this pack."
@@ -175,7 +177,7 @@ async def related(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
     answerer = _services(interaction).current
-    entry = answerer.find_entry(term)
+    entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
         await send_ephemeral(interaction, f"No entry called “{echo(term, 100)}” in this pack.")
         return

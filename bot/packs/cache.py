@@ -1,31 +1,40 @@
-"""Keep the last validated pack, and its search index, on disk so a restart skips rebuilding them.
+"""Keep the last validated pack, and its embeddings, on disk so a restart skips rebuilding them.
 
-Parsing and validating the YAML, then indexing every name, phrasing and item, is all of a start-up;
-the pack rarely changes between starts. The cache is keyed by the bytes of every pack file *and* by
-the source of the loader, the data model, the matcher and the text normaliser, so an edited pack or
-a new studybot version always goes through full validation and indexing again. Only a pack that
-loaded without error is ever cached. The cache lives in the bot's own data folder and is
-written by this process only; anything unreadable there is ignored and rebuilt.
+Parsing and validating the YAML, and above all embedding every item with the sentence model, is
+most of a start-up; the pack rarely changes between starts. The cache is keyed by the bytes of
+every pack file *and* by the source of the code that reads them, so an edited pack or a new studybot
+version always goes through full validation again. Embeddings are keyed by the pack and the model.
+
+Nothing in the cache can run code: the pack is JSON, the vectors are `.npy` arrays read with
+`allow_pickle=False`. A manifest records the cache key and a SHA-256 of every payload file; a
+file that does not match (tampered, truncated, left by another version) is ignored and rebuilt.
+Each pack has its own folder (named by a digest of its path), so two packs sharing a data folder
+never evict each other. Folders are created 0700 and files 0600: they hold nothing secret, but
+they are nobody else's to change.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import json
 import logging
 import os
-import pickle
 import tempfile
-from dataclasses import replace
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.answering import matcher, text
-from bot.answering.matcher import Matcher
+import numpy as np
+
+from bot.answering import lexical, matcher, text
+from bot.answering.matcher import Matcher, SemanticIndex
+from bot.answering.semantic import Embedder, Progress, shared_embedder
 from bot.packs import loader
-from bot.packs import model as pack
+from bot.packs import model as pack_model
 from bot.packs.loader import load_pack, pack_files
-from bot.packs.model import Pack
+from bot.packs.model import Entry, Item, Pack, QuizItem, Source
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,13 +42,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("studybot.pack")
 
+FORMAT = 2
 _CODE = hashlib.sha256(
-    b"".join(Path(module.__file__).read_bytes() for module in (loader, pack, matcher, text))
+    str(FORMAT).encode()
+    + b"".join(
+        Path(module.__file__).read_bytes()  # type: ignore[arg-type]
+        for module in (loader, pack_model, text, lexical, matcher)
+    )
 ).hexdigest()
 
 
 def cache_key(folder: Path) -> str:
-    """A digest of the pack's files and of the code that validates them."""
+    """A digest of the pack's files and of the code that validates and indexes them."""
     digest = hashlib.sha256(_CODE.encode())
     files = [folder] if folder.is_file() else pack_files(folder)
     for path in files:
@@ -47,57 +61,282 @@ def cache_key(folder: Path) -> str:
     return digest.hexdigest()[:40]
 
 
+def pack_cache_dir(folder: Path, cache_dir: Path) -> Path:
+    """The cache folder of one pack: one per pack path, so packs never evict each other."""
+    where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return cache_dir / f"pack-{where}"
+
+
 def load_cached(path: Path | str, cache_dir: Path | None) -> Pack:
     """`load_pack`, answered from the cache when the same files were validated before."""
-    return load_indexed(path, cache_dir)[0]
+    folder = Path(path)
+    if cache_dir is None or not folder.exists():
+        return load_pack(folder)
+    try:
+        key = cache_key(folder)
+    except OSError:
+        return load_pack(folder)
+    where = pack_cache_dir(folder, cache_dir)
+    cached = _read_pack(where, key, folder)
+    if cached is not None:
+        return cached
+    fresh = load_pack(folder)  # raises PackError; nothing is cached then
+    _write_pack(where, key, fresh)
+    return fresh
 
 
-def open_answerer(settings: Settings) -> Answerer:
+def open_answerer(settings: Settings, *, progress: Progress | None = None) -> Answerer:
     """The answerer for the configured pack, index included, for every front end that asks."""
     from bot.answering.answers import Answerer
 
-    pack, index = load_indexed(settings.knowledge_dir, settings.data_dir / "cache")
+    pack, index = load_indexed(
+        settings.knowledge_dir,
+        settings.data_dir / "cache",
+        semantic=settings.matcher != "lexical",
+        model_dir=settings.model_dir,
+        progress=progress,
+    )
     return Answerer(pack, max_question_chars=settings.max_question_chars, matcher=index)
 
 
-def load_indexed(path: Path | str, cache_dir: Path | None) -> tuple[Pack, Matcher]:
-    """The validated pack and its search index, from the cache when the files are unchanged."""
-    folder = Path(path)
-    if cache_dir is None or not folder.exists():
-        fresh = load_pack(folder)
-        return fresh, Matcher(fresh)
+def load_indexed(
+    path: Path | str,
+    cache_dir: Path | None,
+    *,
+    semantic: bool = True,
+    model_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[Pack, Matcher]:
+    """The validated pack and its search index; the pack and embeddings from the cache if unchanged."""
+    pack = load_cached(path, cache_dir)
+    if not semantic:
+        return pack, Matcher(pack)
+    return pack, index_pack(pack, cache_dir, model_dir=model_dir, progress=progress)
+
+
+def index_pack(
+    pack: Pack,
+    cache_dir: Path | None,
+    *,
+    model_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> Matcher:
+    """The hybrid index of a loaded pack, its embeddings from the cache when they were made before."""
+    embedder = shared_embedder(model_dir)
+    vectors = None
+    where = None
+    if cache_dir is not None and pack.path is not None and pack.path.exists():
+        with contextlib.suppress(OSError):
+            where = pack_cache_dir(pack.path, cache_dir)
+            vectors = _read_vectors(where, pack, embedder)
+    if vectors is None:
+        vectors = SemanticIndex.build(pack, embedder, progress)
+        if where is not None:
+            _write_vectors(where, pack, embedder, vectors)
+    return Matcher(pack, embedder=embedder, semantic=vectors)
+
+
+# -- the pack as JSON ------------------------------------------------------------------------
+
+
+def pack_to_json(pack: Pack) -> dict[str, Any]:
+    """Everything `load_pack` validated, as plain JSON types."""
+    return {
+        "name": pack.name,
+        "description": pack.description,
+        "language": pack.language,
+        "synonyms": [list(g) for g in pack.synonyms],
+        "sources": [asdict(s) for s in pack.sources.values()],
+        "entries": [asdict(e) for e in pack.entries.values()],
+        "quiz": [asdict(q) for q in pack.quiz],
+    }
+
+
+def _item(row: dict[str, Any]) -> Item:
+    return Item(**{**row, "asks": tuple(row["asks"])})
+
+
+def pack_from_json(data: dict[str, Any], folder: Path) -> Pack:
+    """The inverse of `pack_to_json`."""
+    entries = {}
+    for row in data["entries"]:
+        entries[row["id"]] = Entry(
+            id=row["id"],
+            term=row["term"],
+            kind=row["kind"],
+            definition=_item(row["definition"]) if row["definition"] else None,
+            facts=tuple(_item(f) for f in row["facts"]),
+            aliases=tuple(row["aliases"]),
+            tags=tuple(row["tags"]),
+            related=tuple(row["related"]),
+            asks=tuple(row["asks"]),
+        )
+    return Pack(
+        name=data["name"],
+        description=data["description"],
+        sources={
+            s["id"]: Source(**{**s, "documents": tuple(s["documents"])}) for s in data["sources"]
+        },
+        entries=entries,
+        quiz=tuple(
+            QuizItem(
+                **{
+                    **q,
+                    "answers": tuple(q["answers"]),
+                    "distractors": tuple(q["distractors"]),
+                    "tags": tuple(q["tags"]),
+                }
+            )
+            for q in data["quiz"]
+        ),
+        path=folder,
+        language=data["language"],
+        synonyms=tuple(tuple(g) for g in data["synonyms"]),
+    )
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _manifest(where: Path) -> dict[str, Any]:
     try:
-        target = cache_dir / f"pack-{cache_key(folder)}.pickle"
+        data = json.loads((where / "manifest.json").read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _checked(where: Path, name: str, manifest: dict[str, Any]) -> bytes | None:
+    """A payload file's bytes, only when they match the digest the manifest recorded."""
+    digest = manifest.get("files", {}).get(name)
+    if not isinstance(digest, str):
+        return None
+    try:
+        data = (where / name).read_bytes()
     except OSError:
-        fresh = load_pack(folder)
-        return fresh, Matcher(fresh)
-    if target.is_file():
-        try:
-            with target.open("rb") as handle:
-                cached = pickle.load(handle)  # noqa: S301 - our own file in our own data folder
-            cached_pack, index = cached
-            if isinstance(cached_pack, Pack) and isinstance(index, Matcher):
-                if cached_pack.path != folder:
-                    cached_pack = replace(cached_pack, path=folder)
-                    index.pack = cached_pack
-                return cached_pack, index
-        except Exception:  # a damaged cache only means a slower start
-            log.info("ignoring an unreadable pack cache at %s", target)
-    fresh = load_pack(folder)  # raises PackError; nothing is cached then
-    index = Matcher(fresh)
-    _write(target, (fresh, index))
-    return fresh, index
+        return None
+    if _sha(data) != digest:
+        log.warning("ignoring %s: it does not match its recorded digest", where / name)
+        return None
+    return data
 
 
-def _write(target: Path, fresh: tuple[Pack, Matcher]) -> None:
+def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
+    manifest = _manifest(where)
+    if manifest.get("key") != key:
+        return None
+    data = _checked(where, "pack.json", manifest)
+    if data is None:
+        return None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for old in target.parent.glob("pack-*.pickle"):
-            with contextlib.suppress(OSError):
-                old.unlink()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(fresh, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)  # atomic: a reader sees the old file or the new, never half
+        return pack_from_json(json.loads(data), folder)
+    except (ValueError, KeyError, TypeError):  # a damaged cache only means a slower start
+        log.info("ignoring an unreadable pack cache at %s", where)
+        return None
+
+
+def _vector_names(pack: Pack, embedder: Embedder) -> tuple[str, str]:
+    texts, _, _ = SemanticIndex.texts(pack)
+    digest = hashlib.sha256(embedder.info.digest.encode())
+    for line in texts:
+        digest.update(line.encode() + b"\0")
+    tag = digest.hexdigest()[:16]
+    return f"vectors-{tag}.npy", f"rows-{tag}.npy"
+
+
+def _read_vectors(where: Path, pack: Pack, embedder: Embedder) -> SemanticIndex | None:
+    manifest = _manifest(where)
+    names = _vector_names(pack, embedder)
+    blobs = [_checked(where, name, manifest) for name in names]
+    if any(b is None for b in blobs):
+        return None
+    try:
+        vectors, rows = (np.load(io.BytesIO(b), allow_pickle=False) for b in blobs)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    if rows.ndim != 2 or rows.shape[0] != 2 or vectors.shape[0] != rows.shape[1]:
+        return None
+    texts, rows_entry, rows_item = SemanticIndex.texts(pack)
+    if len(texts) != rows.shape[1]:
+        return None
+    subjects, asks = SemanticIndex.subjects(pack, texts, rows_entry, rows_item)
+    return SemanticIndex(
+        rows[0].astype(np.int32), rows[1].astype(np.int32), vectors, subjects, asks
+    )
+
+
+def _write_pack(where: Path, key: str, pack: Pack) -> None:
+    payload = json.dumps(pack_to_json(pack), ensure_ascii=False).encode()
+    # A new pack version: drop the old vectors with the old manifest.
+    _update(where, {"pack.json": payload}, key=key, keep_vectors=False)
+
+
+def _write_vectors(where: Path, pack: Pack, embedder: Embedder, index: SemanticIndex) -> None:
+    files = {}
+    for name, array in zip(
+        _vector_names(pack, embedder),
+        (index.vectors, np.vstack([index.rows_entry, index.rows_item])),
+        strict=True,
+    ):
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        files[name] = buffer.getvalue()
+    _update(where, files, key=None, keep_vectors=True)
+
+
+def _update(where: Path, files: dict[str, bytes], *, key: str | None, keep_vectors: bool) -> None:
+    """Write payload files, then the manifest naming them (atomic renames, private modes)."""
+    try:
+        private_dir(where)
+        manifest = _manifest(where) if keep_vectors else {}
+        if key is not None:
+            manifest["key"] = key
+        recorded = manifest.setdefault("files", {})
+        for name, data in files.items():
+            write_private(where / name, data)
+            recorded[name] = _sha(data)
+        for stale in set(recorded) - {p.name for p in where.iterdir()}:
+            del recorded[stale]
+        write_private(where / "manifest.json", json.dumps(manifest).encode())
+        for old in where.iterdir():
+            if old.name not in recorded and old.name != "manifest.json":
+                with contextlib.suppress(OSError):
+                    old.unlink()
     except OSError as err:
         log.info("could not write the pack cache (%s); starting without it", err)
+
+
+def private_dir(path: Path) -> None:
+    """Create a folder (and its parents) readable by this user only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o700)
+
+
+def write_private(target: Path, data: bytes) -> None:
+    """Write a file atomically (a reader sees the old file or the new, never half), mode 0600."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+__all__ = [
+    "cache_key",
+    "index_pack",
+    "load_cached",
+    "load_indexed",
+    "open_answerer",
+    "pack_from_json",
+    "pack_to_json",
+]

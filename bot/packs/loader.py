@@ -130,6 +130,7 @@ FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "description": (False, "text"),
         "language": (False, "text"),
         "version": (False, "text"),
+        "synonyms": (False, "synonyms"),
     },
     "source": {
         "id": (True, "id"),
@@ -314,6 +315,23 @@ class _FileReader:
                 out.append(value)
         return out
 
+    def synonyms(self, node: yaml.Node, where: str) -> list[tuple[str, ...]] | None:
+        """Groups of words or phrases that mean the same in this pack's subject."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, where, 'expected a list of groups, e.g. [["die", "pass away"]]')
+            return None
+        groups: list[tuple[str, ...]] = []
+        for n, child in enumerate(node.value):
+            group = self.texts(child, f"{where}[{n}]")
+            if group is None:
+                continue
+            cleaned = tuple(dict.fromkeys(g for g in (normalise(t) for t in group) if g))
+            if len(cleaned) < 2:
+                self.problem(child, f"{where}[{n}]", "a group needs two or more different words")
+                continue
+            groups.append(cleaned)
+        return groups
+
     def value(self, node: yaml.Node, kind: str, where: str) -> Any:
         if kind == "text":
             limit = MAX_EVIDENCE if where.endswith("evidence") else MAX_TEXT
@@ -339,6 +357,8 @@ class _FileReader:
             return values if kind != "id" else values[0]
         if kind == "texts":
             return self.texts(node, where)
+        if kind == "synonyms":
+            return self.synonyms(node, where)
         if kind in ENUMS:
             value = self.text(node, where)
             if value is not None and value not in ENUMS[kind]:
@@ -690,4 +710,5 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
         quiz=tuple(quiz_items),
         path=folder,
         language=meta.get("language", "en"),
+        synonyms=tuple(meta.get("synonyms", ())),
     )

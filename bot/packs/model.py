@@ -116,6 +116,11 @@ class Pack:
     quiz: tuple[QuizItem, ...] = ()
     path: Path | None = None
     language: str = "en"
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """Groups of words or phrases that mean the same in this subject (normalised, first = canonical).
+
+    General English synonymy comes from the semantic matcher; this is for a subject's own usage
+    ("pass away" and "die" in a history pack, "PR" and "pull request" in a software one)."""
     items_by_id: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -29,6 +29,9 @@ def _field(name: str, kind: str) -> dict[str, Any]:
         return {"type": "array", "items": dict(_TAG)}
     if kind == "texts":
         return {"type": "array", "items": {"type": "string", "minLength": 1}}
+    if kind == "synonyms":
+        group = {"type": "array", "minItems": 2, "items": {"type": "string", "minLength": 1}}
+        return {"type": "array", "items": group}
     if kind in ENUMS:
         return {"type": "string", "enum": list(ENUMS[kind])}
     if kind == "item":

@@ -26,7 +26,7 @@ def pack_dir(tmp_path: Path) -> Path:
 def test_second_load_comes_from_the_cache(pack_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = load_cached(pack_dir, cache)
-    files = list(cache.glob("pack-*.pickle"))
+    files = list(cache.glob("pack-*/pack.json"))
     assert len(files) == 1
     second = load_cached(pack_dir, cache)
     assert second == first and second is not first
@@ -48,9 +48,68 @@ def test_an_edit_is_validated_again(pack_dir: Path, tmp_path: Path) -> None:
 def test_a_damaged_cache_is_ignored(pack_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_cached(pack_dir, cache)
-    for path in cache.glob("pack-*.pickle"):
-        path.write_bytes(b"not a pickle")
+    for path in cache.glob("pack-*/*"):
+        path.write_bytes(b"not json")
     assert load_cached(pack_dir, cache).name == "Tiny test pack"
+
+
+def test_a_tampered_cache_is_not_trusted(pack_dir: Path, tmp_path: Path) -> None:
+    """A cache file changed behind studybot's back (another user, a bad disk) is rebuilt.
+
+    The attacker here rewrites the cached pack with valid JSON holding a different answer and
+    keeps the manifest's cache key; the digest of the payload gives it away.
+    """
+    cache = tmp_path / "cache"
+    load_cached(pack_dir, cache)
+    (cached,) = cache.glob("pack-*/pack.json")
+    cached.write_text(cached.read_text().replace("Tiny test pack", "Planted pack"))
+    assert load_cached(pack_dir, cache).name == "Tiny test pack"
+
+
+def test_the_cache_holds_no_pickle_and_is_private(pack_dir: Path, tmp_path: Path) -> None:
+    """Nothing in the cache can run code when read, and other users can neither read nor write it."""
+    cache = tmp_path / "cache"
+    load_indexed(pack_dir, cache)
+    written = [p for p in cache.rglob("*") if p.is_file()]
+    assert {p.suffix for p in written} == {".json", ".npy"}
+    for path in written:
+        assert not path.read_bytes().startswith(b"\x80"), f"{path} looks like a pickle"
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    for folder in (p for p in cache.rglob("*") if p.is_dir()):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+
+
+def test_a_planted_pickle_is_never_loaded(pack_dir: Path, tmp_path: Path) -> None:
+    """The old cache format ran whatever pickle sat at a computable path; nothing reads it now."""
+    import pickle
+
+    cache = tmp_path / "cache"
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (marker.write_text, ("ran",))
+
+    cache.mkdir()
+    (cache / f"pack-{cache_key(pack_dir)}.pickle").write_bytes(pickle.dumps(Payload()))
+    load_indexed(pack_dir, cache)
+    assert not marker.exists()
+
+
+def test_two_packs_share_a_data_folder_without_evicting_each_other(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(TINY, first)
+    shutil.copytree(TINY, second)
+    pack_file = second / "pack.yaml"
+    pack_file.write_text(pack_file.read_text().replace("Tiny test pack", "Second pack"))
+    load_cached(first, cache)
+    load_cached(second, cache)
+    manifests = {p: p.read_bytes() for p in cache.glob("pack-*/manifest.json")}
+    assert len(manifests) == 2
+    load_cached(first, cache)
+    load_cached(second, cache)
+    assert {p: p.read_bytes() for p in cache.glob("pack-*/manifest.json")} == manifests
 
 
 def test_an_unwritable_cache_folder_still_loads(pack_dir: Path, tmp_path: Path) -> None:
