@@ -13,6 +13,7 @@ Held-out questions are never read here.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -21,8 +22,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-import itertools
 
 from bot.answering import calibration  # noqa: E402
 from bot.answering.answers import small_talk  # noqa: E402
