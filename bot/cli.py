@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -85,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from bot.packs.loader import PackError
 
-    settings = Settings.from_env(knowledge=args.knowledge)
+    try:
+        settings = Settings.from_env(knowledge=args.knowledge)
+    except SettingsError as err:
+        print(f"studybot: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _dispatch(args, settings)
     except PackError as err:
