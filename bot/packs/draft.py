@@ -226,6 +226,20 @@ def _term_ok(term: str) -> bool:
     )
 
 
+_VERBS = frozenset({"is", "was", "are", "were", "refers", "means", "describes"})
+
+
+def _defines_known(sentence: str, entries: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The entry (from a heading or bold text) that `sentence` defines: "(The) TERM is/was ..."."""
+    lead = normalise(sentence)
+    lead = lead[4:] if lead.startswith("the ") else lead
+    for key, row in entries.items():
+        rest = lead[len(key) + 1 :].split(maxsplit=1) if lead.startswith(key + " ") else []
+        if rest and rest[0] in _VERBS:
+            return row
+    return None
+
+
 def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> DraftResult:
     """Draft entries, items and quiz questions from `documents`; pure (no file is touched)."""
     entries: dict[str, dict[str, Any]] = {}
@@ -297,8 +311,15 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if len(_FOOTNOTE.sub("", s).split()) >= 4  # not a stray footnote or caption
         ]
         for _block, sentence in sentences:
+            if len(sentence) > MAX_TEXT:
+                continue
+            known_term = _defines_known(sentence, entries)
+            if known_term is not None:
+                if "definition" not in known_term:
+                    known_term["definition"] = item(sentence, known_term["term"])
+                continue
             match = _DEFINES.match(sentence)
-            if not match or len(sentence) > MAX_TEXT:
+            if not match:
                 continue
             term = match.group("term")
             known = normalise(term) in entries
