@@ -72,7 +72,7 @@ class _Terminal:
 
 
 def _cite(source: Source) -> str:
-    return f"{source.title} ({source.publisher}) <{source.url}>"
+    return f"{source.title} ({source.publisher}){source.link}"
 
 
 def _show_reveal(term: _Terminal, reveal: Reveal) -> None:
