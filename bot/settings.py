@@ -55,6 +55,8 @@ class Settings:
     cooldown_seconds: float = 3.0
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     log_level: str = "INFO"
+    owner_ids: tuple[int, ...] = ()
+    """Who may reload the bundled pack for every server, beside the application's owner."""
 
     @classmethod
     def from_env(
@@ -82,6 +84,7 @@ class Settings:
             "message_content": _flag(get("STUDYBOT_MESSAGE_CONTENT"), False),
             "answer_channels": _ids(get("STUDYBOT_ANSWER_CHANNELS")),
             "log_level": (get("STUDYBOT_LOG_LEVEL") or "INFO").upper(),
+            "owner_ids": _ids(get("STUDYBOT_OWNERS")),
         }
         chosen = knowledge or get("STUDYBOT_KNOWLEDGE")
         if chosen:

@@ -1,13 +1,15 @@
-"""The `/kb` admin group: reload the pack, see what it holds, see what members asked in vain.
+"""The `/kb` admin group: a server's packs (upload, use, download), what they hold, the gaps.
 
 Only members with Manage Server see it by default (server admins can change that in Server
 Settings → Integrations). Replies are ephemeral: pack errors and member questions are admin
-business.
+business. Each server manages only its own packs (`bot.packs.library` does the work); reloading
+the bundled pack changes every server, so only the host's owner may.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import TYPE_CHECKING
 
 import discord
@@ -17,8 +19,10 @@ from discord.app_commands import Range
 from bot.answering.answers import Answerer
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, NO_PINGS, clip, code_block, echo, fit
+from bot.packs.library import UploadError, pack_name_for, zip_folder
 from bot.packs.loader import PackError, load_pack
 from bot.packs.model import Pack
+from bot.server_settings import BUNDLED
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -43,11 +47,36 @@ kb = app_commands.Group(
 )
 
 
-@kb.command(name="reload", description="Reload the pack from disk; a broken pack is not loaded.")
+def is_host_owner(interaction: discord.Interaction) -> bool:
+    """The application's owner (or a member of its team), or an id in STUDYBOT_OWNERS."""
+    services = _services(interaction)
+    user_id = interaction.user.id
+    if user_id in services.settings.owner_ids:
+        return True
+    app = interaction.client.application
+    if app is None:
+        return False
+    if app.team is not None:
+        return any(m.id == user_id for m in app.team.members)
+    return app.owner is not None and app.owner.id == user_id
+
+
+NOT_OWNER = (
+    "Only the host's owner can reload the bundled pack: it changes every server. "
+    "To change this server's pack, use /kb upload and /kb use."
+)
+
+
+@kb.command(
+    name="reload", description="Reload the bundled pack for every server (the host's owner)."
+)
 async def reload(interaction: discord.Interaction) -> None:
     # Reading and checking a big pack can take longer than Discord's three seconds: defer first.
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)
+    if not is_host_owner(interaction):
+        await interaction.followup.send(NOT_OWNER, ephemeral=True, allowed_mentions=NO_PINGS)
+        return
     folder = services.settings.knowledge_dir
     async with services.reload_lock:
         try:
@@ -80,9 +109,10 @@ async def reload(interaction: discord.Interaction) -> None:
     )
 
 
-@kb.command(name="stats", description="What the loaded pack holds.")
+@kb.command(name="stats", description="What this server's pack holds.")
 async def stats(interaction: discord.Interaction) -> None:
-    pack = _services(interaction).current.pack
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    pack = (await _services(interaction).answerer_for(interaction.guild_id)).pack
     embed = discord.Embed(title=f"Pack: {pack.name}", colour=COLOUR_INFO)
     embed.description = pack.description or None
     differing = sum(1 for item in pack.items() if item.differs)
@@ -92,9 +122,7 @@ async def stats(interaction: discord.Interaction) -> None:
     embed.add_field(name="Quiz questions", value=str(len(pack.quiz)))
     embed.add_field(name="Items where sources differ", value=str(differing))
     embed.add_field(name="Topics", value=", ".join(pack.tags()) or "none", inline=False)
-    await interaction.response.send_message(
-        embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await interaction.followup.send(embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 @kb.command(name="gaps", description="The most asked questions the pack could not answer.")
@@ -118,6 +146,111 @@ async def gaps(interaction: discord.Interaction, limit: Range[int, 1, 25] = 10) 
         )
     embed.set_footer(text="Add entries or `asks` phrasings to the pack, then /kb reload.")
     await interaction.followup.send(embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+async def _say(interaction: discord.Interaction, text: str) -> None:
+    await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+@kb.command(name="upload", description="Add or replace a pack for this server (YAML or zip).")
+@app_commands.describe(
+    file="The pack: one .yaml file, or a .zip of a pack folder.",
+    name="The pack's name here (default: from the file name). Same name replaces it.",
+)
+async def upload(
+    interaction: discord.Interaction,
+    file: discord.Attachment,
+    name: Range[str, 1, 40] | None = None,
+) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    services = _services(interaction)
+    library = services.packs
+    guild_id = interaction.guild_id or 0
+    if file.size > library.limits.max_bytes:
+        await _say(
+            interaction,
+            f"Not uploaded: {echo(file.filename, 100)} is {file.size:,} bytes; "
+            f"packs may be at most {library.limits.max_bytes:,}.",
+        )
+        return
+    chosen = pack_name_for(name or file.filename)
+    try:
+        data = await file.read()
+        pack = await asyncio.to_thread(library.install, guild_id, file.filename, data, chosen)
+    except PackError as err:
+        header = (
+            f"Not uploaded: {len(err.problems)} problem(s); this server's packs are unchanged.\n"
+        )
+        await interaction.followup.send(
+            header + code_block(err.report(), 2000 - len(header)),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+        return
+    except (UploadError, discord.HTTPException, OSError) as err:
+        await _say(interaction, f"Not uploaded: {err}. This server's packs are unchanged.")
+        return
+    in_use = (await services.settings_for(guild_id)).pack == chosen
+    after = "It is in use now." if in_use else f"Members get it after `/kb use pack:{chosen}`."
+    await _say(interaction, f"Uploaded `{chosen}`: {describe(pack)}. {after}")
+
+
+async def pack_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The bundled pack and this server's uploads."""
+    names = [BUNDLED, *_services(interaction).packs.names(interaction.guild_id or 0)]
+    want = current.strip().lower()
+    return [app_commands.Choice(name=n, value=n) for n in names if want in n][:25]
+
+
+@kb.command(name="use", description="Choose the pack this server's members get.")
+@app_commands.describe(pack="`bundled` (the host's pack) or one uploaded with /kb upload.")
+@app_commands.autocomplete(pack=pack_choices)
+async def use(interaction: discord.Interaction, pack: Range[str, 1, 40]) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    services = _services(interaction)
+    guild_id = interaction.guild_id or 0
+    name = pack.strip().lower()
+    library = services.packs
+    if name != BUNDLED and not library.has(guild_id, name):
+        known = ", ".join([BUNDLED, *library.names(guild_id)])
+        await _say(interaction, f"No pack called “{echo(pack, 40)}” here. Packs: {known}.")
+        return
+    if name != BUNDLED:
+        try:
+            answerer = await library.open(guild_id, name)
+        except (PackError, OSError) as err:
+            await _say(
+                interaction, f"Pack `{name}` does not load ({err}); still using the old one."
+            )
+            return
+    else:
+        answerer = services.current
+    before = (await services.settings_for(guild_id)).pack
+    await services.settings_book.change(guild_id, "pack", name)
+    if before not in (BUNDLED, name):
+        library.release(guild_id, before)  # nobody else uses a server's own upload
+    await _say(interaction, f"This server now uses `{name}`: {describe(answerer.pack)}.")
+
+
+@kb.command(name="download", description="This server's pack as a file, to edit and upload again.")
+async def download(interaction: discord.Interaction) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    services = _services(interaction)
+    guild_id = interaction.guild_id or 0
+    name = (await services.settings_for(guild_id)).pack
+    if name == BUNDLED:
+        folder = services.current.pack.path or services.settings.knowledge_dir
+        data = await asyncio.to_thread(zip_folder, folder, BUNDLED)
+    else:
+        data = await asyncio.to_thread(services.packs.archive, guild_id, name)
+    await interaction.followup.send(
+        f"The pack `{name}` (upload it again with /kb upload after editing).",
+        file=discord.File(io.BytesIO(data), filename=f"{name}.zip"),
+        ephemeral=True,
+        allowed_mentions=NO_PINGS,
+    )
 
 
 def setup(bot: StudyBot, services: Services) -> None:

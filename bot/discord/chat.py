@@ -16,6 +16,7 @@ import discord
 from bot.discord.client import MessageHandler, Services
 from bot.discord.commands import reply_kwargs, should_log_gap, too_long_message
 from bot.discord.embeds import NO_PINGS, plain_text
+from bot.server_settings import ServerSettings
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -23,15 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("studybot.discord")
 
 HELP = "Ask me a question about this pack's topics, e.g. “@me who led the Left Opposition?”"
-_PREFIXED = re.compile(r"^\?\s*(?=\w)")
 
 
 def own_mention(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"<@!?{bot_id}>")
 
 
-def question_for(message: discord.Message, bot_id: int, services: Services) -> str | None:
-    """The question in a message addressed to the bot, without the addressing; None if not ours."""
+def question_for(
+    message: discord.Message, bot_id: int, services: Services, server: ServerSettings
+) -> str | None:
+    """The question in a message addressed to the bot, without the addressing; None if not ours.
+
+    Without a mention, a message is a question only in the server's answer channels (and their
+    threads), with the server's trigger: its prefix, or any message ending in `?`.
+    """
     content = message.content or ""
     mention = own_mention(bot_id)
     # A reply to the bot notifies it without naming it; only an explicit @mention is a question.
@@ -41,13 +47,18 @@ def question_for(message: discord.Message, bot_id: int, services: Services) -> s
         # A direct message is always addressed to the bot, and Discord delivers DM text without
         # the message content intent.
         return " ".join(content.split())
-    settings = services.settings
-    in_answer_channel = message.channel.id in settings.answer_channels or (
-        isinstance(message.channel, discord.Thread)
-        and message.channel.parent_id in settings.answer_channels
+    channels = server.answer_channels
+    in_answer_channel = message.channel.id in channels or (
+        isinstance(message.channel, discord.Thread) and message.channel.parent_id in channels
     )
-    if settings.message_content and in_answer_channel and _PREFIXED.match(content):
-        return _PREFIXED.sub("", content, count=1).strip()
+    if not (services.settings.message_content and in_answer_channel):
+        return None
+    if server.trigger == "question-mark":
+        text = " ".join(content.split())
+        return text if text.endswith("?") and any(c.isalnum() for c in text) else None
+    prefixed = re.compile(rf"^{re.escape(server.prefix)}\s*(?=\w)")
+    if prefixed.match(content):
+        return prefixed.sub("", content, count=1).strip()
     return None
 
 
@@ -64,7 +75,9 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
     async def answer_in_chat(message: discord.Message) -> bool:
         if bot.user is None:
             return False
-        question = question_for(message, bot.user.id, services)
+        guild_id = message.guild.id if message.guild else None
+        server = await services.settings_for(guild_id)
+        question = question_for(message, bot.user.id, services, server)
         if question is None:
             return False
         if not question:
@@ -78,11 +91,11 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
                 allowed_mentions=NO_PINGS,
             )
             return True
-        if services.cooldown.try_acquire(message.author.id) > 0:
+        if services.cooldown_for(guild_id, server).try_acquire(message.author.id) > 0:
             # A spammer gets silence: a "slow down" reply to every message would be spam itself.
             log.debug("cooldown: ignoring a chat question from %s", message.author.id)
             return True
-        reply = services.current.ask(question)
+        reply = (await services.answerer_for(guild_id)).ask(question)
         kwargs = reply_kwargs(reply)
         if "embed" in kwargs and not can_embed(message):
             # Without Embed Links Discord silently drops the embed; send the same answer as text.
@@ -90,7 +103,7 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             del kwargs["embed"]
         await message.reply(mention_author=False, **kwargs)
         if should_log_gap(reply):
-            await services.record_unanswered(message.guild.id if message.guild else None, question)
+            await services.record_unanswered(guild_id, question)
         return True
 
     return answer_in_chat

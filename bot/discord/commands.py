@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.answering.answers import DONT_KNOW, NOT_SURE, Reply
+from bot.answering.answers import DONT_KNOW, NOT_SURE, Answerer, Reply
+from bot.discord.autocomplete import entry_names, topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import (
     COLOUR_INFO,
@@ -28,10 +29,6 @@ from bot.discord.views import DefineButton, suggestions_view
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
-
-AUTOCOMPLETE_LIMIT = 25
-Choice = app_commands.Choice[str]
-CHOICE_LIMIT = 100
 
 
 def _services(interaction: discord.Interaction) -> Services:
@@ -55,16 +52,24 @@ PAUSED_IN_QUIZ = (
 )
 
 
+async def answerer_here(interaction: discord.Interaction) -> Answerer:
+    """The answerer of the pack this server uses (the bundled one in direct messages)."""
+    return await _services(interaction).answerer_for(interaction.guild_id)
+
+
 async def allowed(interaction: discord.Interaction) -> bool:
     """Whether to answer: not in a channel with a quiz under way, and not faster than the cooldown.
 
     Either refusal is told to the member only, so it neither clutters the channel nor reveals
-    anything to the players.
+    anything to the players. The cooldown's length is the server's own setting.
     """
     if quiz_running(interaction.client, interaction.channel_id):
         await send_ephemeral(interaction, PAUSED_IN_QUIZ)
         return False
-    wait = _services(interaction).cooldown.try_acquire(interaction.user.id)
+    services = _services(interaction)
+    server = await services.settings_for(interaction.guild_id)
+    cooldown = services.cooldown_for(interaction.guild_id, server)
+    wait = cooldown.try_acquire(interaction.user.id)
     if wait > 0:
         await send_ephemeral(interaction, cooldown_message(wait))
         return False
@@ -101,27 +106,14 @@ async def ask(interaction: discord.Interaction, question: str) -> None:
         return
     if not await allowed(interaction):
         return
-    reply = services.current.ask(question)
-    await interaction.response.send_message(**reply_kwargs(reply))
+    reply = (await answerer_here(interaction)).ask(question)
+    kwargs = reply_kwargs(reply)
+    server = await services.settings_for(interaction.guild_id)
+    if server.private_misses and not reply.answered:
+        kwargs["ephemeral"] = True  # the server prefers its channels free of "I don't know"
+    await interaction.response.send_message(**kwargs)
     if should_log_gap(reply):
         await services.record_unanswered(interaction.guild_id, question)
-
-
-async def entry_names(interaction: discord.Interaction, current: str) -> list[Choice]:
-    """Autocomplete over terms and aliases: at most 25 choices, names and values at most 100."""
-    rows = _services(interaction).current.complete(current[:CHOICE_LIMIT], AUTOCOMPLETE_LIMIT)
-    return [
-        app_commands.Choice(name=clip(name, CHOICE_LIMIT), value=entry_id[:CHOICE_LIMIT])
-        for name, entry_id in rows[:AUTOCOMPLETE_LIMIT]
-    ]
-
-
-async def topic_names(interaction: discord.Interaction, current: str) -> list[Choice]:
-    """Autocomplete over the pack's topics (tags), matching anywhere in the name."""
-    want = current.strip().lower()
-    tags = [t for t in _services(interaction).current.pack.tags() if want in t.lower()]
-    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
-    return [app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT]) for t in tags[:25]]
 
 
 @app_commands.command(name="define", description="The definition of a term in the pack.")
@@ -130,7 +122,7 @@ async def topic_names(interaction: discord.Interaction, current: str) -> list[Ch
 async def define(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
-    answerer = _services(interaction).current
+    answerer = await answerer_here(interaction)
     entry = answerer.find_entry(term)
     if entry is None:
         reply = answerer.ask(term)
@@ -150,9 +142,10 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
     if not await allowed(interaction):
         return
     services = _services(interaction)
-    answer = services.current.random_fact(topic, services.rng)
+    answerer = await answerer_here(interaction)
+    answer = answerer.random_fact(topic, services.rng)
     if answer is None:
-        topics = ", ".join(services.current.pack.tags()[:20]) or "none"
+        topics = ", ".join(answerer.pack.tags()[:20]) or "none"
         await send_ephemeral(
             interaction,
             clip(f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}", 2000),
@@ -165,7 +158,7 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
 
 @app_commands.command(name="sources", description="Where this pack's answers come from.")
 async def sources(interaction: discord.Interaction) -> None:
-    pack = _services(interaction).current.pack
+    pack = (await answerer_here(interaction)).pack
     await interaction.response.send_message(embed=sources_embed(pack), allowed_mentions=NO_PINGS)
 
 
@@ -175,7 +168,7 @@ async def sources(interaction: discord.Interaction) -> None:
 async def related(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
-    answerer = _services(interaction).current
+    answerer = await answerer_here(interaction)
     entry = answerer.find_entry(term)
     if entry is None:
         await send_ephemeral(interaction, f"No entry called “{echo(term, 100)}” in this pack.")

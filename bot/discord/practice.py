@@ -158,11 +158,12 @@ async def practice(interaction: discord.Interaction, topic: str | None = None) -
             interaction, "The database is unavailable, so practice cards can't be saved."
         )
         return
+    pack = (await services.answerer_for(interaction.guild_id)).pack
     session = await PracticeSession.open(
-        services.current.pack, services.store, interaction.user.id, topic=topic, now=_now
+        pack, services.store, interaction.user.id, topic=topic, now=_now
     )
     if not session.deck:
-        tags = ", ".join(services.current.pack.tags()[:20])
+        tags = ", ".join(pack.tags()[:20])
         await send_ephemeral(interaction, f"No cards on “{clip(topic or '', 80)}”. Topics: {tags}")
         return
     view = PracticeView(session, interaction.user.id)

@@ -24,6 +24,7 @@ import discord
 from discord import app_commands
 
 from bot.answering.text import strip_mentions
+from bot.discord.autocomplete import topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, NO_PINGS, cite, clip, fit, quote
 from bot.games.quiz import (
@@ -280,7 +281,7 @@ class Quizzes:
                 "Answer along, or `/quiz stop` it first.",
             )
             return
-        pack = self.services.current.pack
+        pack = (await self.services.answerer_for(interaction.guild_id)).pack
         try:
             picked = build_questions(
                 pack, topic=topic, count=questions, mode=mode, rng=self.services.rng
@@ -584,15 +585,7 @@ class Quizzes:
 # -- commands --
 
 
-async def topic_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """Autocomplete over the pack's topics (tags), for /quiz start and /practice."""
-    services: Services = interaction.client.services  # type: ignore[attr-defined]
-    want = current.strip().lower()
-    tags = [t for t in services.current.pack.tags() if want in t.lower()]
-    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
-    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in tags[:25]]
+topic_choices = topic_names  # the one shared topic autocomplete
 
 
 def quiz_group(quizzes: Quizzes) -> app_commands.Group:

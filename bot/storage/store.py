@@ -11,6 +11,7 @@ A guild id of `None` means "not in a server": a DM or the console. It is its own
 
 from __future__ import annotations
 
+import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -25,6 +26,7 @@ __all__ = [
     "DB_FILE",
     "LOCAL_USER_ID",
     "SCHEMA_VERSION",
+    "ForgottenMember",
     "GameRecord",
     "MemberStats",
     "ScoreRow",
@@ -82,6 +84,15 @@ class GameRecord:
     ended_at: float | None
     status: str
     """`running`, `finished`, `stopped`, or `interrupted` (cut short by a crash or restart)."""
+
+
+@dataclass(frozen=True)
+class ForgottenMember:
+    """What `/forgetme` deleted, so the member is told exactly that."""
+
+    points: int
+    cards: int
+    reviews: int
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,14 @@ MIGRATIONS: tuple[str, ...] = (
         times       INTEGER NOT NULL,
         last_asked  REAL NOT NULL,
         PRIMARY KEY (guild_id, key)
+    );
+    """,
+    # 2: per-server settings, as JSON of the values a server's admins chose (bot/server_settings).
+    """
+    CREATE TABLE server_settings (
+        guild_id    INTEGER PRIMARY KEY,
+        data        TEXT NOT NULL,
+        updated_at  REAL NOT NULL
     );
     """,
 )
@@ -252,6 +271,22 @@ class Store(ABC):
     @abstractmethod
     async def cards(self, user_id: int) -> dict[str, StoredCard]:
         """All of a member's saved cards by key."""
+
+    # -- per-server settings and members' data --
+    @abstractmethod
+    async def server_settings(self, guild_id: int) -> dict[str, object]:
+        """The settings a server chose itself (empty for a new server)."""
+
+    @abstractmethod
+    async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
+        """Replace a server's chosen settings, committed before this returns."""
+
+    @abstractmethod
+    async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        """Delete a member's points in a server and their practice cards and reviews.
+
+        Cards are the member's own (not per server), so they go wherever the member asks.
+        """
 
 
 class SqliteStore(Store):
@@ -534,3 +569,44 @@ class SqliteStore(Store):
             "SELECT card_key, data, due FROM cards WHERE user_id = ?", (user_id,)
         )
         return {str(k): StoredCard(user_id, str(k), str(d), float(due)) for k, d, due in rows}
+
+    # -- per-server settings and members' data --
+    async def server_settings(self, guild_id: int) -> dict[str, object]:
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT data FROM server_settings WHERE guild_id = ?", (_guild_key(guild_id),)
+            )
+        )
+        if not rows:
+            return {}
+        try:
+            found = json.loads(rows[0][0])
+        except ValueError:  # a damaged row means defaults, not a server that cannot be answered
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
+        await self._conn.execute(
+            """
+            INSERT INTO server_settings (guild_id, data, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                data = excluded.data, updated_at = excluded.updated_at
+            """,
+            (_guild_key(guild_id), json.dumps(values, sort_keys=True), self._clock()),
+        )
+        await self._conn.commit()
+
+    async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            points = await self._conn.execute(
+                "DELETE FROM points WHERE guild_id = ? AND user_id = ?",
+                (_guild_key(guild_id), user_id),
+            )
+            cards = await self._conn.execute("DELETE FROM cards WHERE user_id = ?", (user_id,))
+            reviews = await self._conn.execute("DELETE FROM reviews WHERE user_id = ?", (user_id,))
+            await self._conn.commit()
+        except BaseException:
+            await self._conn.rollback()
+            raise
+        return ForgottenMember(int(points.rowcount), int(cards.rowcount), int(reviews.rowcount))

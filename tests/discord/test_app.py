@@ -24,7 +24,14 @@ def test_command_payloads_need_no_token_and_match_discords_rules(settings):
     kb = by_name["kb"]
     assert int(kb["default_member_permissions"]) == 32  # Manage Server
     assert kb["dm_permission"] is False
-    assert [o["name"] for o in kb["options"]] == ["reload", "stats", "gaps"]
+    assert [o["name"] for o in kb["options"]] == [
+        "reload",
+        "stats",
+        "gaps",
+        "upload",
+        "use",
+        "download",
+    ]
     assert by_name["define"]["options"][0]["autocomplete"] is True
 
     def walk(command):

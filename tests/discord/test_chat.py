@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 
@@ -69,7 +67,7 @@ async def test_unanswered_chat_questions_are_logged_for_gaps(world, store):
 @pytest.mark.parametrize("settings_overrides", [{"message_content": True}])
 async def test_question_mark_prefix_in_an_answer_channel_with_message_content(world, services):
     other = world.guild.create_text_channel("off-topic")
-    services.settings = dataclasses.replace(services.settings, answer_channels=(world.channel.id,))
+    await services.settings_book.change(world.guild.id, "answer-channels", f"<#{world.channel.id}>")
     await world.member.send(world.channel, "?who was trotsky")
     [reply] = bot_messages(world)
     assert reply.embeds[0].title == "Leon Trotsky"
@@ -82,7 +80,7 @@ async def test_question_mark_prefix_in_an_answer_channel_with_message_content(wo
 
 
 async def test_question_mark_prefix_needs_the_message_content_intent(world, services):
-    services.settings = dataclasses.replace(services.settings, answer_channels=(world.channel.id,))
+    await services.settings_book.change(world.guild.id, "answer-channels", str(world.channel.id))
     assert not world.env.bot.intents.message_content
     await world.member.send(world.channel, "?who was trotsky")
     assert bot_messages(world) == []

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from wire_fake import APP_ID, GUILD_ID, FakeDiscord
+from wire_fake import APP_ID, GUILD_ID, MEMBER_ID, FakeDiscord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
 from near_miss import near_miss_in
@@ -59,7 +59,8 @@ async def fake():
 
 
 async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
-    process = await start_bot(fake, tmp_path, fake.token)
+    # The fake's member is named a host owner: /kb reload reloads the bundled pack for everyone.
+    process = await start_bot(fake, tmp_path, fake.token, STUDYBOT_OWNERS=str(MEMBER_ID))
     try:
         await asyncio.wait_for(fake.identified.wait(), 30)
         await asyncio.wait_for(fake.synced.wait(), 30)
