@@ -39,6 +39,7 @@ from bot.games.quiz import (
     Summary,
     build_questions,
 )
+from bot.server_settings import ServerSettings
 from bot.storage.store import WEEK_SECONDS
 
 if TYPE_CHECKING:
@@ -232,8 +233,15 @@ class ChannelGame:
         channel_id: int,
         started_by: int,
         chat_answers: bool,
+        *,
+        idle_stop: int = 0,
+        hints: bool = True,
     ) -> None:
         self.recorded = recorded
+        self.idle_stop = idle_stop
+        """Stop after this many questions in a row that timed out unanswered (0: never)."""
+        self.idle = 0
+        self.hints = hints
         self.channel = channel
         self.channel_id = channel_id
         self.started_by = started_by
@@ -246,6 +254,9 @@ class ChannelGame:
         self.ended = False
         """Stopped or over: no more answers, questions or timers."""
         self.summarised = False
+        self.stop_note: str | None = None
+        """Why the game ended early, when it ended by itself (nobody answering)."""
+        self.finishing: asyncio.Task[None] | None = None
 
     @property
     def game(self) -> QuizGame:
@@ -265,14 +276,23 @@ class Quizzes:
         self,
         interaction: discord.Interaction,
         topic: str | None,
-        questions: int,
-        mode: str,
-        seconds: int,
+        questions: int | None,
+        mode: str | None,
+        seconds: int | None,
     ) -> None:
+        """Start a game; what the member left out comes from the server's quiz settings."""
         channel_id = interaction.channel_id
         if channel_id is None or interaction.channel is None:
             await send_ephemeral(interaction, "Quizzes run in a channel.")
             return
+        server = await self.services.settings_for(interaction.guild_id)
+        refusal = may_start(interaction, server)
+        if refusal:
+            await send_ephemeral(interaction, refusal)
+            return
+        questions = questions or server.quiz_questions
+        mode = mode or server.quiz_mode
+        seconds = seconds or server.quiz_seconds
         running = self.games.get(channel_id)
         if running is not None and not running.ended:
             await send_ephemeral(
@@ -300,7 +320,13 @@ class Quizzes:
         )
         chat_answers = mode == "text" and self.services.settings.message_content
         cg = ChannelGame(
-            recorded, interaction.channel, channel_id, interaction.user.id, chat_answers
+            recorded,
+            interaction.channel,
+            channel_id,
+            interaction.user.id,
+            chat_answers,
+            idle_stop=server.quiz_idle_stop,
+            hints=server.quiz_hints,
         )
         # Claim the channel before the first await, so a second /quiz start cannot slip in.
         self.games[channel_id] = cg
@@ -402,8 +428,23 @@ class Quizzes:
         cg.message = await cg.channel.send(**kwargs)
 
     async def _after_close(self, channel_id: int, cg: ChannelGame, reveal: Reveal) -> None:
-        """Disable a closed question's buttons (right one green); arm the pause before the next."""
-        if not cg.ended:
+        """Disable a closed question's buttons (right one green); arm the pause before the next.
+
+        A game whose last `idle_stop` questions all ran out unanswered ends here: nobody is
+        playing, and a bot posting questions into an empty channel for half an hour is noise.
+        """
+        cg.idle = cg.idle + 1 if reveal.reason == "timeout" and reveal.winner is None else 0
+        idle_out = bool(cg.idle_stop) and cg.idle >= cg.idle_stop and not cg.game.finished
+        if idle_out and not cg.ended:
+            cg.ended = True
+            if cg.timer is not None and cg.timer is not asyncio.current_task():
+                cg.timer.cancel()
+            cg.stop_note = (
+                f"Nobody answered the last {cg.idle} questions, so the quiz stopped. "
+                "Start another with /quiz start."
+            )
+            self._schedule_finish(channel_id, cg)
+        elif not cg.ended:
             self._schedule(channel_id, cg, self._next_after_pause(channel_id, cg))
         question = reveal.question
         if cg.message is not None and question.options:
@@ -413,6 +454,18 @@ class Quizzes:
             with contextlib.suppress(discord.HTTPException):
                 await cg.message.edit(view=view)
 
+    def _schedule_finish(self, channel_id: int, cg: ChannelGame) -> None:
+        """End the game in a task of its own, after the reveal that triggered it is posted."""
+        task = asyncio.create_task(self._finish_after_reveal(channel_id, cg))
+        cg.finishing = task
+
+    async def _finish_after_reveal(self, channel_id: int, cg: ChannelGame) -> None:
+        await asyncio.sleep(0)
+        try:
+            await self._finish(channel_id, cg)
+        except discord.HTTPException:
+            log.warning("could not post the end of an idle quiz in %s", channel_id)
+
     async def _finish(self, channel_id: int, cg: ChannelGame) -> None:
         if cg.summarised:
             return
@@ -420,7 +473,9 @@ class Quizzes:
         summary = await cg.recorded.end()
         if self.games.get(channel_id) is cg:
             del self.games[channel_id]
-        await cg.channel.send(embed=summary_embed(summary), allowed_mentions=NO_PINGS)
+        await cg.channel.send(
+            content=cg.stop_note, embed=summary_embed(summary), allowed_mentions=NO_PINGS
+        )
 
     def _game_here(self, channel_id: int | None) -> ChannelGame | None:
         cg = self.games.get(channel_id) if channel_id is not None else None
@@ -529,6 +584,9 @@ class Quizzes:
         if cg is None or cg.game.current is None:
             await send_ephemeral(interaction, "There is no open question to hint at.")
             return
+        if not cg.hints:
+            await send_ephemeral(interaction, "Hints are turned off in this server.")
+            return
         hint = cg.game.hint()
         # A masked answer reads best in monospace (one * per letter); a ruled-out option does not.
         shown = hint if cg.game.mode == "choice" else f"Hint: `{hint}`"
@@ -588,6 +646,25 @@ class Quizzes:
 topic_choices = topic_names  # the one shared topic autocomplete
 
 
+def may_start(interaction: discord.Interaction, server: ServerSettings) -> str | None:
+    """Why this member may not start a quiz in this channel (the server's settings), or None."""
+    channel = interaction.channel
+    channel_id = interaction.channel_id
+    parent = getattr(channel, "parent_id", None)
+    if server.quiz_channels and not ({channel_id, parent} & set(server.quiz_channels)):
+        places = " ".join(f"<#{c}>" for c in server.quiz_channels)
+        return f"Quizzes run in {places} in this server."
+    perms = interaction.permissions
+    if server.quiz_starters == "manage-messages" and not perms.manage_messages:
+        return "In this server, quizzes are started by members who can manage messages."
+    if server.quiz_starters == "role":
+        roles = {r.id for r in getattr(interaction.user, "roles", ())}
+        if server.quiz_role not in roles and not perms.manage_guild:
+            role = f"<@&{server.quiz_role}>" if server.quiz_role else "a role not yet chosen"
+            return f"In this server, quizzes are started by members with {role}."
+    return None
+
+
 def quiz_group(quizzes: Quizzes) -> app_commands.Group:
     group = app_commands.Group(
         name="quiz", description="Play a quiz in this channel.", guild_only=True
@@ -596,17 +673,17 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
     @group.command(name="start", description="Start a quiz in this channel.")
     @app_commands.describe(
         topic="A topic (tag) of the pack; leave empty for everything.",
-        questions=f"How many questions (1–{MAX_QUESTIONS}, default {DEFAULT_QUESTIONS}).",
+        questions=f"How many questions (1–{MAX_QUESTIONS}; default: the server's setting).",
         mode="text: type the answer; choice: pick one of four buttons.",
-        seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}, default {DEFAULT_SECONDS}).",
+        seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}; default: the server's).",
     )
     @app_commands.autocomplete(topic=topic_choices)
     async def start(
         interaction: discord.Interaction,
         topic: str | None = None,
-        questions: app_commands.Range[int, 1, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
-        mode: Literal["text", "choice"] = "text",
-        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
+        mode: Literal["text", "choice"] | None = None,
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] | None = None,
     ) -> None:
         await quizzes.start(interaction, topic, questions, mode, seconds)
 

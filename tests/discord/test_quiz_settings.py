@@ -1,0 +1,76 @@
+"""The server's quiz settings: where and by whom quizzes start, their defaults, hints, idle stop."""
+
+from __future__ import annotations
+
+import discord  # noqa: TID251 - tests of the Discord adapter
+import pytest
+
+from bot.discord.quiz import REVEAL_PAUSE, quiz_running
+
+pytestmark = pytest.mark.simcord(settle_timeout=REVEAL_PAUSE / 2)
+
+
+async def setting(world, name: str, value: str) -> None:
+    result = await world.admin.slash(world.channel, "settings set", setting=name, value=value)
+    assert " is now " in result.response.content, result.response.content
+
+
+async def test_a_quiz_nobody_answers_stops_after_the_set_number_of_questions(world, store):
+    await setting(world, "quiz-idle-stop", "2")
+    started = await world.member.slash(world.channel, "quiz start", questions=5, mode="choice")
+    assert "3 question(s)" in started.response.content  # all the tiny pack has
+    await world.env.advance_time(31)  # question 1 times out
+    await world.env.advance_time(REVEAL_PAUSE)
+    assert quiz_running(world.env.bot, world.channel.id)
+    await world.env.advance_time(31)  # question 2 times out: two in a row
+    await world.env.advance_time(1)
+    assert not quiz_running(world.env.bot, world.channel.id)
+    last = [m for m in world.channel.history() if m.author.bot][-1]
+    assert last.content.startswith("Nobody answered the last 2 questions, so the quiz stopped.")
+    assert last.embeds[0].title == "Quiz over"
+    await world.env.advance_time(120)
+    questions = [
+        m for m in world.channel.history() if m.embeds and m.embeds[0].title.startswith("Question")
+    ]
+    assert len(questions) == 2
+    [game] = await store.games(world.guild.id)
+    assert game.status == "stopped"
+
+
+async def test_quiz_defaults_come_from_the_servers_settings(world):
+    await setting(world, "quiz-questions", "2")
+    await setting(world, "quiz-seconds", "45")
+    await setting(world, "quiz-mode", "choice")
+    started = await world.member.slash(world.channel, "quiz start")
+    assert "2 question(s), 45 seconds each, multiple choice." in started.response.content
+
+
+async def test_hints_can_be_turned_off(world):
+    await setting(world, "quiz-hints", "off")
+    await world.member.slash(world.channel, "quiz start", mode="text")
+    hint = await world.member.slash(world.channel, "quiz hint")
+    assert hint.ephemeral and "Hints are turned off" in hint.response.content
+
+
+async def test_quizzes_only_in_the_chosen_channels(world):
+    games = world.guild.create_text_channel("games")
+    await setting(world, "quiz-channels", games.mention)
+    refused = await world.member.slash(world.channel, "quiz start")
+    assert refused.ephemeral and f"Quizzes run in <#{games.id}>" in refused.response.content
+    started = await world.member.slash(games, "quiz start")
+    assert "started a quiz" in started.response.content
+
+
+async def test_who_may_start_a_quiz(world):
+    await setting(world, "quiz-starters", "manage-messages")
+    refused = await world.member.slash(world.channel, "quiz start")
+    assert "manage messages" in refused.response.content
+
+    quizmasters = world.guild.create_role("Quizmasters", permissions=discord.Permissions.none())
+    await setting(world, "quiz-starters", "role")
+    await setting(world, "quiz-role", quizmasters.mention)
+    refused = await world.member.slash(world.channel, "quiz start")
+    assert f"members with <@&{quizmasters.id}>" in refused.response.content
+    player = world.guild.add_member(world.env.create_user("quizzer"), roles=[quizmasters])
+    started = await player.slash(world.channel, "quiz start")
+    assert "started a quiz" in started.response.content
