@@ -331,7 +331,10 @@ class Quizzes:
         # Claim the channel before the first await, so a second /quiz start cannot slip in.
         self.games[channel_id] = cg
         try:
-            await recorded.begin()
+            # Recording the game writes to the database, which another writer may hold: answer
+            # Discord first, so a slow write can never cost the 3-second window.
+            await interaction.response.defer(thinking=True)
+            saved = await recorded.begin()
         except BaseException:
             del self.games[channel_id]
             raise
@@ -343,9 +346,9 @@ class Quizzes:
         ]
         if mode == "text" and not chat_answers:
             lines.append(NO_INTENT_NOTE)
-        if self.services.store is None:
+        if not saved:
             lines.append("The database is unavailable: scores from this game won't be kept.")
-        await interaction.response.send_message("\n".join(lines), allowed_mentions=NO_PINGS)
+        await interaction.followup.send("\n".join(lines), allowed_mentions=NO_PINGS)
         try:
             await self._open_next(channel_id, cg)
         except discord.HTTPException as err:

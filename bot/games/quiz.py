@@ -712,19 +712,29 @@ class RecordedGame:
         self.topic = topic
         self.game_id: int | None = None
 
-    async def begin(self) -> None:
-        """Record the start (closing the record of any game here that a crash cut short)."""
+    async def begin(self) -> bool:
+        """Record the start (closing the record of any game here that a crash cut short).
+
+        Returns whether the game is being recorded. A database that is locked or broken does not
+        stop the game: the members are playing now, and are told their scores won't be kept.
+        """
         if self.store is None:
-            return
-        await self.store.interrupt_running(self.guild_id, self.channel_id)
-        self.game_id = await self.store.start_game(
-            self.guild_id,
-            self.channel_id,
-            self.started_by,
-            topic=self.topic,
-            mode=self.game.mode,
-            questions=len(self.game.questions),
-        )
+            return False
+        try:
+            await self.store.interrupt_running(self.guild_id, self.channel_id)
+            self.game_id = await self.store.start_game(
+                self.guild_id,
+                self.channel_id,
+                self.started_by,
+                topic=self.topic,
+                mode=self.game.mode,
+                questions=len(self.game.questions),
+            )
+        except Exception:
+            log.exception("could not record the start of a game (guild %s)", self.guild_id)
+            self.store = None  # no points for a game that has no record
+            return False
+        return True
 
     async def _record(self, outcome: Outcome) -> Outcome:
         reveal = outcome.reveal

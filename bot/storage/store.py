@@ -39,6 +39,8 @@ DB_FILE = "studybot.sqlite3"
 LOCAL_USER_ID = 0
 """The person at the terminal: console games and practice are stored under this member id."""
 MAX_LOGGED_QUESTION = 300
+LOCK_WAIT_MS = 500
+"""How long a write waits for another writer's lock before failing."""
 WEEK_SECONDS = 7 * 24 * 3600
 
 Clock = Callable[[], float]
@@ -307,9 +309,13 @@ class SqliteStore(Store):
             # FULL: a committed point survives even a power cut, not only a killed process.
             await conn.execute("PRAGMA synchronous=FULL")
             await conn.execute("PRAGMA foreign_keys=ON")
+            # Start-up may wait for another process's migration; nobody is waiting on a reply.
             await conn.execute("PRAGMA busy_timeout=5000")
             store = cls(conn, path, clock)
             await store._migrate()
+            # From now on wait for another writer far less than Discord's 3-second window: a
+            # write that cannot get the lock by then fails (and is reported) instead.
+            await conn.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
         except BaseException:
             await conn.close()
             raise

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 
 from bot.discord.quiz import REVEAL_PAUSE, quiz_running
+from bot.storage.store import DB_FILE
 
 pytestmark = pytest.mark.simcord(settle_timeout=REVEAL_PAUSE / 2)
 
@@ -74,3 +78,35 @@ async def test_who_may_start_a_quiz(world):
     player = world.guild.add_member(world.env.create_user("quizzer"), roles=[quizmasters])
     started = await player.slash(world.channel, "quiz start")
     assert "started a quiz" in started.response.content
+
+
+async def test_a_quiz_starts_in_time_while_another_writer_holds_the_database(world, settings):
+    """Another process holds the write lock: /quiz start answers Discord first, then plays on."""
+    held = sqlite3.connect(settings.data_dir / DB_FILE, isolation_level=None)
+    held.execute("BEGIN IMMEDIATE")  # the write lock, as a long write by another process holds it
+    try:
+        began = time.perf_counter()
+        started = await world.member.slash(world.channel, "quiz start", mode="choice")
+        waited = time.perf_counter() - began
+    finally:
+        held.execute("ROLLBACK")
+        held.close()
+    callbacks = [r for r in world.env.http_requests if r.path.endswith("/callback")]
+    assert callbacks[-1].json["type"] == 5  # deferred before any database work
+    assert waited < 2.0
+    assert "started a quiz" in started.response.content
+    assert "scores from this game won't be kept" in started.response.content
+    assert quiz_running(world.env.bot, world.channel.id)
+
+
+async def test_a_locked_database_fails_a_write_well_inside_three_seconds(store, settings):
+    held = sqlite3.connect(settings.data_dir / DB_FILE, isolation_level=None)
+    held.execute("BEGIN IMMEDIATE")
+    try:
+        began = time.perf_counter()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await store.record_unanswered(1, "what is a banana")
+        assert time.perf_counter() - began < 1.5
+    finally:
+        held.execute("ROLLBACK")
+        held.close()
