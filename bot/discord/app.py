@@ -50,7 +50,13 @@ from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
 
-FEATURES = ("bot.discord.commands", "bot.discord.admin", "bot.discord.chat", "bot.discord.server")
+FEATURES = (
+    "bot.discord.commands",
+    "bot.discord.admin",
+    "bot.discord.chat",
+    "bot.discord.server",
+    "bot.discord.members",
+)
 OPTIONAL_FEATURES = ("bot.discord.quiz", "bot.discord.practice")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 

@@ -6,6 +6,7 @@ seconds; only after the reply is sent does /ask log an unanswered question to th
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -24,8 +25,10 @@ from bot.discord.embeds import (
     reply_message,
     sources_embed,
 )
+from bot.discord.members import with_delete_button
 from bot.discord.quiz import quiz_running
 from bot.discord.views import DefineButton, suggestions_view
+from bot.settings import DEFAULT_MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -96,9 +99,19 @@ def should_log_gap(reply: Reply) -> bool:
     return not reply.answered and reply.message in (DONT_KNOW, NOT_SURE)
 
 
-@app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")
-@app_commands.describe(question="Your question, e.g. “who led the Left Opposition?”")
-async def ask(interaction: discord.Interaction, question: str) -> None:
+ASK_MAX_LENGTH = 2 * DEFAULT_MAX_QUESTION_CHARS
+"""What Discord's client lets a member type into /ask; up to the host's cap a friendly note says
+"ask one thing at a time" instead (the cap is a setting, the option's limit is fixed at sync)."""
+
+
+async def ask_and_reply(
+    interaction: discord.Interaction, question: str, *, about: discord.Message | None = None
+) -> None:
+    """Answer `question` for /ask and the "Ask studybot" menu, by this server's rules.
+
+    A miss is private when the server says so; an answer just posted in this channel is not
+    posted again (the member gets a link to it); the asker gets a button to delete the answer.
+    """
     services = _services(interaction)
     cap = services.settings.max_question_chars
     if len(question.strip()) > cap:
@@ -107,13 +120,35 @@ async def ask(interaction: discord.Interaction, question: str) -> None:
     if not await allowed(interaction):
         return
     reply = (await answerer_here(interaction)).ask(question)
-    kwargs = reply_kwargs(reply)
     server = await services.settings_for(interaction.guild_id)
-    if server.private_misses and not reply.answered:
-        kwargs["ephemeral"] = True  # the server prefers its channels free of "I don't know"
+    kwargs = reply_kwargs(reply)
+    if about is not None and reply.answer is not None:
+        kwargs["content"] = clip(f"About {about.jump_url}:", 2000)
+    private = server.private_misses and not reply.answered
+    key = reply.answer.item_id if reply.answer is not None else None
+    shown_at = services.recent.recent(interaction.channel_id, key) if key else None
+    if shown_at is not None:
+        kwargs["content"] = clip(f"Answered just now: {shown_at}", 2000)
+        private = True  # one copy in the channel is enough
+    if private:
+        kwargs["ephemeral"] = True
+    else:
+        with_delete_button(kwargs, interaction.user.id)
     await interaction.response.send_message(**kwargs)
+    if key and not private:
+        with contextlib.suppress(discord.HTTPException):
+            sent = await interaction.original_response()
+            services.recent.remember(interaction.channel_id, key, sent.jump_url)
     if should_log_gap(reply):
         await services.record_unanswered(interaction.guild_id, question)
+
+
+@app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")
+@app_commands.describe(question="Your question, e.g. “who led the Left Opposition?”")
+async def ask(
+    interaction: discord.Interaction, question: app_commands.Range[str, 1, ASK_MAX_LENGTH]
+) -> None:
+    await ask_and_reply(interaction, question)
 
 
 @app_commands.command(name="define", description="The definition of a term in the pack.")

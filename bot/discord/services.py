@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from bot.answering.answers import Answerer
-from bot.cooldown import Cooldown
+from bot.cooldown import Cooldown, RecentAnswers
 from bot.packs.library import PackLibrary
 from bot.packs.loader import PackError
 from bot.server_settings import BUNDLED, ServerSettings, ServerSettingsBook
@@ -39,6 +39,8 @@ class Services:
     """Two admins pressing /kb reload at once load the pack once each, one after the other."""
     library: PackLibrary | None = None
     server_settings: ServerSettingsBook | None = None
+    recent: RecentAnswers = field(default_factory=RecentAnswers)
+    """Answers just posted per channel, so the same one is not posted again within a minute."""
     _cooldowns: dict[int, Cooldown] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
