@@ -481,3 +481,31 @@ def test_starting_a_quiz_on_a_big_pack_stays_quick(tmp_path):
         print(f"build_questions({mode}, 50) on {len(big.entries)} entries: {elapsed * 1000:.0f} ms")
         assert len(qs) == 50
         assert elapsed < 2.0
+
+
+def test_a_clue_blanks_the_answer_and_not_a_plain_word_of_an_alias():
+    """Issue 10: "Russian Federal _____ service" asked for "Prison", then refused "prison"."""
+    from bot.games.quiz import _mask_definition
+
+    text = (
+        "A prison where opposition leaders such as Alexander Slepkov were held; in early 2018 "
+        "the Russian Federal Prison service found documents of an underground Trotskyist group."
+    )
+    names = ["Verkhne-Uralsk isolator", "Verkhne-Uralsk", "Verkhne-Uralsk prison"]
+    masked = _mask_definition(text, names)
+    assert masked is not None
+    assert "Russian Federal Prison service" in masked and masked.startswith("A prison where")
+    # Other forms of the name's own words are still hidden.
+    bolsheviks = _mask_definition(
+        "The Bolsheviks were a party; one Bolshevik was a member of it.", ["Bolshevik"]
+    )
+    assert bolsheviks == "The _____ were a party; one _____ was a member of it."
+
+
+@pytest.mark.parametrize("how", ["number", "text"])
+def test_choice_mode_takes_the_options_number_or_its_text(pack, clock, how):
+    qs = build_questions(pack, topic="people", count=1, mode="choice", rng=random.Random(4))
+    game = QuizGame(qs, mode="choice", clock=clock, speed_bonus=False)
+    q = game.next_question()
+    pick = str(q.correct_option + 1) if how == "number" else q.options[q.correct_option].lower()
+    assert game.choose(1, "ana", pick).correct

@@ -250,8 +250,16 @@ def _mask_definition(text: str, names: Sequence[str]) -> str | None:
     """The definition with the entry's names hidden, or None when too little would be left."""
     # "Viola (historian)": the part in brackets tells entries apart; it is not the name.
     names = [n for n in (_BRACKETED.sub("", name).strip() for name in names) if n]
+    # Other forms of a name's words ("Trotskyist" for "Trotskyism") are hidden too, but only the
+    # name's own words: a plain noun of an alias ("prison" in "Verkhne-Uralsk prison") stays, or
+    # "the Russian Federal _____ service" asks for a word the game then refuses.
     stems = {
-        tok for name in names for tok in normalise(name).split() if len(tok) >= 4 and tok.isalpha()
+        tok
+        for name in names
+        for word in _WORD.findall(name)
+        if len(_WORD.findall(name)) == 1 or word[:1].isupper()
+        for tok in normalise(word).split()
+        if len(tok) >= 4 and tok.isalpha()
     }
     phrases = sorted((n for n in names if n.strip()), key=len, reverse=True)
     for phrase in phrases:
@@ -665,7 +673,7 @@ class QuizGame:
         state = self._require_open()
         if (late := self._late()) is not None:
             return late
-        index = _option_index(option, len(state.question.options))
+        index = _option_index(option, state.question.options)
         if user_id in state.picked:
             raise AlreadyAnsweredError("You already picked an answer for this question.")
         state.picked.add(user_id)
@@ -675,14 +683,26 @@ class QuizGame:
         return self._win(state, user_id, name)
 
 
-def _option_index(option: int | str, count: int) -> int:
+def _option_index(option: int | str, options: Sequence[str]) -> int:
+    """The option a member meant: an index, a letter (A-D), a number (1-4) or the option's text.
+
+    Typing the option's text (with the usual spelling slack) must count: a student who knows the
+    answer should not lose it for not looking at the letters.
+    """
+    count = len(options)
+    letters = ", ".join(OPTION_LETTERS[:count])
     if isinstance(option, str):
-        letter = option.strip().upper()
-        if len(letter) != 1 or letter not in OPTION_LETTERS[:count]:
-            raise QuizError(f"Pick one of {', '.join(OPTION_LETTERS[:count])}.")
-        return OPTION_LETTERS.index(letter)
+        text = option.strip()
+        if len(text) == 1 and text.upper() in OPTION_LETTERS[:count]:
+            return OPTION_LETTERS.index(text.upper())
+        if text.isdigit() and 1 <= int(text) <= count:
+            return int(text) - 1
+        named = [i for i, o in enumerate(options) if check_answer(text, [o]).correct]
+        if len(named) == 1:
+            return named[0]
+        raise QuizError(f"Pick one of {letters}, 1-{count}, or type an option.")
     if not 0 <= option < count:
-        raise QuizError(f"Pick one of {', '.join(OPTION_LETTERS[:count])}.")
+        raise QuizError(f"Pick one of {letters}.")
     return option
 
 

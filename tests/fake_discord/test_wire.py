@@ -86,8 +86,10 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
         interaction = await fake.slash("ask", question=question)
         choices = await fake.callback_for(interaction)
         assert "Did you mean" in choices.body["data"]["content"]
-        [message] = [m for m in fake.messages.values() if m["components"]]
+        # Every posted answer has the asker's delete button; only this one offers choices.
+        [message] = [m for m in fake.messages.values() if "Did you mean" in m.get("content", "")]
         buttons = message["components"][0]["components"]
+        assert message["components"][1]["components"][0]["custom_id"].startswith("studybot:delete:")
         assert [b["label"] for b in buttons] == [a.title for a in expected.alternatives][:5]
 
         click = await fake.click(message, buttons[0]["custom_id"])

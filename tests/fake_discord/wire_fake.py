@@ -149,8 +149,15 @@ class FakeDiscord:
 
     async def bulk_sync(self, request: web.Request) -> web.Response:
         payload = await request.json()
+        # Discord answers every command with a description ("" for context menus, which send none).
         self.commands = [
-            {**c, "id": self.next_id(), "application_id": str(APP_ID), "version": self.next_id()}
+            {
+                "description": "",
+                **c,
+                "id": self.next_id(),
+                "application_id": str(APP_ID),
+                "version": self.next_id(),
+            }
             for c in payload
         ]
         if "guild" in request.match_info:
