@@ -527,16 +527,29 @@ class Quizzes:
                 interaction, "No quiz is running here. Start one with /quiz start."
             )
             return
-        if cg.game.mode == "choice":
-            await send_ephemeral(interaction, "This quiz is multiple choice: pick a button.")
-            return
+        choice = cg.game.mode == "choice"
         try:
-            outcome = await cg.recorded.answer(interaction.user.id, _name(interaction.user), text)
+            if choice:
+                # A pick typed as its letter, its number or the option's own text.
+                outcome = await cg.recorded.choose(
+                    interaction.user.id, _name(interaction.user), text
+                )
+            else:
+                outcome = await cg.recorded.answer(
+                    interaction.user.id, _name(interaction.user), text
+                )
         except NoQuestionOpenError:
             await send_ephemeral(interaction, "Too late: that question is closed.")
             return
+        except AlreadyAnsweredError:
+            await send_ephemeral(interaction, "You already picked an answer for this question.")
+            return
+        except QuizError as err:
+            await send_ephemeral(interaction, str(err))
+            return
         if outcome.reveal is None:
-            await send_ephemeral(interaction, "Not quite. Try again!")
+            wrong = "Not this one: one pick per question." if choice else "Not quite. Try again!"
+            await send_ephemeral(interaction, wrong)
             return
         try:
             await interaction.response.send_message(

@@ -110,3 +110,21 @@ async def test_a_locked_database_fails_a_write_well_inside_three_seconds(store, 
     finally:
         held.execute("ROLLBACK")
         held.close()
+
+
+async def test_answer_in_a_choice_quiz_takes_a_number_or_an_options_text(world):
+    await world.member.slash(world.channel, "quiz start", mode="choice")
+    question = next(
+        m for m in world.channel.history() if m.embeds and m.embeds[0].title.startswith("Question")
+    )
+    labels = [b.label for row in question.components for b in row.children]
+    bad = await world.member.slash(world.channel, "answer", text="7")
+    assert bad.ephemeral and "Pick one of A, B, C, D, 1-4" in bad.response.content
+    # The option's text, minus its letter: a pick, right or wrong, never "pick a button".
+    text = labels[0].split(" ", 1)[1] if labels[0][1:2] in ".)" else labels[0]
+    picked = await world.member.slash(world.channel, "answer", text=text)
+    outcome = picked.response.embeds[0].title if picked.response.embeds else picked.response.content
+    assert outcome.startswith(("✅", "Not this one")), outcome
+    again = await world.member.slash(world.channel, "answer", text="2")
+    expected = "Too late" if outcome.startswith("✅") else "You already picked"
+    assert again.response.content.startswith(expected), again.response.content
