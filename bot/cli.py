@@ -163,17 +163,32 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = _answerer(settings)
     if args.question == ["-"]:
-        for line in sys.stdin:
-            question = line.rstrip("\n")
-            reply = answerer.ask(question)
-            if args.json:
-                print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
-            else:
-                print(reply.as_text() + "\n", flush=True)
+        # Bytes in, UTF-8 bytes out: a stray invalid byte in one line (or PYTHONIOENCODING=ascii)
+        # must not garble the output or stop the batch. One output line for every input line.
+        for raw in sys.stdin.buffer:
+            question = raw.rstrip(b"\n").rstrip(b"\r").decode("utf-8", errors="replace")
+            _emit(answerer.ask(question), as_json=args.json)
         return EXIT_OK
-    reply = answerer.ask(" ".join(args.question))
-    print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else reply.as_text())
+    # Arguments the OS could not decode arrive as lone surrogates; make them U+FFFD too.
+    question = " ".join(args.question).encode("utf-8", "surrogateescape")
+    reply = answerer.ask(question.decode("utf-8", errors="replace"))
+    _emit(reply, as_json=args.json, blank_line=False)
     return EXIT_OK
+
+
+def _emit(reply, *, as_json: bool, blank_line: bool = True) -> None:  # noqa: ANN001
+    """One reply on stdout as UTF-8 whatever the terminal's encoding: the JSON is a contract."""
+    if as_json:
+        text = json.dumps(reply.to_json(), ensure_ascii=False)
+    else:
+        text = reply.as_text() + ("\n" if blank_line else "")
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stream (tests, embedding): it takes str
+        print(text, flush=True)
+        return
+    sys.stdout.flush()
+    out.write(text.encode("utf-8", errors="replace") + b"\n")
+    out.flush()
 
 
 def _kb(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import discord
@@ -18,7 +19,9 @@ from discord.app_commands import Range
 
 from bot.answering.answers import Answerer
 from bot.discord.client import Services, send_ephemeral
-from bot.discord.embeds import COLOUR_INFO, NO_PINGS, clip, code_block, echo, fit
+from bot.discord.embeds import COLOUR_INFO, code_block, echo
+from bot.discord.messages import send
+from bot.packs.bulk import build_long_lived
 from bot.packs.library import UploadError, pack_name_for, zip_folder
 from bot.packs.loader import PackError, load_pack
 from bot.packs.model import Pack
@@ -45,6 +48,17 @@ kb = app_commands.Group(
     default_permissions=discord.Permissions(manage_guild=True),
     guild_only=True,
 )
+
+
+def build_answerer(folder: Path, max_question_chars: int) -> Answerer:
+    """Load, validate and index a pack: all CPU work, so it runs in a worker thread.
+
+    Building the index of a 100,000-item pack took 11.5 s on the event loop, long enough for
+    Discord to see missed heartbeats; here the loop keeps answering (from the old pack) meanwhile.
+    """
+    return build_long_lived(
+        lambda: Answerer(load_pack(folder), max_question_chars=max_question_chars)
+    )
 
 
 def is_host_owner(interaction: discord.Interaction) -> bool:
@@ -75,38 +89,39 @@ async def reload(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)
     if not is_host_owner(interaction):
-        await interaction.followup.send(NOT_OWNER, ephemeral=True, allowed_mentions=NO_PINGS)
+        await send(interaction, NOT_OWNER, ephemeral=True)
         return
     folder = services.settings.knowledge_dir
     async with services.reload_lock:
         try:
-            pack = await asyncio.to_thread(load_pack, folder)
+            answerer = await asyncio.to_thread(
+                build_answerer, folder, services.settings.max_question_chars
+            )
         except PackError as err:
             header = (
                 f"Reload failed: {len(err.problems)} problem(s). Still using the old pack, "
                 f"{describe(services.current.pack)}.\n"
             )
-            await interaction.followup.send(
-                header + code_block(err.report(), 2000 - len(header)),
-                ephemeral=True,
-                allowed_mentions=NO_PINGS,
+            # Pack text inside a code block: shown literally, never formatted or pinging.
+            await send(
+                interaction, header + code_block(err.report(), 2000 - len(header)), ephemeral=True
             )
             return
         except OSError as err:
-            await interaction.followup.send(
-                clip(
-                    f"Reload failed: cannot read {folder}: {err.strerror or err}. "
-                    "Still using the old pack.",
-                    2000,
-                ),
+            await send(
+                interaction,
+                f"Reload failed: cannot read {folder}: {err.strerror or err}. "
+                "Still using the old pack.",
                 ephemeral=True,
-                allowed_mentions=NO_PINGS,
             )
             return
-        services.answerer = Answerer(pack, max_question_chars=services.settings.max_question_chars)
-    await interaction.followup.send(
-        clip(f"Reloaded {describe(pack)}.", 2000), ephemeral=True, allowed_mentions=NO_PINGS
-    )
+        # One assignment: a question asked during the reload was answered by the old answerer,
+        # the next one gets the new; nothing ever sees a half-built pack.
+        old = [services.answerer]
+        services.answerer = answerer
+        # Freeing a big old pack is millions of deallocations: let a worker thread do them.
+        await asyncio.to_thread(old.clear)
+    await send(interaction, f"Reloaded {describe(answerer.pack)}.", ephemeral=True)
 
 
 @kb.command(name="stats", description="What this server's pack holds.")
@@ -122,7 +137,7 @@ async def stats(interaction: discord.Interaction) -> None:
     embed.add_field(name="Quiz questions", value=str(len(pack.quiz)))
     embed.add_field(name="Items where sources differ", value=str(differing))
     embed.add_field(name="Topics", value=", ".join(pack.tags()) or "none", inline=False)
-    await interaction.followup.send(embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed, ephemeral=True)
 
 
 @kb.command(name="gaps", description="The most asked questions the pack could not answer.")
@@ -145,11 +160,11 @@ async def gaps(interaction: discord.Interaction, limit: Range[int, 1, 25] = 10) 
             f"**{count}×** {echo(question, 200)}" for question, count in rows
         )
     embed.set_footer(text="Add entries or `asks` phrasings to the pack, then /kb reload.")
-    await interaction.followup.send(embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed, ephemeral=True)
 
 
 async def _say(interaction: discord.Interaction, text: str) -> None:
-    await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NO_PINGS)
+    await send(interaction, text, ephemeral=True)
 
 
 @kb.command(name="upload", description="Add or replace a pack for this server (YAML or zip).")
@@ -181,10 +196,8 @@ async def upload(
         header = (
             f"Not uploaded: {len(err.problems)} problem(s); this server's packs are unchanged.\n"
         )
-        await interaction.followup.send(
-            header + code_block(err.report(), 2000 - len(header)),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
+        await send(
+            interaction, header + code_block(err.report(), 2000 - len(header)), ephemeral=True
         )
         return
     except (UploadError, discord.HTTPException, OSError) as err:
@@ -245,11 +258,11 @@ async def download(interaction: discord.Interaction) -> None:
         data = await asyncio.to_thread(zip_folder, folder, BUNDLED)
     else:
         data = await asyncio.to_thread(services.packs.archive, guild_id, name)
-    await interaction.followup.send(
+    await send(
+        interaction,
         f"The pack `{name}` (upload it again with /kb upload after editing).",
         file=discord.File(io.BytesIO(data), filename=f"{name}.zip"),
         ephemeral=True,
-        allowed_mentions=NO_PINGS,
     )
 
 

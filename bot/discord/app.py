@@ -43,9 +43,11 @@ import discord
 from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown
 from bot.discord.client import Services, StudyBot
+from bot.discord.logs import setup_logging
 from bot.discord.sync import payloads, sync_commands
 from bot.packs.cache import open_answerer
 from bot.settings import Settings
+from bot.storage.files import private_dir
 from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
@@ -138,7 +140,7 @@ def _point_at_test_discord() -> dict[str, Any]:
 async def _open_store(settings: Settings) -> Store | None:
     """The database, or None (with a warning) so a bad data folder never stops the answering."""
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
         return await Store.open(settings.data_dir)
     except Exception as err:
         log.warning(
@@ -153,7 +155,7 @@ def run(settings: Settings) -> int:
         print(MISSING_LOGIN, file=sys.stderr)
         return EXIT_USAGE
     answerer = open_answerer(settings)  # a broken pack stops here, before connecting (PackError)
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
+    setup_logging(getattr(logging, settings.log_level, logging.INFO))
     options = _point_at_test_discord()
     try:
         return asyncio.run(_run(settings, answerer, options))

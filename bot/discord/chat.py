@@ -15,7 +15,8 @@ import discord
 
 from bot.discord.client import MessageHandler, Services
 from bot.discord.commands import reply_kwargs, should_log_gap, too_long_message
-from bot.discord.embeds import NO_PINGS, plain_text
+from bot.discord.embeds import plain_text
+from bot.discord.messages import send
 from bot.server_settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -81,15 +82,11 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
         if question is None:
             return False
         if not question:
-            await message.reply(HELP, mention_author=False, allowed_mentions=NO_PINGS)
+            await send(message, HELP)
             return True
         cap = services.settings.max_question_chars
         if len(question) > cap:
-            await message.reply(
-                too_long_message(len(question), cap),
-                mention_author=False,
-                allowed_mentions=NO_PINGS,
-            )
+            await send(message, too_long_message(len(question), cap))
             return True
         if services.cooldown_for(guild_id, server).try_acquire(message.author.id) > 0:
             # A spammer gets silence: a "slow down" reply to every message would be spam itself.
@@ -101,7 +98,7 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             # Without Embed Links Discord silently drops the embed; send the same answer as text.
             kwargs["content"] = plain_text(reply)
             del kwargs["embed"]
-        await message.reply(mention_author=False, **kwargs)
+        await send(message, **kwargs)
         if should_log_gap(reply):
             await services.record_unanswered(guild_id, question)
         return True

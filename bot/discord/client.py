@@ -7,13 +7,14 @@ context needed to reproduce it, and a bot that keeps running.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.discord.embeds import NO_PINGS
+from bot.discord.messages import send
 from bot.discord.services import Services
 from bot.discord.sync import sync_if_changed
 
@@ -63,27 +64,35 @@ class StudyTree(app_commands.CommandTree):
             await send_ephemeral(interaction, "You don't have permission to use that here.")
             return
         original = getattr(error, "original", error)
+        # Option *names* only: their values are what the member typed, which stays out of logs.
         log.error(
-            "command /%s failed (user %s, guild %s, channel %s, options %r)",
+            "command /%s failed (user %s, guild %s, channel %s, options %s)",
             command,
             interaction.user.id if interaction.user else None,
             interaction.guild_id,
             interaction.channel_id,
-            (interaction.data or {}).get("options"),
+            _option_names((interaction.data or {}).get("options")),
             exc_info=original,
         )
         await send_ephemeral(interaction, APOLOGY)
 
 
-async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Tell only the person who asked, whether or not the interaction was answered already."""
+def _option_names(options: object) -> list[str]:
+    """The names of the options given (subcommands nest theirs), never their values."""
+    names: list[str] = []
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict):
+            names.append(str(option.get("name")))
+            names.extend(_option_names(option.get("options")))
+    return names
+
+
+async def send_ephemeral(
+    interaction: discord.Interaction, content: str, *, member: Mapping[str, str] | None = None
+) -> None:
+    """Tell only the person who asked (through `messages.send`); a failed send is only logged."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_PINGS)
-        else:
-            await interaction.response.send_message(
-                content, ephemeral=True, allowed_mentions=NO_PINGS
-            )
+        await send(interaction, content, member=member, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not send a message to user %s", interaction.user.id, exc_info=True)
 
@@ -169,6 +178,6 @@ class StudyBot(discord.Client):
 
     async def _apologise(self, message: discord.Message) -> None:
         try:
-            await message.reply(APOLOGY, mention_author=False, allowed_mentions=NO_PINGS)
+            await send(message, APOLOGY)
         except discord.HTTPException:
             log.warning("could not apologise in channel %s", message.channel.id, exc_info=True)

@@ -17,15 +17,14 @@ from bot.discord.autocomplete import entry_names, topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import (
     COLOUR_INFO,
-    NO_PINGS,
     answer_embed,
     clip,
     echo,
-    fit,
     reply_message,
     sources_embed,
 )
 from bot.discord.members import with_delete_button
+from bot.discord.messages import send
 from bot.discord.quiz import quiz_running
 from bot.discord.views import DefineButton, suggestions_view
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
@@ -82,7 +81,7 @@ async def allowed(interaction: discord.Interaction) -> bool:
 def reply_kwargs(reply: Reply, *, show_confidence: bool = True) -> dict[str, Any]:
     """The send arguments for a reply: content or embed, did-you-mean buttons, no pings."""
     content, embed = reply_message(reply, show_confidence=show_confidence)
-    kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS}
+    kwargs: dict[str, Any] = {}
     if content:
         kwargs["content"] = content
     if embed is not None:
@@ -123,18 +122,16 @@ async def ask_and_reply(
     server = await services.settings_for(interaction.guild_id)
     kwargs = reply_kwargs(reply)
     if about is not None and reply.answer is not None:
-        kwargs["content"] = clip(f"About {about.jump_url}:", 2000)
+        kwargs["content"] = f"About {about.jump_url}:"
     private = server.private_misses and not reply.answered
     key = reply.answer.item_id if reply.answer is not None else None
     shown_at = services.recent.recent(interaction.channel_id, key) if key else None
     if shown_at is not None:
-        kwargs["content"] = clip(f"Answered just now: {shown_at}", 2000)
+        kwargs["content"] = f"Answered just now: {shown_at}"
         private = True  # one copy in the channel is enough
-    if private:
-        kwargs["ephemeral"] = True
-    else:
+    if not private:
         with_delete_button(kwargs, interaction.user.id)
-    await interaction.response.send_message(**kwargs)
+    await send(interaction, ephemeral=private, **kwargs)
     if key and not private:
         with contextlib.suppress(discord.HTTPException):
             sent = await interaction.original_response()
@@ -162,12 +159,12 @@ async def define(interaction: discord.Interaction, term: str) -> None:
     if entry is None:
         reply = answerer.ask(term)
         kwargs = reply_kwargs(reply)
-        kwargs["content"] = clip(f"No entry called “{echo(term, 100)}” in this pack.", 2000)
         kwargs.pop("embed", None)
-        await interaction.response.send_message(**kwargs)
+        kwargs["content"] = f"No entry called “{echo(term, 100)}” in this pack."
+        await send(interaction, **kwargs)
         return
     reply = answerer.entry_answer(entry.id)
-    await interaction.response.send_message(**reply_kwargs(reply, show_confidence=False))
+    await send(interaction, **reply_kwargs(reply, show_confidence=False))
 
 
 @app_commands.command(name="fact", description="A random fact with its source.")
@@ -183,18 +180,18 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
         topics = ", ".join(answerer.pack.tags()[:20]) or "none"
         await send_ephemeral(
             interaction,
-            clip(f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}", 2000),
+            f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}",
         )
         return
     embed = answer_embed(answer)
     embed.set_footer(text="Random fact" + (f" about {clip(topic, 100)}" if topic else ""))
-    await interaction.response.send_message(embed=fit(embed), allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed)
 
 
 @app_commands.command(name="sources", description="Where this pack's answers come from.")
 async def sources(interaction: discord.Interaction) -> None:
     pack = (await answerer_here(interaction)).pack
-    await interaction.response.send_message(embed=sources_embed(pack), allowed_mentions=NO_PINGS)
+    await send(interaction, embed=sources_embed(pack))
 
 
 @app_commands.command(name="related", description="Terms related to a term in the pack.")
@@ -215,11 +212,7 @@ async def related(interaction: discord.Interaction, term: str) -> None:
     for other in others:
         summary = other.definition.text if other.definition else other.kind
         embed.add_field(name=other.term, value=clip(summary, 300), inline=False)
-    kwargs: dict[str, Any] = {"embed": fit(embed), "allowed_mentions": NO_PINGS}
-    view = suggestions_view((o.id, o.term) for o in others)
-    if view is not None:
-        kwargs["view"] = view
-    await interaction.response.send_message(**kwargs)
+    await send(interaction, embed=embed, view=suggestions_view((o.id, o.term) for o in others))
 
 
 def setup(bot: StudyBot, services: Services) -> None:

@@ -17,7 +17,8 @@ from discord import app_commands
 
 from bot.discord.autocomplete import topic_names
 from bot.discord.client import Services, send_ephemeral
-from bot.discord.embeds import COLOUR_INFO, NO_PINGS, clip, echo, fit
+from bot.discord.embeds import COLOUR_INFO, clip, echo, fit
+from bot.discord.messages import send
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -109,7 +110,7 @@ async def help_command(interaction: discord.Interaction) -> None:
     services = _services(interaction)
     pack = (await services.answerer_for(interaction.guild_id)).pack
     embed = help_embed(services, pack.name, len(pack.sources), len(pack.entries))
-    await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed, ephemeral=True)
 
 
 @app_commands.command(name="topics", description="The topics this server's pack covers.")
@@ -131,9 +132,7 @@ async def topics(interaction: discord.Interaction, topic: str | None = None) -> 
             or "This pack has no topics; /define lists its terms as you type."
         )
         embed.set_footer(text="/topics topic:<name> lists a topic's terms; /fact topic:<name>")
-    await interaction.response.send_message(
-        embed=fit(embed), ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await send(interaction, embed=fit(embed), ephemeral=True)
 
 
 @app_commands.command(name="forgetme", description="Delete your points and practice cards here.")
@@ -144,23 +143,25 @@ async def forgetme(interaction: discord.Interaction, member: discord.User | None
     services = _services(interaction)
     who = member or interaction.user
     if who.id != interaction.user.id and not interaction.permissions.manage_guild:
-        await interaction.followup.send(
-            "Only admins (Manage Server) can delete another member's data.", ephemeral=True
+        await send(
+            interaction,
+            "Only admins (Manage Server) can delete another member's data.",
+            ephemeral=True,
         )
         return
     if services.store is None:
-        await interaction.followup.send(
-            "The database is not open, so nothing is stored to delete.", ephemeral=True
+        await send(
+            interaction, "The database is not open, so nothing is stored to delete.", ephemeral=True
         )
         return
     gone = await services.store.forget_member(interaction.guild_id, who.id)
     whose = "your" if who.id == interaction.user.id else f"<@{who.id}>'s"
-    await interaction.followup.send(
+    await send(
+        interaction,
         f"Deleted {whose} data: {gone.points} quiz point record(s) in this server, "
         f"{gone.cards} practice card(s) and {gone.reviews} review(s). studybot stores no other "
         "data about members (unanswered questions for /kb gaps are kept without names).",
         ephemeral=True,
-        allowed_mentions=NO_PINGS,
     )
 
 

@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit
+from bot.discord.messages import send
 from bot.discord.quiz import topic_choices
 from bot.games.practice import RATINGS, Flashcard, PracticeSession, describe_wait
 
@@ -129,9 +130,7 @@ class PracticeView(discord.ui.View):
             await send_ephemeral(interaction, "This sitting is over: run /practice again.")
             return
         self.show_back()
-        await interaction.response.edit_message(
-            embed=back_embed(self.session, self.card), view=self
-        )
+        await send(interaction, embed=back_embed(self.session, self.card), view=self, edit=True)
 
     def _rater(self, rating: str) -> Any:
         async def rate(interaction: discord.Interaction) -> None:
@@ -143,7 +142,7 @@ class PracticeView(discord.ui.View):
             self.show_front()
             if self.card is None:
                 self.stop()
-            await interaction.response.edit_message(embed=self.embed(), view=self)
+            await send(interaction, embed=self.embed(), view=self, edit=True)
 
         return rate
 
@@ -164,13 +163,13 @@ async def practice(interaction: discord.Interaction, topic: str | None = None) -
     )
     if not session.deck:
         tags = ", ".join(pack.tags()[:20])
-        await send_ephemeral(interaction, f"No cards on “{clip(topic or '', 80)}”. Topics: {tags}")
+        await send_ephemeral(
+            interaction, "No cards on “{topic}”. Topics: " + tags, member={"topic": topic or ""}
+        )
         return
     view = PracticeView(session, interaction.user.id)
-    kwargs: dict[str, Any] = {"embed": view.embed(), "ephemeral": True}
-    if view.card is not None:
-        kwargs["view"] = view
-    await interaction.response.send_message(**kwargs)
+    shown = view if view.card is not None else None
+    await send(interaction, embed=view.embed(), view=shown, ephemeral=True)
 
 
 def setup(bot: StudyBot, services: Services) -> None:

@@ -26,7 +26,8 @@ from discord import app_commands
 from bot.answering.text import strip_mentions
 from bot.discord.autocomplete import topic_names
 from bot.discord.client import Services, send_ephemeral
-from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, NO_PINGS, cite, clip, fit, quote
+from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit, quote
+from bot.discord.messages import member_text, send
 from bot.games.quiz import (
     OPTION_LETTERS,
     AlreadyAnsweredError,
@@ -83,6 +84,18 @@ def _name(user: discord.abc.User) -> str:
     return getattr(user, "display_name", None) or user.name
 
 
+TOPIC_LIMIT = 100
+"""Longer than any tag (50) and than Discord shows in an autocomplete choice (100)."""
+
+
+def clean_topic(topic: str | None) -> str | None:
+    """A topic as typed, padding and line breaks collapsed and clipped; None when empty."""
+    if topic is None:
+        return None
+    cleaned = " ".join(topic.split())[:TOPIC_LIMIT]
+    return cleaned or None
+
+
 # -- rendering --
 
 
@@ -116,7 +129,8 @@ def reveal_embed(reveal: Reveal, outcome: Outcome | None = None) -> discord.Embe
     question = reveal.question
     if reveal.winner is not None:
         streak = f" · streak {outcome.streak}" if outcome and outcome.streak > 1 else ""
-        title = f"✅ {reveal.winner.name} got it! +{reveal.points} points{streak}"
+        name = member_text(reveal.winner.name, 80)
+        title = f"✅ {name} got it! +{reveal.points} points{streak}"
         colour = COLOUR_RIGHT
     else:
         title = {
@@ -270,6 +284,8 @@ class Quizzes:
         self.services = services
         self.bot = bot
         self.games: dict[int, ChannelGame] = {}
+        self.starting: set[int] = set()
+        """Channels where a /quiz start is between its checks and its start message."""
 
     # -- starting and running --
     async def start(
@@ -294,20 +310,51 @@ class Quizzes:
         mode = mode or server.quiz_mode
         seconds = seconds or server.quiz_seconds
         running = self.games.get(channel_id)
-        if running is not None and not running.ended:
+        if (running is not None and not running.ended) or channel_id in self.starting:
+            who = running.started_by if running is not None else None
             await send_ephemeral(
                 interaction,
-                f"A quiz is already running here (started by <@{running.started_by}>). "
-                "Answer along, or `/quiz stop` it first.",
+                "A quiz is already running here"
+                + (f" (started by <@{who}>)" if who else "")
+                + ". Answer along, or `/quiz stop` it first.",
             )
             return
+        topic = clean_topic(topic)
+        # Claimed before the first await so a second /quiz start cannot slip in; the game itself
+        # is registered only once its start message is out (see below).
+        self.starting.add(channel_id)
+        try:
+            await self._start_claimed(
+                interaction, channel_id, topic, questions, mode, seconds, server
+            )
+        finally:
+            self.starting.discard(channel_id)
+
+    async def _start_claimed(
+        self,
+        interaction: discord.Interaction,
+        channel_id: int,
+        topic: str | None,
+        questions: int,
+        mode: str,
+        seconds: int,
+        server: ServerSettings,
+    ) -> None:
+        # The server's pack, for the whole game, even across a reload or a /kb use.
         pack = (await self.services.answerer_for(interaction.guild_id)).pack
         try:
-            picked = build_questions(
-                pack, topic=topic, count=questions, mode=mode, rng=self.services.rng
+            # Picking and building questions walks the pack: seconds on a big one, so off the loop.
+            picked = await asyncio.to_thread(
+                build_questions,
+                pack,
+                topic=topic,
+                count=questions,
+                mode=mode,
+                rng=self.services.rng,
             )
         except QuizError as err:
-            await send_ephemeral(interaction, str(err))
+            # The core's message quotes the topic the member typed: all of it is member text.
+            await send_ephemeral(interaction, "{error}", member={"error": str(err)})
             return
         game = QuizGame(picked, mode=mode, seconds=seconds, clock=_monotonic)
         recorded = RecordedGame(
@@ -319,6 +366,34 @@ class Quizzes:
             topic=topic,
         )
         chat_answers = mode == "text" and self.services.settings.message_content
+        # Recording the game writes to the database, which another writer may hold: answer
+        # Discord first, so a slow write can never cost the 3-second window.
+        try:
+            await interaction.response.defer(thinking=True)
+        except discord.HTTPException as err:
+            # Discord did not take the acknowledgement: nothing is recorded or registered.
+            log.warning("quiz in channel %s could not acknowledge its start: %s", channel_id, err)
+            return
+        saved = await recorded.begin()
+        lines = [
+            f"<@{interaction.user.id}> started a quiz"
+            + (" on **{topic}**" if topic else "")
+            + f": {len(picked)} question(s), {seconds} seconds each, "
+            + ("multiple choice." if mode == "choice" else "type the answer."),
+        ]
+        if mode == "text" and not chat_answers:
+            lines.append(NO_INTENT_NOTE)
+        if not saved:
+            lines.append("The database is unavailable: scores from this game won't be kept.")
+        try:
+            await send(interaction, "\n".join(lines), member={"topic": topic or ""})
+        except discord.HTTPException as err:
+            # Nothing is registered yet: the channel is free again; only the record is closed.
+            log.warning("quiz in channel %s could not announce its start: %s", channel_id, err)
+            await recorded.end()
+            with contextlib.suppress(discord.HTTPException):
+                await send_ephemeral(interaction, CANNOT_POST)
+            return
         cg = ChannelGame(
             recorded,
             interaction.channel,
@@ -328,27 +403,7 @@ class Quizzes:
             idle_stop=server.quiz_idle_stop,
             hints=server.quiz_hints,
         )
-        # Claim the channel before the first await, so a second /quiz start cannot slip in.
         self.games[channel_id] = cg
-        try:
-            # Recording the game writes to the database, which another writer may hold: answer
-            # Discord first, so a slow write can never cost the 3-second window.
-            await interaction.response.defer(thinking=True)
-            saved = await recorded.begin()
-        except BaseException:
-            del self.games[channel_id]
-            raise
-        about = f" on **{topic}**" if topic else ""
-        lines = [
-            f"<@{interaction.user.id}> started a quiz{about}: {len(picked)} question(s), "
-            f"{seconds} seconds each, "
-            + ("multiple choice." if mode == "choice" else "type the answer."),
-        ]
-        if mode == "text" and not chat_answers:
-            lines.append(NO_INTENT_NOTE)
-        if not saved:
-            lines.append("The database is unavailable: scores from this game won't be kept.")
-        await interaction.followup.send("\n".join(lines), allowed_mentions=NO_PINGS)
         try:
             await self._open_next(channel_id, cg)
         except discord.HTTPException as err:
@@ -382,10 +437,10 @@ class Quizzes:
             if self.games.get(channel_id) is cg:
                 del self.games[channel_id]
             with contextlib.suppress(discord.HTTPException):
-                await cg.channel.send(
+                await send(
+                    cg.channel,
                     "Sorry, this quiz hit an error and had to stop. Points already announced "
                     "are saved.",
-                    allowed_mentions=NO_PINGS,
                 )
 
     async def _open_next(self, channel_id: int, cg: ChannelGame) -> None:
@@ -409,7 +464,7 @@ class Quizzes:
             if reveal is not None:
                 break
         try:
-            await cg.channel.send(embed=reveal_embed(reveal), allowed_mentions=NO_PINGS)
+            await send(cg.channel, embed=reveal_embed(reveal))
         finally:
             await self._after_close(channel_id, cg, reveal)
 
@@ -422,13 +477,10 @@ class Quizzes:
         game = cg.game
         question = game.current
         assert question is not None
-        kwargs: dict[str, Any] = {
-            "embed": question_embed(game, chat_answers=cg.chat_answers),
-            "allowed_mentions": NO_PINGS,
-        }
-        if question.options:
-            kwargs["view"] = options_view(cg.token, game.number, question.options)
-        cg.message = await cg.channel.send(**kwargs)
+        view = options_view(cg.token, game.number, question.options) if question.options else None
+        cg.message = await send(
+            cg.channel, embed=question_embed(game, chat_answers=cg.chat_answers), view=view
+        )
 
     async def _after_close(self, channel_id: int, cg: ChannelGame, reveal: Reveal) -> None:
         """Disable a closed question's buttons (right one green); arm the pause before the next.
@@ -476,9 +528,7 @@ class Quizzes:
         summary = await cg.recorded.end()
         if self.games.get(channel_id) is cg:
             del self.games[channel_id]
-        await cg.channel.send(
-            content=cg.stop_note, embed=summary_embed(summary), allowed_mentions=NO_PINGS
-        )
+        await send(cg.channel, cg.stop_note, embed=summary_embed(summary))
 
     def _game_here(self, channel_id: int | None) -> ChannelGame | None:
         cg = self.games.get(channel_id) if channel_id is not None else None
@@ -499,7 +549,7 @@ class Quizzes:
             if me is None or me not in message.mentions:
                 return False
             # Answering questions here mid-game would answer the quiz for whoever asked.
-            await message.reply(PAUSED_ANSWERING, mention_author=False, allowed_mentions=NO_PINGS)
+            await send(message, PAUSED_ANSWERING)
             return True
         if cg.game.current is None:
             return True
@@ -511,11 +561,7 @@ class Quizzes:
             return True
         if outcome.reveal is not None:
             try:
-                await message.reply(
-                    embed=reveal_embed(outcome.reveal, outcome),
-                    mention_author=False,
-                    allowed_mentions=NO_PINGS,
-                )
+                await send(message, embed=reveal_embed(outcome.reveal, outcome))
             finally:
                 await self._after_close(message.channel.id, cg, outcome.reveal)
         return True
@@ -552,9 +598,7 @@ class Quizzes:
             await send_ephemeral(interaction, wrong)
             return
         try:
-            await interaction.response.send_message(
-                embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
-            )
+            await send(interaction, embed=reveal_embed(outcome.reveal, outcome))
         finally:
             await self._after_close(cg.channel_id, cg, outcome.reveal)
 
@@ -584,9 +628,7 @@ class Quizzes:
             await send_ephemeral(interaction, f"You picked **{OPTION_LETTERS[index]}. {option}**.")
         if outcome.reveal is not None:
             try:
-                await cg.channel.send(
-                    embed=reveal_embed(outcome.reveal, outcome), allowed_mentions=NO_PINGS
-                )
+                await send(cg.channel, embed=reveal_embed(outcome.reveal, outcome))
             finally:
                 await self._after_close(channel_id, cg, outcome.reveal)
 
@@ -606,9 +648,7 @@ class Quizzes:
         hint = cg.game.hint()
         # A masked answer reads best in monospace (one * per letter); a ruled-out option does not.
         shown = hint if cg.game.mode == "choice" else f"Hint: `{hint}`"
-        await interaction.response.send_message(
-            f"💡 {shown} (hints lower this question's points)", allowed_mentions=NO_PINGS
-        )
+        await send(interaction, f"💡 {shown} (hints lower this question's points)")
 
     async def skip(self, interaction: discord.Interaction) -> None:
         cg = self._game_here(interaction.channel_id)
@@ -622,9 +662,7 @@ class Quizzes:
             return
         reveal = cg.game.skip()
         try:
-            await interaction.response.send_message(
-                embed=reveal_embed(reveal), allowed_mentions=NO_PINGS
-            )
+            await send(interaction, embed=reveal_embed(reveal))
         finally:
             await self._after_close(cg.channel_id, cg, reveal)
 
@@ -644,15 +682,11 @@ class Quizzes:
         if cg.timer is not None:
             cg.timer.cancel()
         open_question = cg.game.current
-        await interaction.response.send_message(
-            f"<@{interaction.user.id}> stopped the quiz.", allowed_mentions=NO_PINGS
-        )
+        await send(interaction, f"<@{interaction.user.id}> stopped the quiz.")
         if open_question is not None:
             cg.game.stop()
             await self._after_close(channel_id, cg, cg.game.reveals[-1])
-            await cg.channel.send(
-                embed=reveal_embed(cg.game.reveals[-1]), allowed_mentions=NO_PINGS
-            )
+            await send(cg.channel, embed=reveal_embed(cg.game.reveals[-1]))
         await self._finish(channel_id, cg)
 
 
@@ -754,7 +788,7 @@ async def leaderboard(
             f"{row.points} points ({row.correct} right)"
             for n, row in enumerate(rows)
         )
-    await interaction.response.send_message(embed=fit(embed), allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed)
 
 
 @app_commands.command(name="stats", description="Quiz and practice statistics for a member.")
@@ -767,13 +801,13 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
         return
     who = member or interaction.user
     found = await services.store.member_stats(interaction.guild_id, who.id)
-    embed = discord.Embed(title=f"Stats for {_name(who)}", colour=COLOUR_INFO)
+    embed = discord.Embed(title=f"Stats for {member_text(_name(who), 80)}", colour=COLOUR_INFO)
     embed.add_field(name="Points", value=f"{found.points} ({found.week_points} this week)")
     embed.add_field(name="Right answers", value=str(found.correct))
     embed.add_field(name="Games scored in", value=str(found.games))
     embed.add_field(name="Best streak", value=str(found.best_streak))
     embed.add_field(name="Practice cards", value=f"{found.cards} ({found.reviews} reviews)")
-    await interaction.response.send_message(embed=fit(embed), allowed_mentions=NO_PINGS)
+    await send(interaction, embed=embed)
 
 
 def setup(bot: StudyBot, services: Services) -> None:

@@ -13,7 +13,8 @@ import discord
 from discord import app_commands
 
 from bot.discord.client import Services
-from bot.discord.embeds import COLOUR_INFO, NO_PINGS, clip, fit
+from bot.discord.embeds import COLOUR_INFO, clip, fit
+from bot.discord.messages import send
 from bot.server_settings import SETTINGS, ServerSettings, SettingError
 
 if TYPE_CHECKING:
@@ -53,9 +54,7 @@ async def show(interaction: discord.Interaction) -> None:
     guild_id = interaction.guild_id or 0
     current = await book.get(guild_id)
     chosen = set(await book.overrides(guild_id))
-    await interaction.followup.send(
-        embed=settings_embed(current, chosen), ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await send(interaction, embed=settings_embed(current, chosen), ephemeral=True)
 
 
 @settings_group.command(name="set", description="Change one setting for this server.")
@@ -74,14 +73,12 @@ async def set_(
     guild_id = interaction.guild_id or 0
     if setting.value == "pack":
         note = "Use /kb use to pick the pack: it checks the pack exists and loads."
-        await interaction.followup.send(note, ephemeral=True, allowed_mentions=NO_PINGS)
+        await send(interaction, note, ephemeral=True)
         return
     try:
         current = await services.settings_book.change(guild_id, setting.value, value)
     except SettingError as err:
-        await interaction.followup.send(
-            clip(f"Not changed: {err}.", 2000), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await send(interaction, clip(f"Not changed: {err}.", 2000), ephemeral=True)
         return
     note = f"**{setting.value}** is now {current.show(setting.value)}."
     chat_setting = setting.value in ("answer-channels", "trigger", "prefix")
@@ -90,7 +87,7 @@ async def set_(
             "\nNote: plain questions in channels need the Message Content intent, which this "
             "host has not enabled; mentions of the bot are answered everywhere."
         )
-    await interaction.followup.send(clip(note, 2000), ephemeral=True, allowed_mentions=NO_PINGS)
+    await send(interaction, clip(note, 2000), ephemeral=True)
 
 
 @settings_group.command(name="reset", description="Go back to the default for one setting.")
@@ -102,14 +99,12 @@ async def reset(interaction: discord.Interaction, setting: app_commands.Choice[s
     try:
         current = await services.settings_book.reset(interaction.guild_id or 0, setting.value)
     except SettingError as err:
-        await interaction.followup.send(
-            clip(f"Not changed: {err}.", 2000), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await send(interaction, clip(f"Not changed: {err}.", 2000), ephemeral=True)
         return
-    await interaction.followup.send(
+    await send(
+        interaction,
         clip(f"**{setting.value}** is back to the default: {current.show(setting.value)}.", 2000),
         ephemeral=True,
-        allowed_mentions=NO_PINGS,
     )
 
 

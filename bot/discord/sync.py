@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.storage.files import write_private
+
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
 
@@ -55,10 +57,8 @@ def stored_hashes(data_dir: Path) -> dict[str, str]:
 def remember_hash(data_dir: Path, guild_id: int | None, digest: str) -> None:
     hashes = stored_hashes(data_dir)
     hashes[_target(guild_id)] = digest
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = _state_path(data_dir).with_suffix(".tmp")
-    tmp.write_text(json.dumps(hashes, indent=2, sort_keys=True), encoding="utf-8")
-    tmp.replace(_state_path(data_dir))
+    # Private like the database: the file names the servers the bot is tested in.
+    write_private(_state_path(data_dir), json.dumps(hashes, indent=2, sort_keys=True).encode())
 
 
 async def sync_commands(bot: StudyBot, guild_id: int | None) -> int:

@@ -13,7 +13,8 @@ from typing import Any
 import discord
 
 from bot.discord.client import APOLOGY, send_ephemeral
-from bot.discord.embeds import NO_PINGS, clip, reply_message
+from bot.discord.embeds import clip, reply_message
+from bot.discord.messages import send
 
 log = logging.getLogger("studybot.discord")
 
@@ -58,7 +59,7 @@ class DefineButton(
                 await send_ephemeral(interaction, GONE)
                 return
             _content, embed = reply_message(reply, show_confidence=False)
-            await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
+            await send(interaction, embed=embed)
         except Exception:
             log.exception(
                 "did-you-mean button %r failed (user %s, guild %s)",

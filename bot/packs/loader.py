@@ -8,14 +8,15 @@ would answer some questions from stale text and others not at all.
 
 from __future__ import annotations
 
-import difflib
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process, utils
 
 from bot.answering.text import normalise
 from bot.packs.model import ABOUT, ENTRY_KINDS, QUIZ_KINDS, Entry, Item, Pack, QuizItem, Source
@@ -27,6 +28,20 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_TEXT = 1000
 MAX_EVIDENCE = 300
+MAX_ID = 100
+"""Ids end up in button custom ids (100 characters at most) and in every error message."""
+MAX_TAG = 50
+MAX_SUGGESTIONS = 200
+"""After this many "did you mean" look-ups per kind of name, unknown names get no suggestion.
+
+Each look-up is one rapidfuzz pass over a precomputed list, so a pack with thousands of broken
+references costs at most this many passes, not one per reference per name (which was quadratic).
+"""
+MB = 1024 * 1024
+DEFAULT_MAX_FILE_MB = 64
+DEFAULT_MAX_PACK_MB = 256
+MAX_FILE_ENV = "STUDYBOT_MAX_PACK_FILE_MB"
+MAX_PACK_ENV = "STUDYBOT_MAX_PACK_MB"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9-]+)?$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _STR = "tag:yaml.org,2002:str"
@@ -69,6 +84,41 @@ class PackError(Exception):
         count = len(self.problems)
         head = f"The knowledge pack has {count} problem{'s' if count != 1 else ''}:"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """How many bytes a pack file, and a whole pack, may hold before it is refused unread.
+
+    YAML needs many times a file's size in memory while composing it (a 2 GB file took 4.2 GB and
+    24 s), so a size check happens before reading anything. The defaults leave room for packs
+    of a few hundred thousand items; `STUDYBOT_MAX_PACK_FILE_MB` and `STUDYBOT_MAX_PACK_MB` raise
+    them.
+    """
+
+    file_bytes: int = DEFAULT_MAX_FILE_MB * MB
+    pack_bytes: int = DEFAULT_MAX_PACK_MB * MB
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SizeLimits:
+        """Limits from the environment at the time of loading; a typo keeps the default."""
+        values = os.environ if env is None else env
+
+        def megabytes(name: str, default: int) -> int:
+            raw = (values.get(name) or "").strip()
+            try:
+                return max(1, int(float(raw) * MB)) if raw else default * MB
+            except ValueError:
+                return default * MB
+
+        return cls(
+            megabytes(MAX_FILE_ENV, DEFAULT_MAX_FILE_MB),
+            megabytes(MAX_PACK_ENV, DEFAULT_MAX_PACK_MB),
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:,.1f} MB"
 
 
 # What each mapping may hold: field -> (required, kind). Kinds: text, id, ids, texts, tags, item,
@@ -126,9 +176,43 @@ FIELDS["fact"] = {"entry": (True, "id"), **FIELDS["item"]}
 ENUMS = {"entry-kind": ENTRY_KINDS, "about": ABOUT, "quiz-kind": QUIZ_KINDS}
 
 
+class _Suggester:
+    """Suggestions ("did you mean") over one set of names, in bounded time however many references are wrong.
+
+    The names are listed and preprocessed once; each look-up is one `rapidfuzz.process.extractOne`
+    pass with a cutoff, answers are remembered per word, and after `MAX_SUGGESTIONS` look-ups the
+    remaining unknown names are reported without a suggestion. (difflib over a fresh list per
+    reference took 102 s for 2,000 bad references.)
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(names)
+        self._processed = [utils.default_process(name) for name in self.names]
+        self._budget = MAX_SUGGESTIONS
+        self._answers: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        """` (did you mean `x`?)` or an empty string."""
+        if word in self._answers:
+            return self._answers[word]
+        if self._budget <= 0:
+            return ""
+        self._budget -= 1
+        found = process.extractOne(
+            utils.default_process(word),
+            self._processed,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=60,
+        )
+        answer = f" (did you mean `{self.names[found[2]]}`?)" if found else ""
+        self._answers[word] = answer
+        return answer
+
+
 def _closest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f" (did you mean `{match[0]}`?)" if match else ""
+    """A one-off suggestion among a handful of choices (field, section and kind names)."""
+    return _Suggester(choices)(word)
 
 
 class _FileReader:
@@ -219,13 +303,13 @@ class _FileReader:
             return None
         return value
 
-    def texts(self, node: yaml.Node, where: str) -> list[str] | None:
+    def texts(self, node: yaml.Node, where: str, limit: int | None = None) -> list[str] | None:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, where, 'expected a list of texts, e.g. ["a", "b"]')
             return None
         out = []
         for i, child in enumerate(node.value):
-            value = self.text(child, f"{where}[{i}]")
+            value = self.text(child, f"{where}[{i}]", limit)
             if value is not None:
                 out.append(value)
         return out
@@ -241,7 +325,10 @@ class _FileReader:
                 return None
             return url
         if kind in ("id", "ids", "tags"):
-            values = self.texts(node, where) if kind != "id" else [self.text(node, where)]
+            limit = MAX_TAG if kind == "tags" else MAX_ID
+            values = (
+                self.texts(node, where, limit) if kind != "id" else [self.text(node, where, limit)]
+            )
             if values is None or None in values:
                 return None
             pattern = _TAG if kind == "tags" else _ID
@@ -290,7 +377,7 @@ def pack_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _read(folder: Path, problems: list[Problem]) -> _Raw:
+def _read(files: list[Path], problems: list[Problem]) -> _Raw:
     raw = _Raw([], [], [], [], [])
     shapes = {
         "pack": "pack",
@@ -299,7 +386,7 @@ def _read(folder: Path, problems: list[Problem]) -> _Raw:
         "facts": "fact",
         "quiz": "quiz",
     }
-    for path in pack_files(folder):
+    for path in files:
         reader = _FileReader(path, path.name, problems)
         root = reader.compose()
         if root is None:
@@ -307,8 +394,26 @@ def _read(folder: Path, problems: list[Problem]) -> _Raw:
         if not isinstance(root, yaml.MappingNode):
             reader.problem(root, "", f"expected a mapping with any of: {', '.join(SECTIONS)}")
             continue
+        seen: dict[str, yaml.Node] = {}
         for key_node, value_node in root.value:
+            # `[a, b]: ...` or `{a: b}: ...` at the root: a list or map as a key is no section name.
+            if not isinstance(key_node, yaml.ScalarNode):
+                reader.problem(
+                    key_node, "", f"expected a section name ({', '.join(SECTIONS)}) as the key"
+                )
+                continue
             key = key_node.value
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                reader.problem(
+                    key_node,
+                    key,
+                    f"section given twice in this file (first at line {first}); "
+                    "put all its items under one heading",
+                )
+                continue
+            if key in shapes:
+                seen[key] = key_node
             if key not in shapes:
                 reader.problem(key_node, str(key), "unknown section" + _closest(str(key), SECTIONS))
                 continue
@@ -350,32 +455,74 @@ def _unique(
     return seen
 
 
-def load_pack(path: Path | str) -> Pack:
-    """Load a pack folder (or a single YAML file); raise `PackError` listing every problem."""
+def _files_of(folder: Path) -> list[Path]:
+    """The files to read, or `PackError` naming the folder when it cannot be listed."""
+    try:
+        if folder.is_file():
+            return [folder]
+        if folder.is_dir():
+            files = pack_files(folder)
+            if not files:
+                raise PackError([Problem(str(folder), 1, 1, "", "no .yaml files in this folder")])
+            return files
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise PackError([Problem(str(folder), 1, 1, "", f"cannot read: {reason}")]) from err
+    raise PackError([Problem(str(folder), 1, 1, "", "no such file or folder")])
+
+
+def _check_sizes(files: list[Path], limits: SizeLimits) -> None:
+    """Refuse files (and packs) too big to compose, before reading a byte of them."""
+    problems: list[Problem] = []
+    total = 0
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # reading it reports the problem with its location
+        total += size
+        if size > limits.file_bytes:
+            problems.append(
+                Problem(
+                    path.name,
+                    1,
+                    1,
+                    "",
+                    f"file too large: {_megabytes(size)}, over the limit of "
+                    f"{_megabytes(limits.file_bytes)} per file (set {MAX_FILE_ENV} to raise it)",
+                )
+            )
+    if total > limits.pack_bytes:
+        where = str(files[0].parent if len(files) > 1 else files[0])
+        problems.append(
+            Problem(
+                where,
+                1,
+                1,
+                "",
+                f"pack too large: {_megabytes(total)} in {len(files)} file(s), over the limit of "
+                f"{_megabytes(limits.pack_bytes)} per pack (set {MAX_PACK_ENV} to raise it)",
+            )
+        )
+    if problems:
+        raise PackError(problems)
+
+
+def load_pack(path: Path | str, *, limits: SizeLimits | None = None) -> Pack:
+    """Load a pack folder (or a single YAML file); raise `PackError` listing every problem.
+
+    `limits` default to the environment's (`SizeLimits.from_env`), read when loading.
+    """
     folder = Path(path)
     problems: list[Problem] = []
-    if folder.is_file():
-        raw = _read_single(folder, problems)
-    elif folder.is_dir():
-        if not pack_files(folder):
-            raise PackError([Problem(str(folder), 1, 1, "", "no .yaml files in this folder")])
-        raw = _read(folder, problems)
-    else:
-        raise PackError([Problem(str(folder), 1, 1, "", "no such file or folder")])
+    files = _files_of(folder)
+    _check_sizes(files, limits or SizeLimits.from_env())
+    raw = _read(files, problems)
     pack = _build(raw, folder, problems)
     if problems:
         raise PackError(problems)
     assert pack is not None
     return pack
-
-
-def _read_single(path: Path, problems: list[Problem]) -> _Raw:
-    # A one-file pack is a folder of one: reuse the folder reader on a view of just this file.
-    class _One:
-        def iterdir(self) -> list[Path]:
-            return [path]
-
-    return _read(_One(), problems)  # type: ignore[arg-type]
 
 
 def _item(
@@ -403,13 +550,15 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
     sources = _unique(raw.sources, "sources.id", lambda r: r["id"])
     entries = _unique(raw.entries, "entries.id", lambda r: r["id"])
     quiz = _unique(raw.quiz, "quiz.id", lambda r: r.get("id"))
+    source_like = _Suggester(sources)
+    entry_like = _Suggester(entries)
 
     def check_source(reader: _FileReader, row: dict[str, Any], where: str) -> None:
         if row["source"] not in sources:
             reader.problem(
                 row["_nodes"]["source"],
                 f"{where}.source",
-                f"unknown source `{row['source']}`" + _closest(row["source"], sources),
+                f"unknown source `{row['source']}`" + source_like(row["source"]),
             )
 
     # facts added from other files, grouped by entry
@@ -419,7 +568,7 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
             reader.problem(
                 row["_nodes"]["entry"],
                 "facts.entry",
-                f"unknown entry `{row['entry']}`" + _closest(row["entry"], entries),
+                f"unknown entry `{row['entry']}`" + entry_like(row["entry"]),
             )
             continue
         extra.setdefault(row["entry"], []).append((reader, row))
@@ -478,7 +627,7 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
                 reader.problem(
                     row["_nodes"]["related"],
                     f"{entry_id}.related",
-                    f"unknown entry `{rel}`" + _closest(rel, entries),
+                    f"unknown entry `{rel}`" + entry_like(rel),
                 )
 
     quiz_items = []
@@ -491,7 +640,7 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
             reader.problem(
                 row["_nodes"]["entry"],
                 f"quiz.{qid}.entry",
-                f"unknown entry `{row['entry']}`" + _closest(row["entry"], entries),
+                f"unknown entry `{row['entry']}`" + entry_like(row["entry"]),
             )
         if not row["answers"]:
             reader.problem(

@@ -12,6 +12,8 @@ A guild id of `None` means "not in a server": a DM or the console. It is its own
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.answering.text import normalise
+from bot.storage.files import FILE_MODE, make_private, private_dir
 
 __all__ = [
     "DB_FILE",
@@ -29,6 +32,7 @@ __all__ = [
     "ForgottenMember",
     "GameRecord",
     "MemberStats",
+    "ReadOnlyDatabaseError",
     "ScoreRow",
     "SqliteStore",
     "Store",
@@ -174,6 +178,46 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class ReadOnlyDatabaseError(RuntimeError):
+    """The database can be read but not written (file or folder read-only, read-only disk).
+
+    Raised at open, not at the first award: a game that starts and then fails on every point is
+    worse than one that says up front that its points won't be kept.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"the database {path} is read-only (check the permissions of the file and its folder)"
+        )
+
+
+def _is_read_only(err: sqlite3.Error) -> bool:
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_READONLY
+    return "readonly" in str(err)  # pragma: no cover - Python builds without error codes
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file 0600 before SQLite does, whatever the umask.
+
+    SQLite gives the -wal and -shm files it creates the mode of the database file, so a private
+    database file keeps the write-ahead log private too. Files left by an older version are
+    tightened as well.
+    """
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    except FileExistsError:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            make_private(f"{path}{suffix}")
+    except OSError:
+        return  # a read-only folder: SQLite's own open reports it
+    else:
+        os.close(fd)
+
+
 def _statements(script: str) -> list[str]:
     """A migration script split into statements (migrations hold no triggers or quoted `;`)."""
     return [part.strip() for part in script.split(";") if part.strip()]
@@ -302,7 +346,7 @@ class SqliteStore(Store):
     @classmethod
     async def open_file(cls, path: Path, *, clock: Clock = time.time) -> SqliteStore:
         """Open a database file, switch it to WAL and bring its schema up to date."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
         conn = await aiosqlite.connect(path)
         try:
             await conn.execute("PRAGMA journal_mode=WAL")
@@ -313,13 +357,31 @@ class SqliteStore(Store):
             await conn.execute("PRAGMA busy_timeout=5000")
             store = cls(conn, path, clock)
             await store._migrate()
+            await store._check_writable()
             # From now on wait for another writer far less than Discord's 3-second window: a
             # write that cannot get the lock by then fails (and is reported) instead.
             await conn.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+        except sqlite3.Error as err:
+            await conn.close()
+            if _is_read_only(err):
+                raise ReadOnlyDatabaseError(path) from err
+            raise
         except BaseException:
             await conn.close()
             raise
         return store
+
+    async def _check_writable(self) -> None:
+        """Write nothing, but take the write lock and touch a row: fails now if read-only.
+
+        An up-to-date database needs no migration, so without this probe a read-only file opens
+        cleanly and every game then fails on its first write.
+        """
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            await self._conn.execute("UPDATE schema_version SET version = version")
+        finally:
+            await self._conn.rollback()
 
     async def _migrate(self) -> None:
         """Apply the missing migrations, each in its own transaction with its version bump.

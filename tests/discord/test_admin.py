@@ -130,3 +130,22 @@ async def test_a_server_admin_who_is_not_the_host_owner_cannot_reload_for_everyo
     assert result.ephemeral and "Only the host's owner" in result.response.content
     answer = await world.member.slash(world.channel, "ask", question="what was the five-year plan")
     assert answer.response.content.startswith("I don't know")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[entries, quiz]: []\n",
+        "facts: []\nfacts: []\n",
+        "entries:\n  - id: " + "x" * 5000 + "\n" + NEW_ENTRY.split("\n", 2)[2],
+    ],
+    ids=["list-as-key", "duplicate-section", "huge-id"],
+)
+async def test_reload_of_a_hostile_pack_lists_its_problems(world, pack_dir, hostile, owner):
+    (pack_dir / "zz-hostile.yaml").write_text(hostile)
+    result = await world.admin.slash(world.channel, "kb reload")
+    report = result.response
+    assert "Reload failed" in report.content, report.content
+    assert "zz-hostile.yaml:1:" in report.content or "zz-hostile.yaml:2:" in report.content
+    assert "Sorry, something went wrong" not in report.content
+    assert len(report.content) <= 2000

@@ -68,6 +68,8 @@ class FakeDiscord:
     commands: list[dict[str, Any]] = field(default_factory=list)
     syncs: int = 0
     heartbeats: int = 0
+    heartbeat_times: list[float] = field(default_factory=list)
+    """When each heartbeat arrived (`time.monotonic()`), to check none came late."""
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
     followed_up: asyncio.Event = field(default_factory=asyncio.Event)
@@ -248,6 +250,7 @@ class FakeDiscord:
             data = json.loads(frame.data)
             if data["op"] == 1:
                 self.heartbeats += 1
+                self.heartbeat_times.append(time.monotonic())
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif data["op"] == 2:
                 await self._ready(ws, data["d"])
