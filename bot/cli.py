@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the JSON contract")
     ask.add_argument("question", nargs="+")
 
-    kb = sub.add_parser("kb", help="pack tools: check, stats, dump, eval, schema")
+    kb = sub.add_parser(
+        "kb", help="pack tools: check, stats, dump, eval, schema, import, draft, export"
+    )
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate a pack (exit 1 with the errors)")
     check.add_argument("dir", nargs="?", help="the pack folder (default: the selected pack)")
@@ -45,6 +47,25 @@ def _parser() -> argparse.ArgumentParser:
     ev = kb_sub.add_parser("eval", help="accuracy on a question file")
     ev.add_argument("file")
     kb_sub.add_parser("schema", help="print the JSON Schema of pack files")
+    imp = kb_sub.add_parser("import", help="import Anki, Quizlet, Red trivia or CSV files")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--format", choices=("anki", "anki-text", "quizlet", "red", "csv"))
+    imp.add_argument("--columns", metavar="TERM,DEFINITION", help="CSV columns (names or numbers)")
+    imp.add_argument("--term-sep", help="Quizlet: tab, comma or the character")
+    imp.add_argument("--card-sep", help="Quizlet: newline, semicolon or the character")
+    dr = kb_sub.add_parser("draft", help="draft a sourced pack from Markdown, text or HTML")
+    dr.add_argument("files", nargs="+", metavar="DOCUMENT")
+    dr.add_argument("--publisher")
+    for p in (imp, dr):
+        p.add_argument("--out", metavar="DIR", help="the pack folder to create or update")
+        p.add_argument("--merge", metavar="DIR", help="add to this existing pack")
+        p.add_argument("--source-title", metavar="T")
+        p.add_argument("--source-url", metavar="U")
+    imp.add_argument("--author", metavar="A")
+    exp = kb_sub.add_parser("export", help="export a pack to Anki, a Red trivia list or CSV")
+    exp.add_argument("dir", help="the pack folder")
+    exp.add_argument("--format", choices=("anki", "red", "csv"), required=True)
+    exp.add_argument("--out", metavar="FILE", required=True)
 
     bench = sub.add_parser("bench", help="speed benchmark against a naive fuzzy scan")
     bench.add_argument("--sizes", default="1000,10000,100000")
@@ -85,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from bot.packs.loader import PackError
 
-    settings = Settings.from_env(knowledge=args.knowledge)
+    try:
+        settings = Settings.from_env(knowledge=args.knowledge)
+    except SettingsError as err:
+        print(f"studybot: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _dispatch(args, settings)
     except PackError as err:
@@ -198,6 +223,32 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
 
         sys.stdout.write(schema_text())
         return EXIT_OK
+    if sub in ("import", "draft", "export"):
+        from bot.packs import bring
+
+        if sub == "export":
+            return bring.run_export(args.dir, args.format, args.out)
+        if sub == "draft":
+            return bring.run_draft(
+                args.files,
+                args.out,
+                args.merge,
+                args.source_title,
+                args.source_url,
+                args.publisher,
+            )
+        from bot.packs.importers import ImportOptions
+
+        options = ImportOptions(
+            args.format,
+            args.source_title,
+            args.source_url,
+            args.author,
+            args.columns,
+            args.term_sep,
+            args.card_sep,
+        )
+        return bring.run_import(args.files, options, args.out, args.merge)
     if sub == "check":
         pack = _load(settings, args.dir)
         print(

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 DEFAULT_MAX_QUESTION_CHARS = 300
 
@@ -26,6 +27,48 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be right, named with how to fix it (the CLI prints it as one line)."""
+
+
+def _shard_ids(value: str | None, count: int | None) -> tuple[int, ...] | None:
+    """`STUDYBOT_SHARD_IDS`: "0,1" or "0-3" (or a mix); None means every shard of the count.
+
+    Unlike the channel lists, a typo here is an error: a process that silently ran the wrong
+    shards would leave servers unanswered, or answer them twice.
+    """
+    if not value:
+        return None
+    if count is None:
+        raise SettingsError("STUDYBOT_SHARD_IDS needs STUDYBOT_SHARD_COUNT (a number) too")
+    ids: set[int] = set()
+    for part in value.replace(";", ",").split(","):
+        part = part.strip()
+        low, dash, high = part.partition("-")
+        if not low.strip().isdigit() or (dash and not high.strip().isdigit()):
+            raise SettingsError(f"STUDYBOT_SHARD_IDS: {part!r} is not a shard id or a range a-b")
+        first, last = int(low), int(high) if dash else int(low)
+        ids.update(range(first, last + 1))
+    if not ids or max(ids) >= count:
+        raise SettingsError(
+            f"STUDYBOT_SHARD_IDS must be between 0 and {count - 1} (STUDYBOT_SHARD_COUNT={count})"
+        )
+    return tuple(sorted(ids))
+
+
+def _shard_count(value: str | None) -> int | Literal["auto"] | None:
+    """`STUDYBOT_SHARD_COUNT`: empty (one connection, no sharding), `auto` or a number ≥ 1."""
+    if not value:
+        return None
+    if value.lower() == "auto":
+        return "auto"
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(
+            f"STUDYBOT_SHARD_COUNT must be a number of shards or auto, not {value!r}"
+        )
+    return int(value)
 
 
 def _ids(value: str | None) -> tuple[int, ...]:
@@ -57,6 +100,19 @@ class Settings:
     log_level: str = "INFO"
     owner_ids: tuple[int, ...] = ()
     """Who may reload the bundled pack for every server, beside the application's owner."""
+    database_url: str | None = field(default=None, repr=False)
+    """`postgresql://…`: the shared PostgreSQL database; None: SQLite in `data_dir`. Kept out of
+    `repr` because it may hold a password."""
+    shard_count: int | Literal["auto"] | None = None
+    """None: one gateway connection (no sharding); "auto": every shard Discord recommends, in this
+    process; a number: that many shards across all processes."""
+    shard_ids: tuple[int, ...] | None = None
+    """The shards this process runs (with a numeric `shard_count`); None: all of them."""
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Whether this process holds shard 0: the one that syncs commands and receives DMs."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
     @classmethod
     def from_env(
@@ -98,4 +154,10 @@ class Settings:
                 kwargs["cooldown_seconds"] = max(0.0, float(cooldown))
         if (cap := get("STUDYBOT_MAX_QUESTION")) and cap.isdigit():
             kwargs["max_question_chars"] = max(20, int(cap))
+        kwargs["database_url"] = get("STUDYBOT_DATABASE_URL")
+        count = _shard_count(get("STUDYBOT_SHARD_COUNT"))
+        kwargs["shard_count"] = count
+        kwargs["shard_ids"] = _shard_ids(
+            get("STUDYBOT_SHARD_IDS"), count if isinstance(count, int) else None
+        )
         return cls(**kwargs)  # type: ignore[arg-type]

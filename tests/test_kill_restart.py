@@ -3,7 +3,8 @@
 The real `studybot quiz` runs in a subprocess fed through a pipe. This test reads each question it
 prints, answers it correctly from the pack, and kills the process the instant it announces its
 second point, with no chance to clean up. A fresh process then finds both points in the store and
-plays on in the same database.
+plays on in the same database. It runs once per backend: the SQLite file, and a real PostgreSQL
+server (STUDYBOT_DATABASE_URL; see tests/conftest.py for when that one is skipped).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 
 from bot.games.quiz import build_questions
 from bot.packs.loader import load_pack
-from bot.storage.store import LOCAL_USER_ID, Store
+from bot.storage.store import DB_FILE, LOCAL_USER_ID, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "packs" / "tiny"
@@ -35,9 +36,10 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 class Player:
     """A `studybot quiz` subprocess and a reader thread so no read can hang the test forever."""
 
-    def __init__(self, data: Path, questions: int) -> None:
+    def __init__(self, data: Path, questions: int, database_url: str | None) -> None:
         env = {**os.environ, "STUDYBOT_DATA": str(data), "STUDYBOT_KNOWLEDGE": str(TINY)}
         env.pop("DISCORD_TOKEN", None)
+        env["STUDYBOT_DATABASE_URL"] = database_url or ""
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "quiz", "--questions", str(questions)],
             cwd=ROOT,
@@ -80,9 +82,9 @@ def answers_by_prompt() -> dict[str, str]:
     return {q.prompt: q.answer for q in build_questions(pack, count=100)}
 
 
-def read_store(data: Path):
+def read_store(data: Path, database_url: str | None):
     async def read():
-        store = await Store.open(data)
+        store = await Store.open(data, database_url=database_url)
         try:
             return await store.leaderboard(None), await store.games(None)
         finally:
@@ -103,11 +105,17 @@ def play_until(player: Player, answers: dict[str, str], points_wanted: int) -> l
     return announced
 
 
-def test_points_announced_before_a_sigkill_survive_a_restart(tmp_path):
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request) -> str | None:
+    """None for the SQLite file in the data folder; a fresh PostgreSQL database's URL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+def test_points_announced_before_a_sigkill_survive_a_restart(tmp_path, database_url):
     data = tmp_path / "data"
     answers = answers_by_prompt()
 
-    first = Player(data, questions=4)
+    first = Player(data, questions=4, database_url=database_url)
     try:
         announced = play_until(first, answers, points_wanted=2)
     finally:
@@ -115,13 +123,13 @@ def test_points_announced_before_a_sigkill_survive_a_restart(tmp_path):
     assert status == -signal.SIGKILL
     assert len(announced) == 2
 
-    board, games = read_store(data)
+    board, games = read_store(data, database_url)
     assert [(r.user_id, r.points, r.correct) for r in board] == [(LOCAL_USER_ID, sum(announced), 2)]
     # The killed game never got to record its end.
     assert [g.status for g in games] == ["running"]
 
     # A restarted process opens the same database and adds to the same totals.
-    second = Player(data, questions=1)
+    second = Player(data, questions=1, database_url=database_url)
     try:
         more = play_until(second, answers, points_wanted=1)
         second.proc.stdin.close()
@@ -129,8 +137,11 @@ def test_points_announced_before_a_sigkill_survive_a_restart(tmp_path):
     finally:
         if second.proc.poll() is None:
             second.kill()
-    board, games = read_store(data)
+    board, games = read_store(data, database_url)
     assert board[0].points == sum(announced) + sum(more)
     assert board[0].correct == 3
     # The next game marked the killed one as interrupted when it began.
     assert [g.status for g in games] == ["finished", "interrupted"]
+    if database_url is not None:
+        # Nothing went to a SQLite file: the PostgreSQL run really used the server.
+        assert not (data / DB_FILE).exists()

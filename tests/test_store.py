@@ -1,13 +1,30 @@
-"""The store: schema and migrations, WAL, unanswered log, points, leaderboards and cards."""
+"""The store, on every backend: schema and migrations, unanswered log, points, leaderboards, cards.
+
+Each behaviour test runs against SQLite and against a real PostgreSQL server (a fresh database per
+test; skipped with one line when STUDYBOT_TEST_POSTGRES is not set, failing in CI).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
+from pg_server import postgres_query
 
-from bot.storage.store import DB_FILE, SCHEMA_VERSION, SqliteStore, Store
+import bot.storage.sqlite
+from bot.storage.store import (
+    DB_FILE,
+    SCHEMA_VERSION,
+    SqliteStore,
+    Store,
+    StoreUnavailableError,
+    redact_url,
+)
 
 
 class Clock:
@@ -23,20 +40,71 @@ def clock() -> Clock:
     return Clock()
 
 
-async def _sqlite(folder: Path, clock: Clock) -> Store:
-    return await SqliteStore.open_file(folder / DB_FILE, clock=clock)
+@dataclass
+class Backend:
+    """One database behind `Store.open`, and a second, raw way in to check what reached it."""
+
+    name: str
+    data_dir: Path
+    database_url: str | None
+    query: Callable[[str], list[tuple[Any, ...]]]
+    """Run SQL on an independent connection, as another process (or a restart) would."""
+    module: ModuleType
+    """The backend's module, whose MIGRATIONS a test may extend."""
+
+    async def open(self, clock: Callable[[], float] | None = None) -> Store:
+        if clock is None:
+            return await Store.open(self.data_dir, database_url=self.database_url)
+        return await Store.open(self.data_dir, clock=clock, database_url=self.database_url)
+
+    def columns(self, table: str) -> list[str]:
+        if self.name == "sqlite":
+            return [row[1] for row in self.query(f"PRAGMA table_info({table})")]
+        return [
+            row[0]
+            for row in self.query(
+                "SELECT column_name FROM information_schema.columns "
+                f"WHERE table_name = '{table}' ORDER BY ordinal_position"
+            )
+        ]
 
 
-BACKENDS = {"sqlite": _sqlite}
-"""Every `Store` backend runs the behaviour tests that take the `store` fixture. A PostgreSQL
-backend joins here (skipped when no test database is configured)."""
+def _sqlite_backend(tmp_path: Path) -> Backend:
+    def query(sql: str) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(tmp_path / DB_FILE) as raw:
+            return raw.execute(sql).fetchall()
+
+    return Backend("sqlite", tmp_path, None, query, bot.storage.sqlite)
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-async def store(request, tmp_path: Path, clock: Clock):
-    opened = await BACKENDS[request.param](tmp_path, clock)
+def _postgres_backend(tmp_path: Path, url: str) -> Backend:
+    import bot.storage.postgres
+
+    return Backend(
+        "postgres", tmp_path, url, lambda sql: postgres_query(url, sql), bot.storage.postgres
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path: Path) -> Backend:
+    """Every `Store` backend; the PostgreSQL one only asks for a server when it is its turn."""
+    if request.param == "sqlite":
+        return _sqlite_backend(tmp_path)
+    return _postgres_backend(tmp_path, request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def store(backend: Backend, clock: Clock):
+    opened = await backend.open(clock)
     yield opened
     await opened.close()
+
+
+def test_every_backend_has_one_script_per_schema_version():
+    import bot.storage.postgres
+
+    assert len(bot.storage.sqlite.MIGRATIONS) == SCHEMA_VERSION
+    assert len(bot.storage.postgres.MIGRATIONS) == SCHEMA_VERSION
 
 
 async def test_open_creates_the_database_in_the_data_folder_in_wal_mode(tmp_path: Path):
@@ -51,28 +119,59 @@ async def test_open_creates_the_database_in_the_data_folder_in_wal_mode(tmp_path
         await store.close()
 
 
-async def test_reopening_keeps_the_schema_version_and_the_data(tmp_path: Path):
-    store = await Store.open(tmp_path)
+async def test_a_postgresql_url_opens_the_postgresql_store(tmp_path: Path, postgres_url: str):
+    from bot.storage.postgres import PostgresStore
+
+    store = await Store.open(tmp_path, database_url=postgres_url)
+    try:
+        assert isinstance(store, PostgresStore)
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert not (tmp_path / DB_FILE).exists()
+    finally:
+        await store.close()
+
+
+async def test_a_url_of_another_kind_is_refused_without_showing_its_password(tmp_path: Path):
+    with pytest.raises(StoreUnavailableError, match="not a postgresql") as caught:
+        await Store.open(tmp_path, database_url="mysql://bot:hunter2@db/studybot")
+    assert "hunter2" not in str(caught.value)
+
+
+async def test_an_unreachable_postgresql_server_is_one_clear_error_without_its_password(
+    tmp_path: Path,
+):
+    pytest.importorskip("asyncpg")
+    url = "postgresql://bot:hunter2@127.0.0.1:1/studybot"  # port 1: nothing listens there
+    with pytest.raises(StoreUnavailableError, match="cannot connect to PostgreSQL") as caught:
+        await Store.open(tmp_path, database_url=url)
+    assert "hunter2" not in str(caught.value)
+    assert "bot:***@127.0.0.1:1" in str(caught.value)
+
+
+def test_redact_url_hides_only_the_password():
+    assert redact_url("postgresql://u:secret@h:5432/db?x=1") == "postgresql://u:***@h:5432/db?x=1"
+    assert redact_url("postgresql://h/db") == "postgresql://h/db"
+
+
+async def test_reopening_keeps_the_schema_version_and_the_data(backend: Backend):
+    store = await backend.open()
     await store.record_unanswered(1, "who was Zinoviev?")
     await store.close()
-    again = await Store.open(tmp_path)
+    again = await backend.open()
     try:
         assert await again.unanswered(1, 5) == [("who was Zinoviev?", 1)]
-        assert isinstance(again, SqliteStore)
         assert await again.schema_version() == SCHEMA_VERSION
     finally:
         await again.close()
-    with sqlite3.connect(tmp_path / DB_FILE) as raw:
-        assert raw.execute("SELECT COUNT(*) FROM schema_version").fetchone() == (1,)
+    assert backend.query("SELECT COUNT(*) FROM schema_version") == [(1,)]
 
 
-async def test_a_database_from_a_newer_studybot_is_refused(tmp_path: Path):
-    store = await Store.open(tmp_path)
+async def test_a_database_from_a_newer_studybot_is_refused(backend: Backend):
+    store = await backend.open()
     await store.close()
-    with sqlite3.connect(tmp_path / DB_FILE) as raw:
-        raw.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    backend.query(f"UPDATE schema_version SET version = {SCHEMA_VERSION + 1}")
     with pytest.raises(RuntimeError, match="newer studybot"):
-        await Store.open(tmp_path)
+        await backend.open()
 
 
 async def test_unanswered_counts_spelling_variants_together_most_frequent_first(store, clock):
@@ -176,13 +275,12 @@ async def test_cards_are_saved_per_member_and_replaced(store):
     assert await store.cards(3) == {}
 
 
-async def test_points_are_on_disk_as_soon_as_award_returns(tmp_path: Path):
-    store = await Store.open(tmp_path)
+async def test_points_are_stored_as_soon_as_award_returns(backend: Backend):
+    store = await backend.open()
     try:
         await store.award(None, None, 0, "you", question_id="q", points=10)
         # A second, independent connection (as after a crash) already sees the point.
-        with sqlite3.connect(tmp_path / DB_FILE) as raw:
-            assert raw.execute("SELECT SUM(points) FROM points").fetchone() == (10,)
+        assert backend.query("SELECT SUM(points) FROM points") == [(10,)]
     finally:
         await store.close()
 
@@ -200,49 +298,42 @@ async def test_games_cut_short_are_marked_interrupted_where_the_next_one_starts(
     assert [g.status for g in await store.games(None)] == ["interrupted"]
 
 
-async def test_a_new_migration_is_applied_once_on_open(tmp_path, monkeypatch):
-    import bot.storage.store
-
-    store = await Store.open(tmp_path)
+async def test_a_new_migration_is_applied_once_on_open(backend: Backend, monkeypatch):
+    store = await backend.open()
     await store.award(None, 1, 100, "ana", question_id="q", points=10)
     await store.close()
     extra = "ALTER TABLE members ADD COLUMN note TEXT; UPDATE members SET note = 'migrated'"
-    monkeypatch.setattr(bot.storage.store, "MIGRATIONS", (*bot.storage.store.MIGRATIONS, extra))
+    monkeypatch.setattr(backend.module, "MIGRATIONS", (*backend.module.MIGRATIONS, extra))
     for _ in range(2):  # the second open must not apply it again
-        store = await Store.open(tmp_path)
+        store = await backend.open()
         try:
             assert await store.schema_version() == SCHEMA_VERSION + 1
             assert [r.points for r in await store.leaderboard(1)] == [10]
         finally:
             await store.close()
-    with sqlite3.connect(tmp_path / DB_FILE) as raw:
-        assert raw.execute("SELECT name, note FROM members").fetchall() == [("ana", "migrated")]
+    assert backend.query("SELECT name, note FROM members") == [("ana", "migrated")]
 
 
-async def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
-    import bot.storage.store
-
-    store = await Store.open(tmp_path)
+async def test_a_failing_migration_changes_nothing(backend: Backend, monkeypatch):
+    store = await backend.open()
     await store.close()
     broken = "ALTER TABLE members ADD COLUMN note TEXT; SELECT * FROM no_such_table"
-    monkeypatch.setattr(bot.storage.store, "MIGRATIONS", (*bot.storage.store.MIGRATIONS, broken))
-    with pytest.raises(sqlite3.OperationalError):
-        await Store.open(tmp_path)
+    monkeypatch.setattr(backend.module, "MIGRATIONS", (*backend.module.MIGRATIONS, broken))
+    with pytest.raises(Exception, match="no_such_table"):
+        await backend.open()
     monkeypatch.undo()
-    store = await Store.open(tmp_path)
+    store = await backend.open()
     try:
         assert await store.schema_version() == SCHEMA_VERSION
     finally:
         await store.close()
-    with sqlite3.connect(tmp_path / DB_FILE) as raw:
-        columns = [row[1] for row in raw.execute("PRAGMA table_info(members)")]
-    assert columns == ["user_id", "name"]
+    assert backend.columns("members") == ["user_id", "name"]
 
 
-async def test_two_stores_opening_a_new_database_at_once_both_work(tmp_path):
+async def test_two_stores_opening_a_new_database_at_once_both_work(backend: Backend):
     import asyncio
 
-    first, second = await asyncio.gather(Store.open(tmp_path), Store.open(tmp_path))
+    first, second = await asyncio.gather(backend.open(), backend.open())
     try:
         await first.award(None, 1, 100, "ana", question_id="q", points=10)
         assert [r.points for r in await second.leaderboard(1)] == [10]
@@ -250,3 +341,69 @@ async def test_two_stores_opening_a_new_database_at_once_both_work(tmp_path):
     finally:
         await first.close()
         await second.close()
+
+
+async def test_server_settings_are_kept_per_server_and_replaced_whole(store):
+    assert await store.server_settings(1) == {}
+    await store.save_server_settings(1, {"pack": "biology", "quiz_questions": 5})
+    await store.save_server_settings(2, {"pack": "history"})
+    await store.save_server_settings(1, {"pack": "chemistry"})
+    assert await store.server_settings(1) == {"pack": "chemistry"}
+    assert await store.server_settings(2) == {"pack": "history"}
+
+
+async def test_a_damaged_settings_row_means_defaults(backend: Backend, store):
+    await store.save_server_settings(1, {"pack": "x"})
+    backend.query("UPDATE server_settings SET data = '{not json' WHERE guild_id = 1")
+    assert await store.server_settings(1) == {}
+
+
+async def test_forget_member_deletes_their_points_in_that_server_and_their_cards(store, clock):
+    await store.award(None, 1, 100, "ana", question_id="q1", points=10)
+    await store.award(None, 1, 100, "ana", question_id="q2", points=10)
+    await store.award(None, 2, 100, "ana", question_id="q1", points=7)
+    await store.award(None, 1, 200, "bo", question_id="q1", points=5)
+    await store.save_card(100, "q-x", "{}", clock.now, rating=3)
+
+    gone = await store.forget_member(1, 100)
+
+    assert (gone.points, gone.cards, gone.reviews) == (2, 1, 1)
+    assert [(r.user_id, r.points) for r in await store.leaderboard(1)] == [(200, 5)]
+    assert [r.points for r in await store.leaderboard(2)] == [7]  # another server keeps its own
+    assert await store.cards(100) == {}
+
+
+async def test_a_write_blocked_by_another_writer_fails_well_inside_three_seconds(backend: Backend):
+    """Discord waits 3 s for an answer: a held lock costs an error, never a missed interaction."""
+    import time
+
+    store = await backend.open()
+    try:
+        if backend.name == "sqlite":
+            held = sqlite3.connect(backend.data_dir / DB_FILE, isolation_level=None)
+            held.execute("BEGIN IMMEDIATE")
+            release = lambda: (held.execute("ROLLBACK"), held.close())  # noqa: E731
+        else:
+            import asyncpg
+
+            conn = await asyncpg.connect(backend.database_url)
+            tx = conn.transaction()
+            await tx.start()
+            await conn.execute("LOCK TABLE unanswered IN ACCESS EXCLUSIVE MODE")
+
+            async def release_pg() -> None:
+                await tx.rollback()
+                await conn.close()
+
+        began = time.perf_counter()
+        try:
+            with pytest.raises(Exception, match="lock"):
+                await store.record_unanswered(1, "what is a banana")
+            assert time.perf_counter() - began < 1.5
+        finally:
+            if backend.name == "sqlite":
+                release()
+            else:
+                await release_pg()
+    finally:
+        await store.close()

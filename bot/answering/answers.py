@@ -183,7 +183,7 @@ def _fuller(first: Candidate, second: Candidate) -> Candidate:
 
 
 def _cite(source: Source) -> str:
-    return f"{source.title}, {source.publisher} <{source.url}>"
+    return f"{source.title}, {source.publisher}{source.link}"
 
 
 class Answerer:

@@ -167,9 +167,9 @@ async def _say(interaction: discord.Interaction, text: str) -> None:
     await send(interaction, text, ephemeral=True)
 
 
-@kb.command(name="upload", description="Add or replace a pack for this server (YAML or zip).")
+@kb.command(name="upload", description="Add or replace a pack: YAML, zip, Anki, Quizlet, CSV.")
 @app_commands.describe(
-    file="The pack: one .yaml file, or a .zip of a pack folder.",
+    file="A pack (.yaml, .zip of a pack folder) or cards: Anki .apkg/.txt, Quizlet, Red list, CSV.",
     name="The pack's name here (default: from the file name). Same name replaces it.",
 )
 async def upload(
@@ -191,7 +191,7 @@ async def upload(
     chosen = pack_name_for(name or file.filename)
     try:
         data = await file.read()
-        pack = await asyncio.to_thread(library.install, guild_id, file.filename, data, chosen)
+        installed = await asyncio.to_thread(library.install, guild_id, file.filename, data, chosen)
     except PackError as err:
         header = (
             f"Not uploaded: {len(err.problems)} problem(s); this server's packs are unchanged.\n"
@@ -205,7 +205,11 @@ async def upload(
         return
     in_use = (await services.settings_for(guild_id)).pack == chosen
     after = "It is in use now." if in_use else f"Members get it after `/kb use pack:{chosen}`."
-    await _say(interaction, f"Uploaded `{chosen}`: {describe(pack)}. {after}")
+    text = f"Uploaded `{chosen}`: {describe(installed.pack)}. {after}"
+    if installed.summary:
+        # The same summary `studybot kb import` prints: what was made and what was skipped.
+        text += "\n" + code_block(installed.summary, 2000 - len(text) - 1)
+    await _say(interaction, text)
 
 
 async def pack_choices(

@@ -42,7 +42,7 @@ import discord
 
 from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown
-from bot.discord.client import Services, StudyBot
+from bot.discord.client import Services, ShardedStudyBot, StudyBot
 from bot.discord.logs import setup_logging
 from bot.discord.sync import payloads, sync_commands
 from bot.packs.cache import open_answerer
@@ -96,12 +96,40 @@ def feature_modules() -> list[str]:
     return [*FEATURES, *present]
 
 
+def shard_options(settings: Settings) -> tuple[type[StudyBot], dict[str, Any]]:
+    """The client class and its shard options for the STUDYBOT_SHARD_* settings.
+
+    No shard count: one plain gateway connection, as a bot in fewer than 2,500 servers needs.
+    `auto`: discord.py's `AutoShardedClient` asks Discord how many shards and runs them all here.
+    A number: this process runs `shard_ids` (default all) of that many; other processes, with the
+    same token and database, run the rest. Discord routes each server's events to one shard.
+    """
+    if settings.shard_count is None:
+        return StudyBot, {}
+    if settings.shard_count == "auto":
+        return ShardedStudyBot, {}
+    options: dict[str, Any] = {"shard_count": settings.shard_count}
+    if settings.shard_ids is not None:
+        options["shard_ids"] = list(settings.shard_ids)
+    return ShardedStudyBot, options
+
+
 def build_client(services: Services, *, auto_sync: bool = True, **options: Any) -> StudyBot:
     """The bot with every feature module's commands registered; nothing connects yet.
 
     `options` go to `discord.Client` (the wire-level test shortens `guild_ready_timeout`).
+    Commands are synced by one process only, the one holding shard 0: several shard processes
+    syncing at once would only spend Discord's rate limit.
     """
-    bot = StudyBot(services, intents=intents_for(services.settings), auto_sync=auto_sync, **options)
+    settings = services.settings
+    client_class, sharding = shard_options(settings)
+    bot = client_class(
+        services,
+        intents=intents_for(settings),
+        auto_sync=auto_sync and settings.runs_shard_zero,
+        **sharding,
+        **options,
+    )
     for name in feature_modules():
         importlib.import_module(name).setup(bot, services)
     return bot
@@ -141,11 +169,11 @@ async def _open_store(settings: Settings) -> Store | None:
     """The database, or None (with a warning) so a bad data folder never stops the answering."""
     try:
         private_dir(settings.data_dir)
-        return await Store.open(settings.data_dir)
+        return await Store.open(settings.data_dir, database_url=settings.database_url)
     except Exception as err:
-        log.warning(
-            "database not available (%s); /kb gaps will be empty: %s", settings.data_dir, err
-        )
+        # StoreUnavailableError and the backends' messages never include a URL's password.
+        where = "STUDYBOT_DATABASE_URL" if settings.database_url else str(settings.data_dir)
+        log.warning("database not available (%s); /kb gaps will be empty: %s", where, err)
         return None
 
 

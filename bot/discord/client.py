@@ -22,6 +22,7 @@ __all__ = [
     "APOLOGY",
     "MessageHandler",
     "Services",
+    "ShardedStudyBot",
     "StudyBot",
     "StudyTree",
     "invite_url",
@@ -149,11 +150,13 @@ class StudyBot(discord.Client):
             )
 
     async def on_ready(self) -> None:
+        shards = getattr(self, "shard_ids", None)
         log.info(
-            "logged in as %s (%s) in %d servers",
+            "logged in as %s (%s) in %d servers%s",
             self.user,
             self.user and self.user.id,
             len(self.guilds),
+            f" (shards {shards} of {self.shard_count})" if shards is not None else "",
         )
         if self.application_id:
             log.info("invite link: %s", invite_url(self.application_id))
@@ -181,3 +184,13 @@ class StudyBot(discord.Client):
             await send(message, APOLOGY)
         except discord.HTTPException:
             log.warning("could not apologise in channel %s", message.channel.id, exc_info=True)
+
+
+class ShardedStudyBot(StudyBot, discord.AutoShardedClient):
+    """The same bot over several gateway connections (shards), some or all of one application's.
+
+    Everything studybot keeps in memory is per server or per channel (running quizzes, their
+    buttons) or per member (the cooldown), and Discord sends all of a server's events to the
+    process holding its shard, so that process owns that state; what must outlive it or be shared
+    (points, games, cards, unanswered questions) is in the database. docs/deploy.md has the list.
+    """

@@ -38,7 +38,7 @@ def chat(answerer: Answerer, stdin: TextIO, stdout: TextIO, *, prompt: str = "yo
             continue
         if text == ":sources":
             for source in pack.sources.values():
-                stdout.write(f"- {source.title}, {source.publisher} <{source.url}>\n")
+                stdout.write(f"- {source.title}, {source.publisher}{source.link}\n")
             continue
         if (
             last

@@ -72,7 +72,7 @@ class _Terminal:
 
 
 def _cite(source: Source) -> str:
-    return f"{source.title} ({source.publisher}) <{source.url}>"
+    return f"{source.title} ({source.publisher}){source.link}"
 
 
 def _show_reveal(term: _Terminal, reveal: Reveal) -> None:
@@ -118,9 +118,10 @@ def play_quiz(
 async def _open_store(settings: Settings, term: _Terminal) -> Store | None:
     """The database, or None after saying why (a read-only or missing data folder, say)."""
     try:
-        return await Store.open(settings.data_dir)
-    except (OSError, sqlite3.Error, RuntimeError) as err:
-        term.say(f"Can't open the database in {settings.data_dir}: {err}")
+        return await Store.open(settings.data_dir, database_url=settings.database_url)
+    except (OSError, sqlite3.Error, RuntimeError) as err:  # StoreUnavailableError is a RuntimeError
+        where = "STUDYBOT_DATABASE_URL" if settings.database_url else f"in {settings.data_dir}"
+        term.say(f"Can't open the database {where}: {err}")
         return None
 
 

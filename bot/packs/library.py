@@ -7,7 +7,9 @@ servers must not hold hundreds of search indexes.
 
 An upload is unpacked into a scratch folder beside its destination, checked with the same loader as
 `studybot kb check`, and only then moved into place in one rename; a bad upload changes nothing.
-New upload formats (issue 11's importers) register a function in `UPLOAD_FORMATS`.
+Besides packs (YAML or zip), an upload may be material `studybot kb import` reads (Anki .apkg or
+text export, Quizlet, a Red trivia list, CSV): it goes through the same importers and the same
+checks, and the admin sees the same summary.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from pathlib import Path, PurePosixPath
 
 from bot.answering.answers import Answerer
 from bot.packs.cache import load_indexed
-from bot.packs.loader import PackError, Problem, load_pack, pack_files
+from bot.packs.importers import DeckError, ImportOptions, Upload, import_files, redtrivia, write
+from bot.packs.loader import SECTIONS, PackError, Problem, load_pack, pack_files
 from bot.packs.model import Pack
 
 __all__ = [
     "UPLOAD_FORMATS",
+    "Installed",
     "PackLibrary",
     "UploadError",
     "UploadLimits",
@@ -65,8 +69,17 @@ class UploadLimits:
     """Uploaded packs a server may keep."""
 
 
-UploadParser = Callable[[str, bytes, Path, UploadLimits], None]
-"""Writes the pack files of an upload (`filename`, `data`) into an empty folder."""
+UploadParser = Callable[[str, bytes, Path, UploadLimits], str | None]
+"""Writes the pack files of an upload (`filename`, `data`) into an empty folder; returns a
+summary of what an import made (None for an upload that already was a pack)."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    """An upload that became a server's pack, and what the importer made of it, if one ran."""
+
+    pack: Pack
+    summary: str | None = None
 
 
 def _safe_file_name(name: str) -> str:
@@ -74,11 +87,36 @@ def _safe_file_name(name: str) -> str:
     return cleaned or "pack.yaml"
 
 
-def _parse_yaml(filename: str, data: bytes, folder: Path, limits: UploadLimits) -> None:
+def _parse_yaml(filename: str, data: bytes, folder: Path, limits: UploadLimits) -> str | None:
+    if _is_red_trivia(data):
+        return _parse_import(filename, data, folder, limits)
     name = _safe_file_name(filename)
     if not name.endswith((".yaml", ".yml")):
         name += ".yaml"
     (folder / name).write_bytes(data)
+    return None
+
+
+def _is_red_trivia(data: bytes) -> bool:
+    """A Red trivia list, not a pack file: a mapping of questions to answers, no pack sections."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False  # the pack loader reports it with the file's name
+    if any(line.split(":", 1)[0].strip() in SECTIONS for line in text.splitlines()):
+        return False
+    return redtrivia.looks_like(text)
+
+
+def _parse_import(filename: str, data: bytes, folder: Path, limits: UploadLimits) -> str:
+    """Material for `kb import` (Anki, Quizlet, Red trivia, CSV): the same importer, as a new pack."""
+    upload = Upload(_safe_file_name(filename), data)
+    try:
+        result = import_files([upload], ImportOptions(), pack_name=pack_name_for(filename))
+    except DeckError as err:
+        raise UploadError(str(err)) from err
+    write(result, folder)  # raises PackError, with file:line, if the result would not load
+    return result.summary()
 
 
 def _parse_zip(filename: str, data: bytes, folder: Path, limits: UploadLimits) -> None:
@@ -130,16 +168,18 @@ UPLOAD_FORMATS: dict[str, UploadParser] = {
     ".yaml": _parse_yaml,
     ".yml": _parse_yaml,
     ".zip": _parse_zip,
+    **dict.fromkeys((".apkg", ".colpkg", ".txt", ".csv", ".tsv", ".tab"), _parse_import),
 }
-"""Upload parsers by file suffix; importers of other formats add theirs here."""
+"""Upload parsers by file suffix: packs, and what `studybot kb import` reads."""
 
 
 def parse_upload(
     filename: str, data: bytes, folder: Path, limits: UploadLimits | None = None
-) -> Path:
-    """Write the pack in an upload into `folder` (created, must not exist) and return it.
+) -> str | None:
+    """Write the pack in an upload into `folder` (created, must not exist).
 
-    Raises `UploadError` for anything refused before validation; the caller validates the folder.
+    Returns the importer's summary when the upload was material to import, else None. Raises
+    `UploadError` for anything refused before validation; the caller validates the folder.
     """
     limits = limits or UploadLimits()
     if len(data) > limits.max_bytes:
@@ -150,8 +190,7 @@ def parse_upload(
         kinds = ", ".join(sorted(UPLOAD_FORMATS))
         raise UploadError(f"{filename}: expected one of {kinds}")
     folder.mkdir(parents=True)
-    parser(filename, data, folder, limits)
-    return folder
+    return parser(filename, data, folder, limits)
 
 
 def pack_name_for(filename: str) -> str:
@@ -242,7 +281,9 @@ class PackLibrary:
         self._loaded.pop((int(guild_id), name), None)
 
     # -- changing what is on disk --
-    def install(self, guild_id: int, filename: str, data: bytes, name: str | None = None) -> Pack:
+    def install(
+        self, guild_id: int, filename: str, data: bytes, name: str | None = None
+    ) -> Installed:
         """Validate an upload and make it the server's pack `name`; blocking, for a thread.
 
         Raises `UploadError` or `PackError` (every problem, with file:line) and then the server's
@@ -257,7 +298,8 @@ class PackLibrary:
             )
         scratch = target.parent / f".incoming-{uuid.uuid4().hex}"
         try:
-            folder = parse_upload(filename, data, scratch, self.limits)
+            summary = parse_upload(filename, data, scratch, self.limits)
+            folder = scratch
             files = pack_files(folder)
             if not files:
                 raise UploadError("the upload holds no .yaml files")
@@ -283,7 +325,7 @@ class PackLibrary:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         self.release(guild_id, name)
-        return replace(pack, path=target)
+        return Installed(replace(pack, path=target), summary)
 
     def remove(self, guild_id: int, name: str) -> bool:
         """Delete an uploaded pack; False when there was none of that name."""

@@ -135,7 +135,7 @@ FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "id": (True, "id"),
         "title": (True, "text"),
         "publisher": (True, "text"),
-        "url": (True, "url"),
+        "url": (False, "url"),
         "kind": (True, "text"),
         "documents": (False, "texts"),
     },
@@ -680,7 +680,7 @@ def _build(raw: _Raw, folder: Path, problems: list[Problem]) -> Pack | None:
                 id=sid,
                 title=row["title"],
                 publisher=row["publisher"],
-                url=row["url"],
+                url=row.get("url", ""),
                 kind=row["kind"],
                 documents=tuple(row.get("documents", ())),
             )

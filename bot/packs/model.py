@@ -40,9 +40,15 @@ class Source:
     title: str
     publisher: str
     url: str
+    """Empty when the source has no address (an imported deck or notes the group typed up)."""
     kind: str
     documents: tuple[str, ...] = ()
     """File names of the source's text, for `studybot kb check --against DIR`."""
+
+    @property
+    def link(self) -> str:
+        """` <url>` for citations, or nothing when the source has no address."""
+        return f" <{self.url}>" if self.url else ""
 
 
 @dataclass(frozen=True)

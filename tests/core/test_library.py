@@ -34,7 +34,7 @@ def library(tmp_path: Path) -> PackLibrary:
 
 
 def test_a_yaml_upload_is_validated_and_installed(library):
-    pack = library.install(GUILD, "Tiny Pack.yaml", GOOD)
+    pack = library.install(GUILD, "Tiny Pack.yaml", GOOD).pack
     assert pack.name == "Tiny test pack"
     assert library.names(GUILD) == ["tiny-pack"]
     assert library.load(GUILD, "tiny-pack").ask("who was trotsky").answer.title == "Leon Trotsky"
@@ -94,7 +94,7 @@ def test_limits_on_size_files_and_entries(tmp_path):
 
 
 def test_unknown_formats_and_reserved_names(library):
-    with pytest.raises(UploadError, match=r"expected one of \.yaml, \.yml, \.zip"):
+    with pytest.raises(UploadError, match=r"expected one of \.apkg, .*\.yaml, \.yml, \.zip"):
         library.install(GUILD, "pack.docx", b"x")
     assert pack_name_for("bundled.yaml") == "bundled-pack"
     assert pack_name_for("Biology 101 (final).zip") == "biology-101-final"

@@ -21,3 +21,16 @@ def test_env_example_lists_every_setting():
     read = set(re.findall(r'get\("([A-Z_]+)"\)', (ROOT / "bot" / "settings.py").read_text()))
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read and read <= listed
+
+
+def test_the_deploy_guide_points_at_files_that_exist_and_settings_that_are_read():
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    for link in re.findall(r"\]\(\.\./(deploy/[^)]+|\.env\.example)\)", guide):
+        assert (ROOT / link).exists(), link
+    read = set(re.findall(r'get\("([A-Z_]+)"\)', (ROOT / "bot" / "settings.py").read_text()))
+    for setting in ("STUDYBOT_DATABASE_URL", "STUDYBOT_SHARD_COUNT", "STUDYBOT_SHARD_IDS"):
+        assert setting in read and setting in guide
+    # The units and the container run the command the guide names, with the driver available.
+    for unit in ("studybot.service", "studybot@.service"):
+        assert "studybot run" in (ROOT / "deploy" / unit).read_text()
+    assert "'.[postgres]'" in (ROOT / "deploy" / "Dockerfile").read_text()

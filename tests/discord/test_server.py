@@ -10,6 +10,7 @@ import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 from simcord import SetupError
 
+FILES = Path(__file__).resolve().parents[1] / "importing" / "files"
 TINY = (Path(__file__).resolve().parents[1] / "packs" / "tiny" / "pack.yaml").read_bytes()
 BIOLOGY = b"""
 pack:
@@ -143,6 +144,26 @@ async def test_a_bad_upload_shows_file_and_line_and_changes_nothing(world):
     assert "outside the pack folder" in refused.response.content
     still = await world.member.slash(world.channel, "ask", question="what is a cell wall")
     assert still.response.embeds[0].title == "Cell wall"
+
+
+async def test_upload_takes_what_kb_import_reads_and_shows_its_summary(world):
+    """A Quizlet export and a Red trivia list become packs, with `kb import`'s summary."""
+    cards = (FILES / "quizlet-tab-newline.txt").read_bytes()
+    uploaded = await world.admin.slash(world.channel, "kb upload", file=("cells.txt", cards))
+    text = uploaded.response.content
+    assert text.startswith("Uploaded `cells`:"), text
+    assert "(flash cards (Quizlet)): 4 entries, 4 definitions" in text and "0 skipped" in text
+    await world.admin.slash(world.channel, "kb use", pack="cells")
+    answer = await world.member.slash(world.channel, "ask", question="what is osmosis")
+    assert "water" in answer.response.embeds[0].description
+
+    red = (FILES / "greekmyth.yaml").read_bytes()
+    trivia = await world.admin.slash(world.channel, "kb upload", file=("greek.yaml", red))
+    assert trivia.response.content.startswith("Uploaded `greek`:")
+    assert "quiz items" in trivia.response.content
+
+    junk = await world.admin.slash(world.channel, "kb upload", file=("deck.apkg", b"not a zip"))
+    assert "Not uploaded" in junk.response.content and "unchanged" in junk.response.content
 
 
 async def test_two_servers_keep_their_own_pack_settings_and_gaps(world, other, services):

@@ -4,6 +4,11 @@ It speaks the real wire protocol (HTTP JSON with `Content-Type: application/json
 a websocket gateway with HELLO, IDENTIFY → READY, GUILD_CREATE, heartbeats and dispatches), so the
 bot runs unmodified discord.py against it in a separate process. Tests drive it: they inject
 interactions and wait for the bot's callbacks.
+
+Shards: each gateway connection is one shard, the one its IDENTIFY names (`"shard": [id, count]`,
+or shard 0 of 1 when it names none). Like Discord, the fake sends a server's events only to the
+connection holding that server's shard, `(guild_id >> 22) % count`, so several bot processes can
+split the servers in `guild_ids` between them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ GUILD_ID = 900000000000000003
 CHANNEL_ID = 900000000000000004
 MEMBER_ID = 900000000000000005
 OWNER_ID = 900000000000000006
+SECOND_GUILD_ID = GUILD_ID + (1 << 22)
+"""A server on the other shard of two from GUILD_ID (GUILD_ID is shard 1 of 2, this one shard 0)."""
 VALID_TOKEN = "fake-bot-token"
 ALL_PERMISSIONS = str((1 << 50) - 1)
 
@@ -37,6 +44,11 @@ def user(uid: int, name: str, *, bot: bool = False) -> dict[str, Any]:
         "bot": bot,
         "public_flags": 0,
     }
+
+
+def channel_of(guild_id: int) -> int:
+    """Each fake server has one text channel, #study, whose id is the server's plus one."""
+    return guild_id + 1
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
@@ -76,7 +88,15 @@ class FakeDiscord:
     callbacks: dict[str, asyncio.Future] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     followups: list[dict[str, Any]] = field(default_factory=list)
+    replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Interaction id → the followups and edits sent with its token, in order."""
     _ids: Any = field(default_factory=lambda: itertools.count(910000000000000000))
+    guild_ids: tuple[int, ...] = (GUILD_ID,)
+    shards: dict[int, tuple[int, web.WebSocketResponse]] = field(default_factory=dict)
+    """Shard id → (shard count, the connection that identified as it)."""
+    identified_shards: set[int] = field(default_factory=set)
+    interaction_guilds: dict[str, int] = field(default_factory=dict)
+    """Which server each interaction came from, so the messages it makes land in that server."""
     _ws: web.WebSocketResponse | None = None
     _seq: int = 0
     _runner: web.AppRunner | None = None
@@ -102,6 +122,8 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        for _, ws in list(self.shards.values()):
+            await ws.close()
         if self._ws is not None:
             await self._ws.close()
         if self._runner is not None:
@@ -170,13 +192,18 @@ class FakeDiscord:
         return json_response(self.commands)
 
     def message(
-        self, body: dict[str, Any], *, author: dict[str, Any] | None = None, flags: int = 0
+        self,
+        body: dict[str, Any],
+        *,
+        author: dict[str, Any] | None = None,
+        flags: int = 0,
+        guild_id: int = GUILD_ID,
     ) -> dict[str, Any]:
         mid = self.next_id()
         message = {
             "id": mid,
-            "channel_id": str(CHANNEL_ID),
-            "guild_id": str(GUILD_ID),
+            "channel_id": str(channel_of(guild_id)),
+            "guild_id": str(guild_id),
             "type": 0,
             "author": author or user(BOT_ID, "StudyBot", bot=True),
             "content": body.get("content") or "",
@@ -203,7 +230,8 @@ class FakeDiscord:
         )
         response: dict[str, Any] = {"interaction": {"id": interaction_id, "type": 2}}
         if body.get("type") in (4, 7):
-            message = self.message(body.get("data") or {})
+            guild_id = self.interaction_guilds.get(interaction_id, GUILD_ID)
+            message = self.message(body.get("data") or {}, guild_id=guild_id)
             response["interaction"]["response_message_id"] = message["id"]
             response["resource"] = {"type": body["type"], "message": message}
         else:
@@ -214,28 +242,38 @@ class FakeDiscord:
             future.set_result(received)
         return json_response(response)
 
+    def _guild_of_token(self, token: str) -> int:
+        return self.interaction_guilds.get(token.removeprefix("token-"), GUILD_ID)
+
+    def _reply(self, token: str, body: dict[str, Any]) -> None:
+        self.followups.append(body)
+        self.replies.setdefault(token.removeprefix("token-"), []).append(body)
+
     async def followup(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.followups.append(body)
+        self._reply(request.match_info["token"], body)
         self.followed_up.set()
-        return json_response(self.message(body))
+        guild_id = self._guild_of_token(request.match_info["token"])
+        return json_response(self.message(body, guild_id=guild_id))
 
     async def edit(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.followups.append(body)
-        return json_response(self.message(body))
+        self._reply(request.match_info["token"], body)
+        guild_id = self._guild_of_token(request.match_info["token"])
+        return json_response(self.message(body, guild_id=guild_id))
 
     async def channel_message(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.followups.append(body)
-        return json_response(self.message(body))
+        guild_id = int(request.match_info["channel"]) - 1  # channel_of's inverse
+        return json_response(self.message(body, guild_id=guild_id))
 
     # -------------------------------------------------------------------- gateway
 
     async def gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
+        self._ws = ws  # the latest connection, closed on stop even before it identifies
         await ws.send_json(
             {
                 "op": 10,
@@ -256,10 +294,26 @@ class FakeDiscord:
                 await self._ready(ws, data["d"])
         return ws
 
-    async def dispatch(self, event: str, payload: dict[str, Any]) -> None:
-        assert self._ws is not None, "the bot has not connected"
+    def shard_of(self, guild_id: int) -> int:
+        """The shard Discord sends a server's events to: `(guild_id >> 22) % shard_count`."""
+        count = next(iter(self.shards.values()))[0] if self.shards else 1
+        return (guild_id >> 22) % count
+
+    async def dispatch(
+        self,
+        event: str,
+        payload: dict[str, Any],
+        *,
+        guild_id: int | None = None,
+        ws: web.WebSocketResponse | None = None,
+    ) -> None:
+        """Send an event to `ws`, or to the connection holding `guild_id`'s shard (DMs: shard 0)."""
+        if ws is None:
+            shard = self.shard_of(guild_id) if guild_id is not None else 0
+            assert shard in self.shards, f"no bot has identified as shard {shard}"
+            ws = self.shards[shard][1]
         self._seq += 1
-        await self._ws.send_json({"op": 0, "t": event, "s": self._seq, "d": payload})
+        await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": payload})
 
     async def _ready(self, ws: web.WebSocketResponse, identify: dict[str, Any]) -> None:
         if identify.get("token") != self.token:
@@ -269,24 +323,31 @@ class FakeDiscord:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.identify = identify
+        shard_id, count = identify.get("shard") or (0, 1)
+        self.shards[shard_id] = (count, ws)
+        mine = [g for g in self.guild_ids if (g >> 22) % count == shard_id]
         await self.dispatch(
             "READY",
             {
                 "v": 10,
                 "user": {**user(BOT_ID, "StudyBot", bot=True), "verified": True},
-                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                "session_id": "fake-session",
+                "guilds": [{"id": str(g), "unavailable": True} for g in mine],
+                "session_id": f"fake-session-{shard_id}",
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": str(APP_ID), "flags": 0},
-                "shard": [0, 1],
+                "shard": [shard_id, count],
             },
+            ws=ws,
         )
-        await self.dispatch("GUILD_CREATE", self.guild())
+        for guild_id in mine:
+            await self.dispatch("GUILD_CREATE", self.guild(guild_id), ws=ws)
+        self.identified_shards.add(shard_id)
         self.identified.set()
 
-    def guild(self) -> dict[str, Any]:
+    def guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        channel_id = channel_of(guild_id)
         everyone = {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "@everyone",
             "permissions": "1071698660929",
             "position": 0,
@@ -305,7 +366,7 @@ class FakeDiscord:
             "flags": 0,
         }
         return {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "Study Group",
             "icon": None,
             "owner_id": str(OWNER_ID),
@@ -315,11 +376,11 @@ class FakeDiscord:
             "features": [],
             "channels": [
                 {
-                    "id": str(CHANNEL_ID),
+                    "id": str(channel_id),
                     "type": 0,
                     "name": "study",
                     "position": 0,
-                    "guild_id": str(GUILD_ID),
+                    "guild_id": str(guild_id),
                     "permission_overwrites": [],
                     "nsfw": False,
                     "parent_id": None,
@@ -350,8 +411,12 @@ class FakeDiscord:
 
     # --------------------------------------------------------------- interactions
 
-    def _interaction(self, type_: int, data: dict[str, Any]) -> dict[str, Any]:
+    def _interaction(
+        self, type_: int, data: dict[str, Any], guild_id: int = GUILD_ID
+    ) -> dict[str, Any]:
         iid = self.next_id()
+        self.interaction_guilds[iid] = guild_id
+        channel_id = channel_of(guild_id)
         return {
             "id": iid,
             "application_id": str(APP_ID),
@@ -359,13 +424,13 @@ class FakeDiscord:
             "token": f"token-{iid}",
             "version": 1,
             "data": data,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
+            "guild_id": str(guild_id),
+            "channel_id": str(channel_id),
             "channel": {
-                "id": str(CHANNEL_ID),
+                "id": str(channel_id),
                 "type": 0,
                 "name": "study",
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "permissions": ALL_PERMISSIONS,
             },
             "member": {
@@ -386,25 +451,43 @@ class FakeDiscord:
             "attachment_size_limit": 26214400,
         }
 
-    async def slash(self, name: str, subcommand: str | None = None, **options: Any) -> str:
-        """Send a slash command interaction; returns its id (wait with `callback_for`)."""
+    async def slash(
+        self, name: str, subcommand: str | None = None, *, guild: int = GUILD_ID, **options: Any
+    ) -> str:
+        """Send a slash command interaction in `guild`; returns its id (wait with `callback_for`)."""
         command = next(c for c in self.commands if c["name"] == name)
-        values = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
+        values = [
+            {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
+            for k, v in options.items()
+        ]
         if subcommand:
             values = [{"name": subcommand, "type": 1, "options": values}]
         data = {"id": command["id"], "name": name, "type": 1, "options": values}
-        payload = self._interaction(2, data)
+        payload = self._interaction(2, data, guild)
         self.callbacks[payload["id"]] = asyncio.get_running_loop().create_future()
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch("INTERACTION_CREATE", payload, guild_id=guild)
         return payload["id"]
 
     async def click(self, message: dict[str, Any], custom_id: str) -> str:
         """Click a button on a message the bot sent; returns the interaction id."""
-        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2})
+        guild = int(message.get("guild_id") or GUILD_ID)
+        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, guild)
         payload["message"] = message
         self.callbacks[payload["id"]] = asyncio.get_running_loop().create_future()
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch("INTERACTION_CREATE", payload, guild_id=guild)
         return payload["id"]
 
     async def callback_for(self, interaction_id: str, timeout: float = 10.0) -> Callback:
         return await asyncio.wait_for(asyncio.shield(self.callbacks[interaction_id]), timeout)
+
+    async def reply_for(self, interaction_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """What the member sees: the callback's message, or the first followup after a deferral."""
+        callback = await self.callback_for(interaction_id, timeout)
+        if callback.body.get("type") != 5:
+            return callback.body.get("data") or {}
+        deadline = time.monotonic() + timeout
+        while not self.replies.get(interaction_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no followup for interaction {interaction_id}")
+            await asyncio.sleep(0.02)
+        return self.replies[interaction_id][0]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
+from pg_server import postgres_query
 
 from bot.frontends.console_games import play_quiz
 from bot.packs.loader import load_pack
@@ -48,6 +49,16 @@ async def test_open_says_the_database_is_read_only(read_only_data):
         await Store.open(read_only_data)
     assert "read-only" in str(caught.value)
     assert str(read_only_data / DB_FILE) in str(caught.value)
+
+
+async def test_open_says_a_postgres_database_is_read_only(postgres_url, tmp_path):
+    store = await Store.open(tmp_path, database_url=postgres_url)
+    await store.close()
+    name = postgres_url.rsplit("/", 1)[1]
+    postgres_query(postgres_url, f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    with pytest.raises(ReadOnlyDatabaseError) as caught:
+        await Store.open(tmp_path, database_url=postgres_url)
+    assert "read-only" in str(caught.value)
 
 
 def test_console_quiz_plays_on_without_saving(read_only_data):
