@@ -1,7 +1,9 @@
 """Answering in plain chat: messages that mention the bot, direct messages, and `?question`.
 
 Discord delivers the text of a message that mentions the bot even without the privileged message
-content intent, so mention answering always works. `?`-prefix answering reads every message in the
+content intent, so mention answering always works. A bare @mention in a reply asks about the
+message replied to; that message's text needs the intent (else the member is pointed to the
+"Ask studybot" menu, which needs none). `?`-prefix answering reads every message in the
 chosen channels, so it needs that intent (STUDYBOT_MESSAGE_CONTENT=true and the portal toggle).
 """
 
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("studybot.discord")
 
 HELP = "Ask me a question about this pack's topics, e.g. “@me who led the Left Opposition?”"
+UNREADABLE_REPLY = (
+    "I can't read the message you replied to (this bot has no message content access). "
+    "Use the message's menu instead: Apps → Ask studybot."
+)
 
 
 def own_mention(bot_id: int) -> re.Pattern[str]:
@@ -63,6 +69,31 @@ def question_for(
     return None
 
 
+async def replied_to(message: discord.Message) -> discord.Message | None:
+    """The message `message` replies to, if any and if it still exists."""
+    reference = message.reference
+    if reference is None or reference.message_id is None:
+        return None
+    if isinstance(reference.resolved, discord.Message):
+        return reference.resolved
+    if isinstance(reference.resolved, discord.DeletedReferencedMessage):
+        return None
+    try:
+        return await message.channel.fetch_message(reference.message_id)
+    except discord.HTTPException:
+        return None
+
+
+def can_send(message: discord.Message) -> bool:
+    """Whether the bot may post where `message` was posted: else stay silent, not fail."""
+    if message.guild is None:
+        return True
+    permissions = message.channel.permissions_for(message.guild.me)
+    if isinstance(message.channel, discord.Thread):
+        return permissions.send_messages_in_threads
+    return permissions.send_messages
+
+
 def can_embed(message: discord.Message) -> bool:
     """Whether the bot may show embeds where `message` was posted (always in direct messages)."""
     if message.guild is None:
@@ -81,9 +112,23 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
         question = question_for(message, bot.user.id, services, server)
         if question is None:
             return False
-        if not question:
-            await send(message, HELP)
+        if not can_send(message):
+            # Without Send Messages a reply fails with 403 anyway; say so in the log, not in chat.
+            log.info("no Send Messages permission in channel %s", message.channel.id)
             return True
+        target = message
+        if not question:
+            # A bare @mention in a reply asks about the message it replies to.
+            original = await replied_to(message)
+            if original is None:
+                await send(message, HELP)
+                return True
+            question = " ".join((original.content or "").split())
+            if not question:
+                await send(message, UNREADABLE_REPLY)
+                return True
+            if can_send(original):
+                target = original
         cap = services.settings.max_question_chars
         if len(question) > cap:
             await send(message, too_long_message(len(question), cap))
@@ -98,7 +143,7 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             # Without Embed Links Discord silently drops the embed; send the same answer as text.
             kwargs["content"] = plain_text(reply)
             del kwargs["embed"]
-        await send(message, **kwargs)
+        await send(target, **kwargs)
         if should_log_gap(reply):
             await services.record_unanswered(guild_id, question)
         return True
