@@ -44,6 +44,7 @@ MODES = ("text", "choice")
 MAX_QUIZ_QUESTIONS = 50
 MIN_SECONDS, MAX_SECONDS = 10, 300
 MAX_CHANNELS = 25
+MAX_FIRST_TO = 1000
 
 
 class SettingError(ValueError):
@@ -68,6 +69,8 @@ class ServerSettings:
     quiz_hints: bool = True
     quiz_idle_stop: int = 3
     """A quiz stops by itself after this many questions in a row nobody answered (0: never)."""
+    quiz_first_to: int = 0
+    """A quiz ends as soon as someone has this many points (0: it plays every question)."""
     cooldown_seconds: float = 3.0
     private_misses: bool = False
     """Whether "I don't know" replies to slash commands are shown to the asker only."""
@@ -268,6 +271,12 @@ SETTINGS: dict[str, SettingInfo] = {
             "quiz_idle_stop",
             _int(0, MAX_QUIZ_QUESTIONS),
             "stop a quiz after this many unanswered questions in a row (0: never)",
+        ),
+        SettingInfo(
+            "quiz-first-to",
+            "quiz_first_to",
+            _int(0, MAX_FIRST_TO),
+            "end a quiz when someone reaches this many points (0: play every question)",
         ),
         SettingInfo(
             "cooldown",

@@ -171,6 +171,30 @@ def test_first_correct_answer_scores_and_closes_the_question(clock):
         game.answer(1, "ana", "Trotsky")
 
 
+def test_first_to_n_points_ends_the_game_once_someone_has_them(clock):
+    game = three(clock, speed_bonus=False, first_to=2 * BASE_POINTS)
+    game.next_question()
+    game.answer(1, "ana", "Trotsky")
+    assert not game.finished
+    game.next_question()
+    game.answer(2, "bo", "1929")  # bo has fewer points than the target: play on
+    game.next_question()
+    assert game.answer(1, "ana", "Comintern").correct
+    summary = game.summary()
+    assert game.finished and summary.reached and not summary.stopped
+    assert summary.first_to == 2 * BASE_POINTS and summary.winners[0].user_id == 1
+
+
+def test_first_to_stops_before_the_last_question(clock):
+    game = three(clock, speed_bonus=False, first_to=1)
+    game.next_question()
+    game.answer(1, "ana", "Trotsky")
+    assert game.finished
+    with pytest.raises(GameOverError):
+        game.next_question()
+    assert game.summary().asked == 1
+
+
 def test_speed_bonus_rewards_early_answers(clock):
     game = three(clock)
     game.next_question()

@@ -6,6 +6,7 @@ context needed to reproduce it, and a bot that keeps running.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
 
 log = logging.getLogger("studybot.discord")
 
+CLOSE_HOOK_SECONDS = 5.0
 APOLOGY = "Sorry, something went wrong while answering that. The error has been logged."
 
 MessageHandler = Callable[[discord.Message], Awaitable[bool]]
@@ -124,6 +126,21 @@ class StudyBot(discord.Client):
         """Sync commands on start-up when the tree changed; off for `studybot sync`."""
         self.message_handlers: list[MessageHandler] = []
         self._fallback_handlers: list[MessageHandler] = []
+        self._close_hooks: list[Callable[[], Awaitable[None]]] = []
+
+    def add_close_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` when the bot closes, while it can still post (e.g. to end running quizzes)."""
+        self._close_hooks.append(hook)
+
+    async def close(self) -> None:
+        hooks, self._close_hooks = self._close_hooks, []
+        for hook in hooks:
+            try:
+                # Bounded: a shutdown (SIGTERM, Ctrl-C) must not hang on a slow Discord.
+                await asyncio.wait_for(hook(), CLOSE_HOOK_SECONDS)
+            except Exception:
+                log.exception("a shutdown step failed")
+        await super().close()
 
     def add_message_handler(self, handler: MessageHandler, *, fallback: bool = False) -> None:
         """Let a module look at every message; the first handler that takes it stops the rest.

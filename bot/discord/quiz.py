@@ -40,7 +40,7 @@ from bot.games.quiz import (
     Summary,
     build_questions,
 )
-from bot.server_settings import ServerSettings
+from bot.server_settings import MAX_FIRST_TO, ServerSettings
 from bot.storage.store import WEEK_SECONDS
 
 if TYPE_CHECKING:
@@ -167,6 +167,9 @@ def summary_embed(summary: Summary) -> discord.Embed:
             f"{medal} <@{score.user_id}>: {score.points} points ({score.correct} right{streak})"
         )
     embed.description = "\n".join(lines).strip()
+    if summary.reached and summary.scores:
+        lines_end = f"<@{summary.scores[0].user_id}> reached {summary.first_to} points first."
+        embed.description = f"{embed.description}\n\n{lines_end}".strip()
     stopped = " (stopped early)" if summary.stopped else ""
     embed.set_footer(text=f"{summary.asked} of {summary.total} questions asked{stopped}")
     return fit(embed)
@@ -295,6 +298,7 @@ class Quizzes:
         questions: int | None,
         mode: str | None,
         seconds: int | None,
+        first_to: int | None = None,
     ) -> None:
         """Start a game; what the member left out comes from the server's quiz settings."""
         channel_id = interaction.channel_id
@@ -309,6 +313,7 @@ class Quizzes:
         questions = questions or server.quiz_questions
         mode = mode or server.quiz_mode
         seconds = seconds or server.quiz_seconds
+        first_to = server.quiz_first_to if first_to is None else first_to
         running = self.games.get(channel_id)
         if (running is not None and not running.ended) or channel_id in self.starting:
             who = running.started_by if running is not None else None
@@ -325,7 +330,7 @@ class Quizzes:
         self.starting.add(channel_id)
         try:
             await self._start_claimed(
-                interaction, channel_id, topic, questions, mode, seconds, server
+                interaction, channel_id, topic, questions, mode, seconds, first_to, server
             )
         finally:
             self.starting.discard(channel_id)
@@ -338,6 +343,7 @@ class Quizzes:
         questions: int,
         mode: str,
         seconds: int,
+        first_to: int,
         server: ServerSettings,
     ) -> None:
         # The server's pack, for the whole game, even across a reload or a /kb use.
@@ -356,7 +362,7 @@ class Quizzes:
             # The core's message quotes the topic the member typed: all of it is member text.
             await send_ephemeral(interaction, "{error}", member={"error": str(err)})
             return
-        game = QuizGame(picked, mode=mode, seconds=seconds, clock=_monotonic)
+        game = QuizGame(picked, mode=mode, seconds=seconds, first_to=first_to, clock=_monotonic)
         recorded = RecordedGame(
             game,
             self.services.store,
@@ -379,7 +385,8 @@ class Quizzes:
             f"<@{interaction.user.id}> started a quiz"
             + (" on **{topic}**" if topic else "")
             + f": {len(picked)} question(s), {seconds} seconds each, "
-            + ("multiple choice." if mode == "choice" else "type the answer."),
+            + ("multiple choice" if mode == "choice" else "type the answer")
+            + (f"; the first to {first_to} points wins." if first_to else "."),
         ]
         if mode == "text" and not chat_answers:
             lines.append(NO_INTENT_NOTE)
@@ -529,6 +536,30 @@ class Quizzes:
         if self.games.get(channel_id) is cg:
             del self.games[channel_id]
         await send(cg.channel, cg.stop_note, embed=summary_embed(summary))
+
+    async def shutdown(self) -> None:
+        """The bot is going away: end every running game and say so where it ran.
+
+        Points already announced are in the database; what members must hear is that the quiz
+        did not just hang, and which question it was cut off at.
+        """
+        for channel_id, cg in list(self.games.items()):
+            if cg.summarised:
+                continue
+            cg.ended = cg.summarised = True
+            if cg.timer is not None and cg.timer is not asyncio.current_task():
+                cg.timer.cancel()
+            summary = await cg.recorded.end(interrupted=True)
+            self.games.pop(channel_id, None)
+            note = (
+                f"The bot is shutting down, so this quiz stopped at question {summary.asked} of "
+                f"{summary.total}; that question does not count. Points already announced are "
+                "saved. Start another with /quiz start when the bot is back."
+            )
+            try:
+                await send(cg.channel, note, embed=summary_embed(summary))
+            except discord.HTTPException:
+                log.warning("could not announce the end of the quiz in %s", channel_id)
 
     def _game_here(self, channel_id: int | None) -> ChannelGame | None:
         cg = self.games.get(channel_id) if channel_id is not None else None
@@ -726,6 +757,7 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
         questions=f"How many questions (1–{MAX_QUESTIONS}; default: the server's setting).",
         mode="text: type the answer; choice: pick one of four buttons.",
         seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}; default: the server's).",
+        first_to="End as soon as someone has this many points (0: play every question).",
     )
     @app_commands.autocomplete(topic=topic_choices)
     async def start(
@@ -734,8 +766,9 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
         questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
         mode: Literal["text", "choice"] | None = None,
         seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] | None = None,
+        first_to: app_commands.Range[int, 0, MAX_FIRST_TO] | None = None,
     ) -> None:
-        await quizzes.start(interaction, topic, questions, mode, seconds)
+        await quizzes.start(interaction, topic, questions, mode, seconds, first_to)
 
     @group.command(name="stop", description="Stop the quiz (its starter or Manage Messages).")
     async def stop(interaction: discord.Interaction) -> None:
@@ -815,6 +848,7 @@ def setup(bot: StudyBot, services: Services) -> None:
     quizzes = Quizzes(services, bot)
     _QUIZZES[bot] = quizzes
     bot.add_dynamic_items(OptionButton)
+    bot.add_close_hook(quizzes.shutdown)
     bot.tree.add_command(quiz_group(quizzes))
     bot.tree.add_command(answer_command(quizzes))
     bot.tree.add_command(leaderboard)

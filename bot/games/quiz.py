@@ -176,6 +176,9 @@ class Summary:
     asked: int
     total: int
     stopped: bool
+    first_to: int = 0
+    """The points that end the game early (0: none); `reached` says whether someone got there."""
+    reached: bool = False
 
     @property
     def winners(self) -> tuple[PlayerScore, ...]:
@@ -510,6 +513,7 @@ class QuizGame:
         mode: str = "text",
         seconds: float = DEFAULT_SECONDS,
         speed_bonus: bool = True,
+        first_to: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if mode not in MODES:
@@ -522,6 +526,9 @@ class QuizGame:
         self.mode = mode
         self.seconds = float(seconds)
         self.speed_bonus = speed_bonus
+        self.first_to = max(0, int(first_to))
+        """End the game as soon as one player has this many points (0: play every question)."""
+        self.reached = False
         self._clock = clock
         self._next = 0
         self._open: _Open | None = None
@@ -543,7 +550,9 @@ class QuizGame:
 
     @property
     def finished(self) -> bool:
-        return self.stopped or (self._open is None and self._next >= len(self.questions))
+        if self._open is not None:
+            return self.stopped
+        return self.stopped or self.reached or self._next >= len(self.questions)
 
     def time_left(self) -> float:
         if self._open is None:
@@ -558,7 +567,7 @@ class QuizGame:
     # -- flow --
     def next_question(self) -> Question:
         """Open the next question. Raises `GameOverError` when there are none left."""
-        if self.stopped or self._next >= len(self.questions):
+        if self.stopped or self.reached or self._next >= len(self.questions):
             raise GameOverError("The quiz is over.")
         if self._open is not None:
             raise QuizError("The current question is still open.")
@@ -625,7 +634,9 @@ class QuizGame:
     def summary(self) -> Summary:
         scores = sorted(self.players.values(), key=lambda p: (-p.points, -p.correct, p.name))
         asked = self._next
-        return Summary(tuple(scores), asked, len(self.questions), self.stopped)
+        return Summary(
+            tuple(scores), asked, len(self.questions), self.stopped, self.first_to, self.reached
+        )
 
     # -- answers --
     def _points(self, state: _Open, streak: int) -> int:
@@ -647,6 +658,8 @@ class QuizGame:
         points = self._points(state, player.streak)
         player.points += points
         player.correct += 1
+        if self.first_to and player.points >= self.first_to:
+            self.reached = True
         reveal = self._close("answered", player, points)
         return Outcome(True, points, player.streak, reveal)
 
@@ -784,15 +797,17 @@ class RecordedGame:
     async def choose(self, user_id: int, name: str, option: int | str) -> Outcome:
         return await self._record(self.game.choose(user_id, name, option))
 
-    async def end(self) -> Summary:
-        """Finish (or stop, if questions remain) and record how the game ended."""
+    async def end(self, *, interrupted: bool = False) -> Summary:
+        """Finish (or stop, if questions remain) and record how the game ended.
+
+        `interrupted`: the bot is shutting down, so the game is recorded as cut short, not stopped.
+        """
         complete = self.game.finished and not self.game.stopped
         summary = self.game.summary() if complete else self.game.stop()
+        status = "finished" if complete else "interrupted" if interrupted else "stopped"
         if self.store is not None and self.game_id is not None:
             try:
-                await self.store.finish_game(
-                    self.game_id, status="finished" if complete else "stopped"
-                )
+                await self.store.finish_game(self.game_id, status=status)
             except Exception:
                 log.exception("could not record the end of game %s", self.game_id)
         return summary
