@@ -407,3 +407,16 @@ async def test_a_write_blocked_by_another_writer_fails_well_inside_three_seconds
                 await release_pg()
     finally:
         await store.close()
+
+
+async def test_points_are_kept_per_pack_as_well_as_in_total(store):
+    await store.award(None, 1, 100, "ana", question_id="q1", points=10, pack="biology")
+    await store.award(None, 1, 200, "bo", question_id="q1", points=7, pack="history")
+    await store.award(None, 1, 200, "bo", question_id="q2", points=7, pack="history")
+    await store.award(None, 1, 100, "ana", question_id="q3", points=1)  # before packs counted
+    assert [(r.user_id, r.points) for r in await store.leaderboard(1)] == [(200, 14), (100, 11)]
+    biology = await store.leaderboard(1, pack="biology")
+    assert [(r.user_id, r.points) for r in biology] == [(100, 10)]
+    assert await store.leaderboard(2, pack="history") == []
+    week = await store.leaderboard(1, since=0, pack="history")
+    assert [(r.user_id, r.points) for r in week] == [(200, 14)]

@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.app_commands import Range
 
 from bot.answering.answers import Answerer
+from bot.discord.autocomplete import pack_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, code_block, echo
 from bot.discord.messages import send
@@ -212,18 +213,9 @@ async def upload(
     await _say(interaction, text)
 
 
-async def pack_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """The bundled pack and this server's uploads."""
-    names = [BUNDLED, *_services(interaction).packs.names(interaction.guild_id or 0)]
-    want = current.strip().lower()
-    return [app_commands.Choice(name=n, value=n) for n in names if want in n][:25]
-
-
 @kb.command(name="use", description="Choose the pack this server's members get.")
 @app_commands.describe(pack="`bundled` (the host's pack) or one uploaded with /kb upload.")
-@app_commands.autocomplete(pack=pack_choices)
+@app_commands.autocomplete(pack=pack_names)
 async def use(interaction: discord.Interaction, pack: Range[str, 1, 40]) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)

@@ -1,4 +1,4 @@
-"""The one autocomplete for topics and the one for entry names, shared by every command.
+"""The one autocomplete each for topics, entry names and packs, shared by every command.
 
 Autocomplete answers within Discord's three seconds or is dropped, so it reads the answerer a
 server already has in memory (`Services.cached_answerer`) and never loads a pack itself.
@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.discord.embeds import clip
 from bot.discord.services import Services
+from bot.server_settings import BUNDLED
 
 AUTOCOMPLETE_LIMIT = 25
 CHOICE_LIMIT = 100
@@ -46,3 +47,10 @@ async def topic_names(interaction: discord.Interaction, current: str) -> list[Ch
         app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT])
         for t in matching_topics(answerer.pack.tags(), current)[:AUTOCOMPLETE_LIMIT]
     ]
+
+
+async def pack_names(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """The bundled pack and this server's uploads (names on disk: no pack is loaded)."""
+    names = [BUNDLED, *_services(interaction).packs.names(interaction.guild_id or 0)]
+    want = current.strip().lower()
+    return [app_commands.Choice(name=n, value=n) for n in names if want in n][:AUTOCOMPLETE_LIMIT]

@@ -24,9 +24,9 @@ import discord
 from discord import app_commands
 
 from bot.answering.text import strip_mentions
-from bot.discord.autocomplete import topic_names
+from bot.discord.autocomplete import pack_names, topic_names
 from bot.discord.client import Services, send_ephemeral
-from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit, quote
+from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, echo, fit, quote
 from bot.discord.messages import member_text, send
 from bot.games.quiz import (
     OPTION_LETTERS,
@@ -41,7 +41,7 @@ from bot.games.quiz import (
     build_questions,
 )
 from bot.server_settings import MAX_FIRST_TO, ServerSettings
-from bot.storage.store import WEEK_SECONDS
+from bot.storage.store import WEEK_SECONDS, ScoreRow
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -52,6 +52,7 @@ DEFAULT_QUESTIONS = 10
 MAX_QUESTIONS = 50
 DEFAULT_SECONDS = 30
 MIN_SECONDS, MAX_SECONDS = 10, 300
+LEADERBOARD_ROWS = 10
 REVEAL_PAUSE = 4.0
 """Seconds between a reveal and the next question: time to read the answer and its source."""
 LATE_GRACE = 0.05
@@ -370,6 +371,7 @@ class Quizzes:
             channel_id=channel_id,
             started_by=interaction.user.id,
             topic=topic,
+            pack=server.pack,
         )
         chat_answers = mode == "text" and self.services.settings.message_content
         # Recording the game writes to the database, which another writer may hold: answer
@@ -724,9 +726,6 @@ class Quizzes:
 # -- commands --
 
 
-topic_choices = topic_names  # the one shared topic autocomplete
-
-
 def may_start(interaction: discord.Interaction, server: ServerSettings) -> str | None:
     """Why this member may not start a quiz in this channel (the server's settings), or None."""
     channel = interaction.channel
@@ -759,7 +758,7 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
         seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}; default: the server's).",
         first_to="End as soon as someone has this many points (0: play every question).",
     )
-    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.autocomplete(topic=topic_names)
     async def start(
         interaction: discord.Interaction,
         topic: str | None = None,
@@ -800,18 +799,31 @@ def answer_command(quizzes: Quizzes) -> app_commands.Command[Any, ..., None]:
 
 
 @app_commands.command(name="leaderboard", description="Quiz points in this server.")
-@app_commands.describe(period="all-time (default) or the last 7 days.")
+@app_commands.describe(
+    period="all-time (default) or the last 7 days.",
+    pack="Only points from quizzes on this pack (default: every pack).",
+)
+@app_commands.autocomplete(pack=pack_names)
 @app_commands.guild_only()
 async def leaderboard(
-    interaction: discord.Interaction, period: Literal["all-time", "week"] = "all-time"
+    interaction: discord.Interaction,
+    period: Literal["all-time", "week"] = "all-time",
+    pack: str | None = None,
 ) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:
         await send_ephemeral(interaction, "The database is unavailable, so there are no scores.")
         return
+    await interaction.response.defer()
     since = time.time() - WEEK_SECONDS if period == "week" else None
-    rows = await services.store.leaderboard(interaction.guild_id, since=since, limit=10)
+    # More rows than shown: members who left the server are dropped below.
+    rows = await services.store.leaderboard(
+        interaction.guild_id, since=since, limit=LEADERBOARD_ROWS * 3, pack=pack
+    )
+    rows = (await _still_members(interaction.guild, rows))[:LEADERBOARD_ROWS]
     title = "Leaderboard: last 7 days" if period == "week" else "Leaderboard: all time"
+    if pack is not None:
+        title += f" ({echo(pack, 40)})"
     embed = discord.Embed(title=title, colour=COLOUR_INFO)
     if not rows:
         embed.description = "No points yet. Start a quiz with /quiz start!"
@@ -822,6 +834,29 @@ async def leaderboard(
             for n, row in enumerate(rows)
         )
     await send(interaction, embed=embed)
+
+
+async def _still_members(guild: discord.Guild | None, rows: list[ScoreRow]) -> list[ScoreRow]:
+    """The rows of members still in the server: who left drops off the board (their points stay).
+
+    Without the privileged members intent the member cache is partial, so a member not in it is
+    asked of Discord (one request each, only for the few rows a board shows).
+    """
+    if guild is None:
+        return rows
+    kept = []
+    for row in rows:
+        if len(kept) >= LEADERBOARD_ROWS:
+            break
+        if guild.get_member(row.user_id) is None:
+            try:
+                await guild.fetch_member(row.user_id)
+            except discord.NotFound:
+                continue
+            except discord.HTTPException:
+                pass  # cannot tell: show them rather than hide a member
+        kept.append(row)
+    return kept
 
 
 @app_commands.command(name="stats", description="Quiz and practice statistics for a member.")

@@ -736,8 +736,11 @@ class RecordedGame:
         channel_id: int | None,
         started_by: int,
         topic: str | None,
+        pack: str | None = None,
     ) -> None:
         self.game = game
+        self.pack = pack
+        """The pack the questions came from: points count for it as well as in total."""
         self.store = store
         self.guild_id = guild_id
         self.channel_id = channel_id
@@ -783,6 +786,7 @@ class RecordedGame:
                     question_id=reveal.question.id,
                     points=outcome.points,
                     streak=outcome.streak,
+                    pack=self.pack,
                 )
             except Exception:
                 # The question is already closed in the game: carry on, and say it wasn't saved

@@ -113,6 +113,11 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at  DOUBLE PRECISION NOT NULL
     );
     """,
+    # 3: points kept per pack as well as in total (NULL: a point from before packs were recorded).
+    """
+    ALTER TABLE points ADD COLUMN pack TEXT;
+    CREATE INDEX points_by_pack ON points (guild_id, pack, user_id);
+    """,
 )
 
 
@@ -278,6 +283,7 @@ class PostgresStore(Store):
         question_id: str,
         points: int,
         streak: int = 1,
+        pack: str | None = None,
     ) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
@@ -291,8 +297,8 @@ class PostgresStore(Store):
             await conn.execute(
                 """
                 INSERT INTO points
-                    (game_id, guild_id, user_id, question_id, points, streak, awarded_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    (game_id, guild_id, user_id, question_id, points, streak, awarded_at, pack)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 game_id,
                 guild_key(guild_id),
@@ -301,6 +307,7 @@ class PostgresStore(Store):
                 points,
                 streak,
                 self._clock(),
+                pack,
             )
 
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None:
@@ -366,13 +373,21 @@ class PostgresStore(Store):
         return await self._scores("p.game_id = $1", (game_id,), 1000)
 
     async def leaderboard(
-        self, guild_id: int | None, *, since: float | None = None, limit: int = 10
+        self,
+        guild_id: int | None,
+        *,
+        since: float | None = None,
+        limit: int = 10,
+        pack: str | None = None,
     ) -> list[ScoreRow]:
-        if since is None:
-            return await self._scores("p.guild_id = $1", (guild_key(guild_id),), limit)
-        return await self._scores(
-            "p.guild_id = $1 AND p.awarded_at >= $2", (guild_key(guild_id), since), limit
-        )
+        where, params = "p.guild_id = $1", [guild_key(guild_id)]
+        if since is not None:
+            params.append(since)
+            where += f" AND p.awarded_at >= ${len(params)}"
+        if pack is not None:
+            params.append(pack)
+            where += f" AND p.pack = ${len(params)}"
+        return await self._scores(where, tuple(params), limit)
 
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats:
         week_ago = self._clock() - WEEK_SECONDS

@@ -99,6 +99,11 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at  REAL NOT NULL
     );
     """,
+    # 3: points kept per pack as well as in total (NULL: a point from before packs were recorded).
+    """
+    ALTER TABLE points ADD COLUMN pack TEXT;
+    CREATE INDEX points_by_pack ON points (guild_id, pack, user_id);
+    """,
 )
 
 
@@ -280,6 +285,7 @@ class SqliteStore(Store):
         question_id: str,
         points: int,
         streak: int = 1,
+        pack: str | None = None,
     ) -> None:
         await self._conn.execute(
             """
@@ -290,10 +296,20 @@ class SqliteStore(Store):
         )
         await self._conn.execute(
             """
-            INSERT INTO points (game_id, guild_id, user_id, question_id, points, streak, awarded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO points
+                (game_id, guild_id, user_id, question_id, points, streak, awarded_at, pack)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            (game_id, guild_key(guild_id), user_id, question_id, points, streak, self._clock()),
+            (
+                game_id,
+                guild_key(guild_id),
+                user_id,
+                question_id,
+                points,
+                streak,
+                self._clock(),
+                pack,
+            ),
         )
         await self._conn.commit()
 
@@ -356,13 +372,19 @@ class SqliteStore(Store):
         return await self._scores("p.game_id = ?", (game_id,), 1000)
 
     async def leaderboard(
-        self, guild_id: int | None, *, since: float | None = None, limit: int = 10
+        self,
+        guild_id: int | None,
+        *,
+        since: float | None = None,
+        limit: int = 10,
+        pack: str | None = None,
     ) -> list[ScoreRow]:
-        if since is None:
-            return await self._scores("p.guild_id = ?", (guild_key(guild_id),), limit)
-        return await self._scores(
-            "p.guild_id = ? AND p.awarded_at >= ?", (guild_key(guild_id), since), limit
-        )
+        where, params = "p.guild_id = ?", [guild_key(guild_id)]
+        if since is not None:
+            where, params = f"{where} AND p.awarded_at >= ?", [*params, since]
+        if pack is not None:
+            where, params = f"{where} AND p.pack = ?", [*params, pack]
+        return await self._scores(where, tuple(params), limit)
 
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats:
         key = guild_key(guild_id)

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 DB_FILE = "studybot.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this studybot writes; each backend has exactly this many migration scripts."""
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 LOCAL_USER_ID = 0
@@ -233,8 +233,9 @@ class Store(ABC):
         question_id: str,
         points: int,
         streak: int = 1,
+        pack: str | None = None,
     ) -> None:
-        """Give a member points for a question, committed before this returns."""
+        """Give a member points for a question (from `pack`), committed before this returns."""
 
     @abstractmethod
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None: ...
@@ -257,9 +258,15 @@ class Store(ABC):
 
     @abstractmethod
     async def leaderboard(
-        self, guild_id: int | None, *, since: float | None = None, limit: int = 10
+        self,
+        guild_id: int | None,
+        *,
+        since: float | None = None,
+        limit: int = 10,
+        pack: str | None = None,
     ) -> list[ScoreRow]:
-        """Points per member in a server (since a time, or all-time), best first."""
+        """Points per member in a server (since a time, or all-time; one pack's or all), best
+        first."""
 
     @abstractmethod
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats: ...

@@ -375,3 +375,26 @@ async def test_a_shutdown_announces_the_quiz_it_cut_off(world, store):
     assert last.embeds[0].title == "Quiz over"
     [game] = await store.games(world.guild.id)
     assert game.status == "interrupted"
+
+
+async def test_the_leaderboard_by_pack_and_without_members_who_left(world, bob, answers, store):
+    carol = world.guild.add_member(world.env.create_user("carol"))
+    await store.award(None, world.guild.id, carol.id, "carol", question_id="x", points=99)
+    await store.award(None, world.guild.id, bob.id, "bob", question_id="y", points=5, pack="old")
+    await world.member.slash(world.channel, "quiz start", mode="text", questions=1)
+    _message, prompt = current_question(world)
+    await world.member.slash(world.channel, "answer", text=answers[prompt][0])
+    await world.env.advance_time(REVEAL_PAUSE + 1)
+
+    everyone = (await bob.slash(world.channel, "leaderboard")).response.embeds[0].description
+    order = [int(line.split("<@")[1].split(">")[0]) for line in everyone.splitlines()]
+    assert order == [carol.id, world.member.id, bob.id]
+    bundled = await bob.slash(world.channel, "leaderboard", pack="bundled")
+    assert bundled.response.embeds[0].title == "Leaderboard: all time (bundled)"
+    assert bundled.response.embeds[0].description.count("<@") == 1
+    assert f"<@{world.member.id}>" in bundled.response.embeds[0].description
+
+    world.guild.remove_member(carol)
+    after = (await bob.slash(world.channel, "leaderboard")).response.embeds[0].description
+    assert f"<@{carol.id}>" not in after and after.count("<@") == 2
+    assert [r.user_id for r in await store.leaderboard(world.guild.id)][0] == carol.id  # kept
