@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.discord.autocomplete import topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit
 from bot.discord.messages import send
-from bot.discord.autocomplete import topic_names
 from bot.games.practice import RATINGS, Flashcard, PracticeSession, describe_wait
 
 if TYPE_CHECKING:

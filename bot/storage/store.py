@@ -265,8 +265,7 @@ class Store(ABC):
         limit: int = 10,
         pack: str | None = None,
     ) -> list[ScoreRow]:
-        """Points per member in a server (since a time, or all-time; one pack's or all), best
-        first."""
+        """Points per member in a server, best first: since a time or all-time, one pack's or all."""
 
     @abstractmethod
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats: ...

@@ -74,15 +74,22 @@ async def test_settings_are_kept_per_server_across_restarts(tmp_path):
     await store.close()
 
 
-async def test_the_migration_adds_the_settings_table_to_an_old_database(tmp_path):
+async def test_the_migrations_bring_a_version_1_database_up_to_date(tmp_path, monkeypatch):
+    import bot.storage.sqlite
+
+    full = bot.storage.sqlite.MIGRATIONS
+    monkeypatch.setattr(bot.storage.sqlite, "MIGRATIONS", full[:1])  # a studybot before issue 10
     store = await Store.open(tmp_path)
     await store.close()
-    raw = sqlite3.connect(tmp_path / DB_FILE)
-    raw.execute("DROP TABLE server_settings")
-    raw.execute("UPDATE schema_version SET version = 1")
-    raw.commit()
-    raw.close()
+    with sqlite3.connect(tmp_path / DB_FILE) as raw:  # a point as that version wrote it
+        raw.execute(
+            "INSERT INTO points (guild_id, user_id, question_id, points, awarded_at)"
+            " VALUES (1, 100, 'q', 3, 0)"
+        )
+    monkeypatch.setattr(bot.storage.sqlite, "MIGRATIONS", full)
     store = await Store.open(tmp_path)
+    assert [r.points for r in await store.leaderboard(1)] == [3]  # old points count in total
+    assert await store.leaderboard(1, pack="bundled") == []
     await store.save_server_settings(5, {"pack": "x"})
     assert await store.server_settings(5) == {"pack": "x"}
     await store.close()
