@@ -19,7 +19,7 @@ from discord.app_commands import Range
 
 from bot.answering.answers import Answerer
 from bot.discord.autocomplete import pack_names
-from bot.discord.client import Services, send_ephemeral
+from bot.discord.client import SERVERS_ONLY, Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, code_block, echo
 from bot.discord.messages import send
 from bot.packs.bulk import build_long_lived
@@ -47,7 +47,7 @@ kb = app_commands.Group(
     name="kb",
     description="Manage the knowledge pack (admins).",
     default_permissions=discord.Permissions(manage_guild=True),
-    guild_only=True,
+    allowed_contexts=SERVERS_ONLY,
 )
 
 

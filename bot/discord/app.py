@@ -132,6 +132,7 @@ def build_client(services: Services, *, auto_sync: bool = True, **options: Any) 
     )
     for name in feature_modules():
         importlib.import_module(name).setup(bot, services)
+    bot.tree.open_to_dms()
     return bot
 
 

@@ -56,8 +56,30 @@ def invite_url(application_id: int) -> str:
     )
 
 
+SERVERS_ONLY = app_commands.AppCommandContext(guild=True)
+"""Where server-bound commands (quizzes, settings, packs, leaderboard) may be used."""
+SERVERS_AND_DMS = app_commands.AppCommandContext(guild=True, dm_channel=True)
+"""Where every other command may be used: a server, or a direct message with the bot."""
+INSTALLS = app_commands.AppInstallationType(guild=True)
+"""studybot is installed to servers, not to users' accounts (its data is per server)."""
+
+
 class StudyTree(app_commands.CommandTree):
-    """The command tree, with one error handler for every command: apologise, log, keep running."""
+    """The command tree, with one error handler for every command: apologise, log, keep running.
+
+    Where commands may run is said with Discord's `contexts` and `integration_types`, not the
+    deprecated `dm_permission`: discord.py merges the tree's defaults into every command, so the
+    tree's are the narrowest (servers, server installs) and `open_to_dms` widens the rest.
+    """
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(client, allowed_contexts=SERVERS_ONLY, allowed_installs=INSTALLS)
+
+    def open_to_dms(self) -> None:
+        """Let every command not marked server-only run in a DM with the bot too."""
+        for command in self.get_commands():
+            if command.allowed_contexts is None:
+                command.allowed_contexts = SERVERS_AND_DMS
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -137,7 +137,7 @@ async def topics(interaction: discord.Interaction, topic: str | None = None) -> 
 
 @app_commands.command(name="forgetme", description="Delete your points and practice cards here.")
 @app_commands.describe(member="Admins (Manage Server): delete this member's data instead.")
-@app_commands.guild_only()
+@app_commands.allowed_contexts(guilds=True)
 async def forgetme(interaction: discord.Interaction, member: discord.User | None = None) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)

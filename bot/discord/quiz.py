@@ -25,7 +25,7 @@ from discord import app_commands
 
 from bot.answering.text import strip_mentions
 from bot.discord.autocomplete import pack_names, topic_names
-from bot.discord.client import Services, send_ephemeral
+from bot.discord.client import SERVERS_ONLY, Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, echo, fit, quote
 from bot.discord.messages import member_text, send
 from bot.games.quiz import (
@@ -747,7 +747,7 @@ def may_start(interaction: discord.Interaction, server: ServerSettings) -> str |
 
 def quiz_group(quizzes: Quizzes) -> app_commands.Group:
     group = app_commands.Group(
-        name="quiz", description="Play a quiz in this channel.", guild_only=True
+        name="quiz", description="Play a quiz in this channel.", allowed_contexts=SERVERS_ONLY
     )
 
     @group.command(name="start", description="Start a quiz in this channel.")
@@ -789,7 +789,7 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
 def answer_command(quizzes: Quizzes) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="answer", description="Answer the open quiz question.")
     @app_commands.describe(text="Your answer.")
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True)
     async def answer(
         interaction: discord.Interaction, text: app_commands.Range[str, 1, 200]
     ) -> None:
@@ -804,7 +804,7 @@ def answer_command(quizzes: Quizzes) -> app_commands.Command[Any, ..., None]:
     pack="Only points from quizzes on this pack (default: every pack).",
 )
 @app_commands.autocomplete(pack=pack_names)
-@app_commands.guild_only()
+@app_commands.allowed_contexts(guilds=True)
 async def leaderboard(
     interaction: discord.Interaction,
     period: Literal["all-time", "week"] = "all-time",
@@ -861,7 +861,7 @@ async def _still_members(guild: discord.Guild | None, rows: list[ScoreRow]) -> l
 
 @app_commands.command(name="stats", description="Quiz and practice statistics for a member.")
 @app_commands.describe(member="Whose statistics (default: yours).")
-@app_commands.guild_only()
+@app_commands.allowed_contexts(guilds=True)
 async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.discord.client import Services
+from bot.discord.client import SERVERS_ONLY, Services
 from bot.discord.embeds import COLOUR_INFO, clip, fit
 from bot.discord.messages import send
 from bot.server_settings import SETTINGS, ServerSettings, SettingError
@@ -43,7 +43,7 @@ settings_group = app_commands.Group(
     name="settings",
     description="How studybot behaves in this server (admins).",
     default_permissions=discord.Permissions(manage_guild=True),
-    guild_only=True,
+    allowed_contexts=SERVERS_ONLY,
 )
 
 

@@ -23,7 +23,13 @@ def test_command_payloads_need_no_token_and_match_discords_rules(settings):
     assert set(by_name) >= {"ask", "define", "fact", "sources", "related", "kb"}
     kb = by_name["kb"]
     assert int(kb["default_member_permissions"]) == 32  # Manage Server
-    assert kb["dm_permission"] is False
+    # Discord's contexts and integration types, not the deprecated dm_permission, say where.
+    assert kb["contexts"] == [0] and kb["integration_types"] == [0]  # servers, server installs
+    assert by_name["ask"]["contexts"] == [0, 1] and by_name["ask"]["integration_types"] == [0]
+    for name in ("quiz", "leaderboard", "stats", "settings", "forgetme", "answer"):
+        assert by_name[name]["contexts"] == [0], name
+    for payload in payloads:
+        assert payload.get("contexts") and payload.get("integration_types"), payload["name"]
     assert [o["name"] for o in kb["options"]] == [
         "reload",
         "stats",
