@@ -88,6 +88,8 @@ class FakeDiscord:
     callbacks: dict[str, asyncio.Future] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     followups: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Attachments members sent, by id, served at /files/<id>/<name> like Discord's CDN."""
     replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Interaction id → the followups and edits sent with its token, in order."""
     _ids: Any = field(default_factory=lambda: itertools.count(910000000000000000))
@@ -115,6 +117,7 @@ class FakeDiscord:
         app.router.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self.edit)
         app.router.add_post("/api/v10/channels/{channel}/messages", self.channel_message)
         app.router.add_get("/gateway", self.gateway)
+        app.router.add_get("/files/{id}/{name}", self.file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -150,6 +153,12 @@ class FakeDiscord:
         if needs_token and request.headers.get("Authorization") != f"Bot {self.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         return await handler(request)
+
+    async def file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["id"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def me(self, request: web.Request) -> web.Response:
         return json_response({**user(BOT_ID, "StudyBot", bot=True), "verified": True, "flags": 0})
@@ -249,8 +258,24 @@ class FakeDiscord:
         self.followups.append(body)
         self.replies.setdefault(token.removeprefix("token-"), []).append(body)
 
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        """A JSON body, or a multipart one's `payload_json` with the files it carries."""
+        if not request.content_type.startswith("multipart/"):
+            return await request.json()
+        body: dict[str, Any] = {}
+        files = []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
+            else:
+                files.append({"filename": part.filename, "data": bytes(await part.read())})
+        body["files"] = files
+        return body
+
     async def followup(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        body = await self._body(request)
         self._reply(request.match_info["token"], body)
         self.followed_up.set()
         guild_id = self._guild_of_token(request.match_info["token"])
@@ -412,7 +437,7 @@ class FakeDiscord:
     # --------------------------------------------------------------- interactions
 
     def _interaction(
-        self, type_: int, data: dict[str, Any], guild_id: int = GUILD_ID
+        self, type_: int, data: dict[str, Any], guild_id: int = GUILD_ID, *, admin: bool = False
     ) -> dict[str, Any]:
         iid = self.next_id()
         self.interaction_guilds[iid] = guild_id
@@ -440,7 +465,8 @@ class FakeDiscord:
                 "deaf": False,
                 "mute": False,
                 "flags": 0,
-                "permissions": "1071698660929",
+                # An admin holds every permission (Manage Server among them).
+                "permissions": ALL_PERMISSIONS if admin else "1071698660929",
             },
             "locale": "en-US",
             "guild_locale": "en-US",
@@ -452,18 +478,44 @@ class FakeDiscord:
         }
 
     async def slash(
-        self, name: str, subcommand: str | None = None, *, guild: int = GUILD_ID, **options: Any
+        self,
+        name: str,
+        subcommand: str | None = None,
+        *,
+        guild: int = GUILD_ID,
+        admin: bool = False,
+        **options: Any,
     ) -> str:
-        """Send a slash command interaction in `guild`; returns its id (wait with `callback_for`)."""
+        """Send a slash command interaction in `guild`; returns its id (wait with `callback_for`).
+
+        An option given as `(filename, bytes)` is an attachment, served like Discord's CDN.
+        """
         command = next(c for c in self.commands if c["name"] == name)
-        values = [
-            {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
-            for k, v in options.items()
-        ]
+        values = []
+        attachments: dict[str, Any] = {}
+        for key, value in options.items():
+            if isinstance(value, tuple):
+                filename, data = value
+                aid = self.next_id()
+                self.files[aid] = data
+                url = f"http://127.0.0.1:{self.port}/files/{aid}/{filename}"
+                attachments[aid] = {
+                    "id": aid,
+                    "filename": filename,
+                    "size": len(data),
+                    "url": url,
+                    "proxy_url": url,
+                }
+                values.append({"name": key, "type": 11, "value": aid})
+            else:
+                kind = 4 if isinstance(value, int) else 3
+                values.append({"name": key, "type": kind, "value": value})
         if subcommand:
             values = [{"name": subcommand, "type": 1, "options": values}]
         data = {"id": command["id"], "name": name, "type": 1, "options": values}
-        payload = self._interaction(2, data, guild)
+        if attachments:
+            data["resolved"] = {"attachments": attachments}
+        payload = self._interaction(2, data, guild, admin=admin)
         self.callbacks[payload["id"]] = asyncio.get_running_loop().create_future()
         await self.dispatch("INTERACTION_CREATE", payload, guild_id=guild)
         return payload["id"]
