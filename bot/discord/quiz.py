@@ -53,6 +53,8 @@ MAX_QUESTIONS = 50
 DEFAULT_SECONDS = 30
 MIN_SECONDS, MAX_SECONDS = 10, 300
 LEADERBOARD_ROWS = 10
+SHUTDOWN_GRACE = 3.0
+"""Seconds a shutdown waits for a quiz that is already posting its own end."""
 REVEAL_PAUSE = 4.0
 """Seconds between a reveal and the next question: time to read the answer and its source."""
 LATE_GRACE = 0.05
@@ -441,8 +443,13 @@ class Quizzes:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("quiz in channel %s failed", channel_id)
             cg.ended = True
+            if self.bot is not None and self.bot.is_closed():
+                # The bot is shutting down under this game: nothing can be posted any more.
+                log.info("quiz in channel %s ended by the shutdown", channel_id)
+                self.games.pop(channel_id, None)
+                return
+            log.exception("quiz in channel %s failed", channel_id)
             if self.games.get(channel_id) is cg:
                 del self.games[channel_id]
             with contextlib.suppress(discord.HTTPException):
@@ -545,6 +552,16 @@ class Quizzes:
         Points already announced are in the database; what members must hear is that the quiz
         did not just hang, and which question it was cut off at.
         """
+        # A game already posting its own end gets to finish that first (bounded by close()).
+        ending = [
+            task
+            for cg in self.games.values()
+            if cg.summarised
+            for task in (cg.timer, cg.finishing)
+            if task is not None and not task.done() and task is not asyncio.current_task()
+        ]
+        if ending:
+            await asyncio.wait(ending, timeout=SHUTDOWN_GRACE)
         for channel_id, cg in list(self.games.items()):
             if cg.summarised:
                 continue
