@@ -55,3 +55,33 @@ class Cooldown:
     def _forget_expired(self, now: float) -> None:
         # Bounded memory on a big server: members whose wait is over need no entry.
         self._last = {k: t for k, t in self._last.items() if t + self.seconds > now}
+
+
+class RecentAnswers:
+    """Which answers were just posted in which channel, so the same one is not posted twice.
+
+    Three members asking the same thing within a minute should see the answer once, not three
+    identical embeds. Keys are whatever the caller uses for "the same answer" (an item id).
+    """
+
+    def __init__(
+        self, seconds: float = 60.0, *, clock: Clock = monotonic, max_tracked: int = 10_000
+    ):
+        self.seconds = seconds
+        self._clock = clock
+        self._posted: dict[tuple[Hashable, Hashable], tuple[float, str]] = {}
+        self._max_tracked = max_tracked
+
+    def recent(self, channel: Hashable, key: Hashable) -> str | None:
+        """Where the same answer was posted in this channel within the window, or None."""
+        found = self._posted.get((channel, key))
+        if found is None or found[0] + self.seconds <= self._clock():
+            return None
+        return found[1]
+
+    def remember(self, channel: Hashable, key: Hashable, where: str) -> None:
+        """Record that the answer `key` was posted in `channel`, at `where` (a message link)."""
+        now = self._clock()
+        if len(self._posted) >= self._max_tracked:
+            self._posted = {k: v for k, v in self._posted.items() if v[0] + self.seconds > now}
+        self._posted[(channel, key)] = (now, where)

@@ -102,6 +102,8 @@ class Settings:
     """`hybrid` (lexical + semantic, the default) or `lexical` (no model: for very small machines)."""
     model_dir: Path | None = None
     """Another sentence-embedding model folder (see `bot.answering.semantic`); None = the shipped one."""
+    owner_ids: tuple[int, ...] = ()
+    """Who may reload the bundled pack for every server, beside the application's owner."""
     database_url: str | None = field(default=None, repr=False)
     """`postgresql://…`: the shared PostgreSQL database; None: SQLite in `data_dir`. Kept out of
     `repr` because it may hold a password."""
@@ -142,6 +144,7 @@ class Settings:
             "message_content": _flag(get("STUDYBOT_MESSAGE_CONTENT"), False),
             "answer_channels": _ids(get("STUDYBOT_ANSWER_CHANNELS")),
             "log_level": (get("STUDYBOT_LOG_LEVEL") or "INFO").upper(),
+            "owner_ids": _ids(get("STUDYBOT_OWNERS")),
         }
         chosen = knowledge or get("STUDYBOT_KNOWLEDGE")
         if chosen:

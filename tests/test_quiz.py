@@ -171,6 +171,30 @@ def test_first_correct_answer_scores_and_closes_the_question(clock):
         game.answer(1, "ana", "Trotsky")
 
 
+def test_first_to_n_points_ends_the_game_once_someone_has_them(clock):
+    game = three(clock, speed_bonus=False, first_to=2 * BASE_POINTS)
+    game.next_question()
+    game.answer(1, "ana", "Trotsky")
+    assert not game.finished
+    game.next_question()
+    game.answer(2, "bo", "1929")  # bo has fewer points than the target: play on
+    game.next_question()
+    assert game.answer(1, "ana", "Comintern").correct
+    summary = game.summary()
+    assert game.finished and summary.reached and not summary.stopped
+    assert summary.first_to == 2 * BASE_POINTS and summary.winners[0].user_id == 1
+
+
+def test_first_to_stops_before_the_last_question(clock):
+    game = three(clock, speed_bonus=False, first_to=1)
+    game.next_question()
+    game.answer(1, "ana", "Trotsky")
+    assert game.finished
+    with pytest.raises(GameOverError):
+        game.next_question()
+    assert game.summary().asked == 1
+
+
 def test_speed_bonus_rewards_early_answers(clock):
     game = three(clock)
     game.next_question()
@@ -481,3 +505,31 @@ def test_starting_a_quiz_on_a_big_pack_stays_quick(tmp_path):
         print(f"build_questions({mode}, 50) on {len(big.entries)} entries: {elapsed * 1000:.0f} ms")
         assert len(qs) == 50
         assert elapsed < 2.0
+
+
+def test_a_clue_blanks_the_answer_and_not_a_plain_word_of_an_alias():
+    """Issue 10: "Russian Federal _____ service" asked for "Prison", then refused "prison"."""
+    from bot.games.quiz import _mask_definition
+
+    text = (
+        "A prison where opposition leaders such as Alexander Slepkov were held; in early 2018 "
+        "the Russian Federal Prison service found documents of an underground Trotskyist group."
+    )
+    names = ["Verkhne-Uralsk isolator", "Verkhne-Uralsk", "Verkhne-Uralsk prison"]
+    masked = _mask_definition(text, names)
+    assert masked is not None
+    assert "Russian Federal Prison service" in masked and masked.startswith("A prison where")
+    # Other forms of the name's own words are still hidden.
+    bolsheviks = _mask_definition(
+        "The Bolsheviks were a party; one Bolshevik was a member of it.", ["Bolshevik"]
+    )
+    assert bolsheviks == "The _____ were a party; one _____ was a member of it."
+
+
+@pytest.mark.parametrize("how", ["number", "text"])
+def test_choice_mode_takes_the_options_number_or_its_text(pack, clock, how):
+    qs = build_questions(pack, topic="people", count=1, mode="choice", rng=random.Random(4))
+    game = QuizGame(qs, mode="choice", clock=clock, speed_bonus=False)
+    q = game.next_question()
+    pick = str(q.correct_option + 1) if how == "number" else q.options[q.correct_option].lower()
+    assert game.choose(1, "ana", pick).correct

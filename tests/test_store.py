@@ -341,3 +341,82 @@ async def test_two_stores_opening_a_new_database_at_once_both_work(backend: Back
     finally:
         await first.close()
         await second.close()
+
+
+async def test_server_settings_are_kept_per_server_and_replaced_whole(store):
+    assert await store.server_settings(1) == {}
+    await store.save_server_settings(1, {"pack": "biology", "quiz_questions": 5})
+    await store.save_server_settings(2, {"pack": "history"})
+    await store.save_server_settings(1, {"pack": "chemistry"})
+    assert await store.server_settings(1) == {"pack": "chemistry"}
+    assert await store.server_settings(2) == {"pack": "history"}
+
+
+async def test_a_damaged_settings_row_means_defaults(backend: Backend, store):
+    await store.save_server_settings(1, {"pack": "x"})
+    backend.query("UPDATE server_settings SET data = '{not json' WHERE guild_id = 1")
+    assert await store.server_settings(1) == {}
+
+
+async def test_forget_member_deletes_their_points_in_that_server_and_their_cards(store, clock):
+    await store.award(None, 1, 100, "ana", question_id="q1", points=10)
+    await store.award(None, 1, 100, "ana", question_id="q2", points=10)
+    await store.award(None, 2, 100, "ana", question_id="q1", points=7)
+    await store.award(None, 1, 200, "bo", question_id="q1", points=5)
+    await store.save_card(100, "q-x", "{}", clock.now, rating=3)
+
+    gone = await store.forget_member(1, 100)
+
+    assert (gone.points, gone.cards, gone.reviews) == (2, 1, 1)
+    assert [(r.user_id, r.points) for r in await store.leaderboard(1)] == [(200, 5)]
+    assert [r.points for r in await store.leaderboard(2)] == [7]  # another server keeps its own
+    assert await store.cards(100) == {}
+
+
+async def test_a_write_blocked_by_another_writer_fails_well_inside_three_seconds(backend: Backend):
+    """Discord waits 3 s for an answer: a held lock costs an error, never a missed interaction."""
+    import time
+
+    store = await backend.open()
+    try:
+        if backend.name == "sqlite":
+            held = sqlite3.connect(backend.data_dir / DB_FILE, isolation_level=None)
+            held.execute("BEGIN IMMEDIATE")
+            release = lambda: (held.execute("ROLLBACK"), held.close())  # noqa: E731
+        else:
+            import asyncpg
+
+            conn = await asyncpg.connect(backend.database_url)
+            tx = conn.transaction()
+            await tx.start()
+            await conn.execute("LOCK TABLE unanswered IN ACCESS EXCLUSIVE MODE")
+
+            async def release_pg() -> None:
+                await tx.rollback()
+                await conn.close()
+
+        began = time.perf_counter()
+        try:
+            with pytest.raises(Exception, match="lock"):
+                await store.record_unanswered(1, "what is a banana")
+            assert time.perf_counter() - began < 1.5
+        finally:
+            if backend.name == "sqlite":
+                release()
+            else:
+                await release_pg()
+    finally:
+        await store.close()
+
+
+async def test_points_are_kept_per_pack_as_well_as_in_total(store):
+    await store.award(None, 1, 100, "ana", question_id="q1", points=10, pack="biology")
+    await store.award(None, 1, 200, "bo", question_id="q1", points=7, pack="history")
+    await store.award(None, 1, 200, "bo", question_id="q2", points=7, pack="history")
+    await store.award(None, 1, 100, "ana", question_id="q3", points=1)  # before packs counted
+    assert [(r.user_id, r.points) for r in await store.leaderboard(1)] == [(200, 14), (100, 11)]
+    biology = await store.leaderboard(1, pack="biology")
+    assert [(r.user_id, r.points) for r in biology] == [(100, 10)]
+    assert await store.leaderboard(2, pack="history") == []
+    week = await store.leaderboard(1, since=0, pack="history")
+    assert [(r.user_id, r.points) for r in week] == [(200, 14)]

@@ -53,7 +53,13 @@ from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
 
-FEATURES = ("bot.discord.commands", "bot.discord.admin", "bot.discord.chat")
+FEATURES = (
+    "bot.discord.commands",
+    "bot.discord.admin",
+    "bot.discord.chat",
+    "bot.discord.server",
+    "bot.discord.members",
+)
 OPTIONAL_FEATURES = ("bot.discord.quiz", "bot.discord.practice")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -127,6 +133,7 @@ def build_client(services: Services, *, auto_sync: bool = True, **options: Any) 
     )
     for name in feature_modules():
         importlib.import_module(name).setup(bot, services)
+    bot.tree.open_to_dms()
     return bot
 
 

@@ -6,6 +6,7 @@ context needed to reproduce it, and a bot that keeps running.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
 
 log = logging.getLogger("studybot.discord")
 
+CLOSE_HOOK_SECONDS = 5.0
 APOLOGY = "Sorry, something went wrong while answering that. The error has been logged."
 
 MessageHandler = Callable[[discord.Message], Awaitable[bool]]
@@ -54,8 +56,30 @@ def invite_url(application_id: int) -> str:
     )
 
 
+SERVERS_ONLY = app_commands.AppCommandContext(guild=True)
+"""Where server-bound commands (quizzes, settings, packs, leaderboard) may be used."""
+SERVERS_AND_DMS = app_commands.AppCommandContext(guild=True, dm_channel=True)
+"""Where every other command may be used: a server, or a direct message with the bot."""
+INSTALLS = app_commands.AppInstallationType(guild=True)
+"""studybot is installed to servers, not to users' accounts (its data is per server)."""
+
+
 class StudyTree(app_commands.CommandTree):
-    """The command tree, with one error handler for every command: apologise, log, keep running."""
+    """The command tree, with one error handler for every command: apologise, log, keep running.
+
+    Where commands may run is said with Discord's `contexts` and `integration_types`, not the
+    deprecated `dm_permission`: discord.py merges the tree's defaults into every command, so the
+    tree's are the narrowest (servers, server installs) and `open_to_dms` widens the rest.
+    """
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(client, allowed_contexts=SERVERS_ONLY, allowed_installs=INSTALLS)
+
+    def open_to_dms(self) -> None:
+        """Let every command not marked server-only run in a DM with the bot too."""
+        for command in self.get_commands():
+            if command.allowed_contexts is None:
+                command.allowed_contexts = SERVERS_AND_DMS
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -124,6 +148,21 @@ class StudyBot(discord.Client):
         """Sync commands on start-up when the tree changed; off for `studybot sync`."""
         self.message_handlers: list[MessageHandler] = []
         self._fallback_handlers: list[MessageHandler] = []
+        self._close_hooks: list[Callable[[], Awaitable[None]]] = []
+
+    def add_close_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` when the bot closes, while it can still post (e.g. to end running quizzes)."""
+        self._close_hooks.append(hook)
+
+    async def close(self) -> None:
+        hooks, self._close_hooks = self._close_hooks, []
+        for hook in hooks:
+            try:
+                # Bounded: a shutdown (SIGTERM, Ctrl-C) must not hang on a slow Discord.
+                await asyncio.wait_for(hook(), CLOSE_HOOK_SECONDS)
+            except Exception:
+                log.exception("a shutdown step failed")
+        await super().close()
 
     def add_message_handler(self, handler: MessageHandler, *, fallback: bool = False) -> None:
         """Let a module look at every message; the first handler that takes it stops the rest.

@@ -7,12 +7,14 @@ seconds; only after the reply is sent does /ask log an unanswered question to th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
-from bot.answering.answers import DONT_KNOW, NOT_SURE, Reply
+from bot.answering.answers import DONT_KNOW, NOT_SURE, Answerer, Reply
+from bot.discord.autocomplete import entry_names, topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import (
     COLOUR_INFO,
@@ -22,16 +24,14 @@ from bot.discord.embeds import (
     reply_message,
     sources_embed,
 )
+from bot.discord.members import with_delete_button
 from bot.discord.messages import send
 from bot.discord.quiz import quiz_running
 from bot.discord.views import DefineButton, suggestions_view
+from bot.settings import DEFAULT_MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
-
-AUTOCOMPLETE_LIMIT = 25
-Choice = app_commands.Choice[str]
-CHOICE_LIMIT = 100
 
 
 def _services(interaction: discord.Interaction) -> Services:
@@ -55,16 +55,24 @@ PAUSED_IN_QUIZ = (
 )
 
 
+async def answerer_here(interaction: discord.Interaction) -> Answerer:
+    """The answerer of the pack this server uses (the bundled one in direct messages)."""
+    return await _services(interaction).answerer_for(interaction.guild_id)
+
+
 async def allowed(interaction: discord.Interaction) -> bool:
     """Whether to answer: not in a channel with a quiz under way, and not faster than the cooldown.
 
     Either refusal is told to the member only, so it neither clutters the channel nor reveals
-    anything to the players.
+    anything to the players. The cooldown's length is the server's own setting.
     """
     if quiz_running(interaction.client, interaction.channel_id):
         await send_ephemeral(interaction, PAUSED_IN_QUIZ)
         return False
-    wait = _services(interaction).cooldown.try_acquire(interaction.user.id)
+    services = _services(interaction)
+    server = await services.settings_for(interaction.guild_id)
+    cooldown = services.cooldown_for(interaction.guild_id, server)
+    wait = cooldown.try_acquire(interaction.user.id)
     if wait > 0:
         await send_ephemeral(interaction, cooldown_message(wait))
         return False
@@ -91,9 +99,19 @@ def should_log_gap(reply: Reply) -> bool:
     return not reply.answered and reply.message in (DONT_KNOW, NOT_SURE)
 
 
-@app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")
-@app_commands.describe(question="Your question, e.g. “who led the Left Opposition?”")
-async def ask(interaction: discord.Interaction, question: str) -> None:
+ASK_MAX_LENGTH = 2 * DEFAULT_MAX_QUESTION_CHARS
+"""What Discord's client lets a member type into /ask; up to the host's cap a friendly note says
+"ask one thing at a time" instead (the cap is a setting, the option's limit is fixed at sync)."""
+
+
+async def ask_and_reply(
+    interaction: discord.Interaction, question: str, *, about: discord.Message | None = None
+) -> None:
+    """Answer `question` for /ask and the "Ask studybot" menu, by this server's rules.
+
+    A miss is private when the server says so; an answer just posted in this channel is not
+    posted again (the member gets a link to it); the asker gets a button to delete the answer.
+    """
     services = _services(interaction)
     cap = services.settings.max_question_chars
     if len(question.strip()) > cap:
@@ -102,27 +120,34 @@ async def ask(interaction: discord.Interaction, question: str) -> None:
     if not await allowed(interaction):
         return
     # Encoding the question with the sentence model is CPU work: off the event loop.
-    reply = await asyncio.to_thread(services.current.ask, question)
-    await send(interaction, **reply_kwargs(reply))
+    reply = await asyncio.to_thread((await answerer_here(interaction)).ask, question)
+    server = await services.settings_for(interaction.guild_id)
+    kwargs = reply_kwargs(reply)
+    if about is not None and reply.answer is not None:
+        kwargs["content"] = f"About {about.jump_url}:"
+    private = server.private_misses and not reply.answered
+    key = reply.answer.item_id if reply.answer is not None else None
+    shown_at = services.recent.recent(interaction.channel_id, key) if key else None
+    if shown_at is not None:
+        kwargs["content"] = f"Answered just now: {shown_at}"
+        private = True  # one copy in the channel is enough
+    if not private:
+        with_delete_button(kwargs, interaction.user.id)
+    await send(interaction, ephemeral=private, **kwargs)
+    if key and not private:
+        with contextlib.suppress(discord.HTTPException):
+            sent = await interaction.original_response()
+            services.recent.remember(interaction.channel_id, key, sent.jump_url)
     if should_log_gap(reply):
         await services.record_unanswered(interaction.guild_id, question)
 
 
-async def entry_names(interaction: discord.Interaction, current: str) -> list[Choice]:
-    """Autocomplete over terms and aliases: at most 25 choices, names and values at most 100."""
-    rows = _services(interaction).current.complete(current[:CHOICE_LIMIT], AUTOCOMPLETE_LIMIT)
-    return [
-        app_commands.Choice(name=clip(name, CHOICE_LIMIT), value=entry_id[:CHOICE_LIMIT])
-        for name, entry_id in rows[:AUTOCOMPLETE_LIMIT]
-    ]
-
-
-async def topic_names(interaction: discord.Interaction, current: str) -> list[Choice]:
-    """Autocomplete over the pack's topics (tags), matching anywhere in the name."""
-    want = current.strip().lower()
-    tags = [t for t in _services(interaction).current.pack.tags() if want in t.lower()]
-    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
-    return [app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT]) for t in tags[:25]]
+@app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")
+@app_commands.describe(question="Your question, e.g. “who led the Left Opposition?”")
+async def ask(
+    interaction: discord.Interaction, question: app_commands.Range[str, 1, ASK_MAX_LENGTH]
+) -> None:
+    await ask_and_reply(interaction, question)
 
 
 @app_commands.command(name="define", description="The definition of a term in the pack.")
@@ -131,7 +156,7 @@ async def topic_names(interaction: discord.Interaction, current: str) -> list[Ch
 async def define(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
-    answerer = _services(interaction).current
+    answerer = await answerer_here(interaction)
     entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
         reply = await asyncio.to_thread(answerer.ask, term)
@@ -151,9 +176,10 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
     if not await allowed(interaction):
         return
     services = _services(interaction)
-    answer = services.current.random_fact(topic, services.rng)
+    answerer = await answerer_here(interaction)
+    answer = answerer.random_fact(topic, services.rng)
     if answer is None:
-        topics = ", ".join(services.current.pack.tags()[:20]) or "none"
+        topics = ", ".join(answerer.pack.tags()[:20]) or "none"
         await send_ephemeral(
             interaction,
             f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}",
@@ -166,7 +192,7 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
 
 @app_commands.command(name="sources", description="Where this pack's answers come from.")
 async def sources(interaction: discord.Interaction) -> None:
-    pack = _services(interaction).current.pack
+    pack = (await answerer_here(interaction)).pack
     await send(interaction, embed=sources_embed(pack))
 
 
@@ -176,7 +202,7 @@ async def sources(interaction: discord.Interaction) -> None:
 async def related(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
-    answerer = _services(interaction).current
+    answerer = await answerer_here(interaction)
     entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
         await send_ephemeral(interaction, f"No entry called “{echo(term, 100)}” in this pack.")

@@ -48,6 +48,7 @@ async def send(
     member: Mapping[str, str] | None = None,
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
+    file: discord.File | None = None,
     ephemeral: bool = False,
     edit: bool = False,
 ) -> discord.Message | None:
@@ -63,6 +64,8 @@ async def send(
         kwargs["embed"] = fit(embed)
     if view is not None:
         kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file  # e.g. /kb download; a file is never member text
     if isinstance(dest, discord.Interaction):
         if edit:
             await dest.response.edit_message(**kwargs)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.discord.autocomplete import topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit
 from bot.discord.messages import send
-from bot.discord.quiz import topic_choices
 from bot.games.practice import RATINGS, Flashcard, PracticeSession, describe_wait
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class PracticeView(discord.ui.View):
 
 @app_commands.command(name="practice", description="Flash cards just for you, back when due.")
 @app_commands.describe(topic="A topic (tag) of the pack; leave empty for everything.")
-@app_commands.autocomplete(topic=topic_choices)
+@app_commands.autocomplete(topic=topic_names)
 async def practice(interaction: discord.Interaction, topic: str | None = None) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:
@@ -157,11 +157,12 @@ async def practice(interaction: discord.Interaction, topic: str | None = None) -
             interaction, "The database is unavailable, so practice cards can't be saved."
         )
         return
+    pack = (await services.answerer_for(interaction.guild_id)).pack
     session = await PracticeSession.open(
-        services.current.pack, services.store, interaction.user.id, topic=topic, now=_now
+        pack, services.store, interaction.user.id, topic=topic, now=_now
     )
     if not session.deck:
-        tags = ", ".join(services.current.pack.tags()[:20])
+        tags = ", ".join(pack.tags()[:20])
         await send_ephemeral(
             interaction, "No cards on “{topic}”. Topics: " + tags, member={"topic": topic or ""}
         )

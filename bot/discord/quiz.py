@@ -24,8 +24,9 @@ import discord
 from discord import app_commands
 
 from bot.answering.text import strip_mentions
-from bot.discord.client import Services, send_ephemeral
-from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, fit, quote
+from bot.discord.autocomplete import pack_names, topic_names
+from bot.discord.client import SERVERS_ONLY, Services, send_ephemeral
+from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, echo, fit, quote
 from bot.discord.messages import member_text, send
 from bot.games.quiz import (
     OPTION_LETTERS,
@@ -39,7 +40,8 @@ from bot.games.quiz import (
     Summary,
     build_questions,
 )
-from bot.storage.store import WEEK_SECONDS
+from bot.server_settings import MAX_FIRST_TO, ServerSettings
+from bot.storage.store import WEEK_SECONDS, ScoreRow
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -50,6 +52,9 @@ DEFAULT_QUESTIONS = 10
 MAX_QUESTIONS = 50
 DEFAULT_SECONDS = 30
 MIN_SECONDS, MAX_SECONDS = 10, 300
+LEADERBOARD_ROWS = 10
+SHUTDOWN_GRACE = 3.0
+"""Seconds a shutdown waits for a quiz that is already posting its own end."""
 REVEAL_PAUSE = 4.0
 """Seconds between a reveal and the next question: time to read the answer and its source."""
 LATE_GRACE = 0.05
@@ -165,6 +170,9 @@ def summary_embed(summary: Summary) -> discord.Embed:
             f"{medal} <@{score.user_id}>: {score.points} points ({score.correct} right{streak})"
         )
     embed.description = "\n".join(lines).strip()
+    if summary.reached and summary.scores:
+        lines_end = f"<@{summary.scores[0].user_id}> reached {summary.first_to} points first."
+        embed.description = f"{embed.description}\n\n{lines_end}".strip()
     stopped = " (stopped early)" if summary.stopped else ""
     embed.set_footer(text=f"{summary.asked} of {summary.total} questions asked{stopped}")
     return fit(embed)
@@ -245,8 +253,15 @@ class ChannelGame:
         channel_id: int,
         started_by: int,
         chat_answers: bool,
+        *,
+        idle_stop: int = 0,
+        hints: bool = True,
     ) -> None:
         self.recorded = recorded
+        self.idle_stop = idle_stop
+        """Stop after this many questions in a row that timed out unanswered (0: never)."""
+        self.idle = 0
+        self.hints = hints
         self.channel = channel
         self.channel_id = channel_id
         self.started_by = started_by
@@ -259,6 +274,9 @@ class ChannelGame:
         self.ended = False
         """Stopped or over: no more answers, questions or timers."""
         self.summarised = False
+        self.stop_note: str | None = None
+        """Why the game ended early, when it ended by itself (nobody answering)."""
+        self.finishing: asyncio.Task[None] | None = None
 
     @property
     def game(self) -> QuizGame:
@@ -280,14 +298,25 @@ class Quizzes:
         self,
         interaction: discord.Interaction,
         topic: str | None,
-        questions: int,
-        mode: str,
-        seconds: int,
+        questions: int | None,
+        mode: str | None,
+        seconds: int | None,
+        first_to: int | None = None,
     ) -> None:
+        """Start a game; what the member left out comes from the server's quiz settings."""
         channel_id = interaction.channel_id
         if channel_id is None or interaction.channel is None:
             await send_ephemeral(interaction, "Quizzes run in a channel.")
             return
+        server = await self.services.settings_for(interaction.guild_id)
+        refusal = may_start(interaction, server)
+        if refusal:
+            await send_ephemeral(interaction, refusal)
+            return
+        questions = questions or server.quiz_questions
+        mode = mode or server.quiz_mode
+        seconds = seconds or server.quiz_seconds
+        first_to = server.quiz_first_to if first_to is None else first_to
         running = self.games.get(channel_id)
         if (running is not None and not running.ended) or channel_id in self.starting:
             who = running.started_by if running is not None else None
@@ -303,7 +332,9 @@ class Quizzes:
         # is registered only once its start message is out (see below).
         self.starting.add(channel_id)
         try:
-            await self._start_claimed(interaction, channel_id, topic, questions, mode, seconds)
+            await self._start_claimed(
+                interaction, channel_id, topic, questions, mode, seconds, first_to, server
+            )
         finally:
             self.starting.discard(channel_id)
 
@@ -315,8 +346,11 @@ class Quizzes:
         questions: int,
         mode: str,
         seconds: int,
+        first_to: int,
+        server: ServerSettings,
     ) -> None:
-        pack = self.services.current.pack  # one pack for the whole game, even across a reload
+        # The server's pack, for the whole game, even across a reload or a /kb use.
+        pack = (await self.services.answerer_for(interaction.guild_id)).pack
         try:
             # Picking and building questions walks the pack: seconds on a big one, so off the loop.
             picked = await asyncio.to_thread(
@@ -331,7 +365,7 @@ class Quizzes:
             # The core's message quotes the topic the member typed: all of it is member text.
             await send_ephemeral(interaction, "{error}", member={"error": str(err)})
             return
-        game = QuizGame(picked, mode=mode, seconds=seconds, clock=_monotonic)
+        game = QuizGame(picked, mode=mode, seconds=seconds, first_to=first_to, clock=_monotonic)
         recorded = RecordedGame(
             game,
             self.services.store,
@@ -339,29 +373,46 @@ class Quizzes:
             channel_id=channel_id,
             started_by=interaction.user.id,
             topic=topic,
+            pack=server.pack,
         )
         chat_answers = mode == "text" and self.services.settings.message_content
+        # Recording the game writes to the database, which another writer may hold: answer
+        # Discord first, so a slow write can never cost the 3-second window.
+        try:
+            await interaction.response.defer(thinking=True)
+        except discord.HTTPException as err:
+            # Discord did not take the acknowledgement: nothing is recorded or registered.
+            log.warning("quiz in channel %s could not acknowledge its start: %s", channel_id, err)
+            return
+        saved = await recorded.begin()
         lines = [
             f"<@{interaction.user.id}> started a quiz"
             + (" on **{topic}**" if topic else "")
             + f": {len(picked)} question(s), {seconds} seconds each, "
-            + ("multiple choice." if mode == "choice" else "type the answer."),
+            + ("multiple choice" if mode == "choice" else "type the answer")
+            + (f"; the first to {first_to} points wins." if first_to else "."),
         ]
         if mode == "text" and not chat_answers:
             lines.append(NO_INTENT_NOTE)
-        if self.services.store is None:
+        if not saved:
             lines.append("The database is unavailable: scores from this game won't be kept.")
         try:
             await send(interaction, "\n".join(lines), member={"topic": topic or ""})
         except discord.HTTPException as err:
-            # Nothing is registered yet: the channel is free again, nothing to clean up.
+            # Nothing is registered yet: the channel is free again; only the record is closed.
             log.warning("quiz in channel %s could not announce its start: %s", channel_id, err)
+            await recorded.end()
             with contextlib.suppress(discord.HTTPException):
                 await send_ephemeral(interaction, CANNOT_POST)
             return
-        await recorded.begin()
         cg = ChannelGame(
-            recorded, interaction.channel, channel_id, interaction.user.id, chat_answers
+            recorded,
+            interaction.channel,
+            channel_id,
+            interaction.user.id,
+            chat_answers,
+            idle_stop=server.quiz_idle_stop,
+            hints=server.quiz_hints,
         )
         self.games[channel_id] = cg
         try:
@@ -392,8 +443,13 @@ class Quizzes:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("quiz in channel %s failed", channel_id)
             cg.ended = True
+            if self.bot is not None and self.bot.is_closed():
+                # The bot is shutting down under this game: nothing can be posted any more.
+                log.info("quiz in channel %s ended by the shutdown", channel_id)
+                self.games.pop(channel_id, None)
+                return
+            log.exception("quiz in channel %s failed", channel_id)
             if self.games.get(channel_id) is cg:
                 del self.games[channel_id]
             with contextlib.suppress(discord.HTTPException):
@@ -443,8 +499,23 @@ class Quizzes:
         )
 
     async def _after_close(self, channel_id: int, cg: ChannelGame, reveal: Reveal) -> None:
-        """Disable a closed question's buttons (right one green); arm the pause before the next."""
-        if not cg.ended:
+        """Disable a closed question's buttons (right one green); arm the pause before the next.
+
+        A game whose last `idle_stop` questions all ran out unanswered ends here: nobody is
+        playing, and a bot posting questions into an empty channel for half an hour is noise.
+        """
+        cg.idle = cg.idle + 1 if reveal.reason == "timeout" and reveal.winner is None else 0
+        idle_out = bool(cg.idle_stop) and cg.idle >= cg.idle_stop and not cg.game.finished
+        if idle_out and not cg.ended:
+            cg.ended = True
+            if cg.timer is not None and cg.timer is not asyncio.current_task():
+                cg.timer.cancel()
+            cg.stop_note = (
+                f"Nobody answered the last {cg.idle} questions, so the quiz stopped. "
+                "Start another with /quiz start."
+            )
+            self._schedule_finish(channel_id, cg)
+        elif not cg.ended:
             self._schedule(channel_id, cg, self._next_after_pause(channel_id, cg))
         question = reveal.question
         if cg.message is not None and question.options:
@@ -454,6 +525,18 @@ class Quizzes:
             with contextlib.suppress(discord.HTTPException):
                 await cg.message.edit(view=view)
 
+    def _schedule_finish(self, channel_id: int, cg: ChannelGame) -> None:
+        """End the game in a task of its own, after the reveal that triggered it is posted."""
+        task = asyncio.create_task(self._finish_after_reveal(channel_id, cg))
+        cg.finishing = task
+
+    async def _finish_after_reveal(self, channel_id: int, cg: ChannelGame) -> None:
+        await asyncio.sleep(0)
+        try:
+            await self._finish(channel_id, cg)
+        except discord.HTTPException:
+            log.warning("could not post the end of an idle quiz in %s", channel_id)
+
     async def _finish(self, channel_id: int, cg: ChannelGame) -> None:
         if cg.summarised:
             return
@@ -461,7 +544,41 @@ class Quizzes:
         summary = await cg.recorded.end()
         if self.games.get(channel_id) is cg:
             del self.games[channel_id]
-        await send(cg.channel, embed=summary_embed(summary))
+        await send(cg.channel, cg.stop_note, embed=summary_embed(summary))
+
+    async def shutdown(self) -> None:
+        """The bot is going away: end every running game and say so where it ran.
+
+        Points already announced are in the database; what members must hear is that the quiz
+        did not just hang, and which question it was cut off at.
+        """
+        # A game already posting its own end gets to finish that first (bounded by close()).
+        ending = [
+            task
+            for cg in self.games.values()
+            if cg.summarised
+            for task in (cg.timer, cg.finishing)
+            if task is not None and not task.done() and task is not asyncio.current_task()
+        ]
+        if ending:
+            await asyncio.wait(ending, timeout=SHUTDOWN_GRACE)
+        for channel_id, cg in list(self.games.items()):
+            if cg.summarised:
+                continue
+            cg.ended = cg.summarised = True
+            if cg.timer is not None and cg.timer is not asyncio.current_task():
+                cg.timer.cancel()
+            summary = await cg.recorded.end(interrupted=True)
+            self.games.pop(channel_id, None)
+            note = (
+                f"The bot is shutting down, so this quiz stopped at question {summary.asked} of "
+                f"{summary.total}; that question does not count. Points already announced are "
+                "saved. Start another with /quiz start when the bot is back."
+            )
+            try:
+                await send(cg.channel, note, embed=summary_embed(summary))
+            except discord.HTTPException:
+                log.warning("could not announce the end of the quiz in %s", channel_id)
 
     def _game_here(self, channel_id: int | None) -> ChannelGame | None:
         cg = self.games.get(channel_id) if channel_id is not None else None
@@ -506,16 +623,29 @@ class Quizzes:
                 interaction, "No quiz is running here. Start one with /quiz start."
             )
             return
-        if cg.game.mode == "choice":
-            await send_ephemeral(interaction, "This quiz is multiple choice: pick a button.")
-            return
+        choice = cg.game.mode == "choice"
         try:
-            outcome = await cg.recorded.answer(interaction.user.id, _name(interaction.user), text)
+            if choice:
+                # A pick typed as its letter, its number or the option's own text.
+                outcome = await cg.recorded.choose(
+                    interaction.user.id, _name(interaction.user), text
+                )
+            else:
+                outcome = await cg.recorded.answer(
+                    interaction.user.id, _name(interaction.user), text
+                )
         except NoQuestionOpenError:
             await send_ephemeral(interaction, "Too late: that question is closed.")
             return
+        except AlreadyAnsweredError:
+            await send_ephemeral(interaction, "You already picked an answer for this question.")
+            return
+        except QuizError as err:
+            await send_ephemeral(interaction, str(err))
+            return
         if outcome.reveal is None:
-            await send_ephemeral(interaction, "Not quite. Try again!")
+            wrong = "Not this one: one pick per question." if choice else "Not quite. Try again!"
+            await send_ephemeral(interaction, wrong)
             return
         try:
             await send(interaction, embed=reveal_embed(outcome.reveal, outcome))
@@ -561,6 +691,9 @@ class Quizzes:
         cg = self._game_here(interaction.channel_id)
         if cg is None or cg.game.current is None:
             await send_ephemeral(interaction, "There is no open question to hint at.")
+            return
+        if not cg.hints:
+            await send_ephemeral(interaction, "Hints are turned off in this server.")
             return
         hint = cg.game.hint()
         # A masked answer reads best in monospace (one * per letter); a ruled-out option does not.
@@ -610,38 +743,48 @@ class Quizzes:
 # -- commands --
 
 
-async def topic_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """Autocomplete over the pack's topics (tags), for /quiz start and /practice."""
-    services: Services = interaction.client.services  # type: ignore[attr-defined]
-    want = current.strip().lower()
-    tags = [t for t in services.current.pack.tags() if want in t.lower()]
-    tags.sort(key=lambda t: (not t.lower().startswith(want), t))
-    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in tags[:25]]
+def may_start(interaction: discord.Interaction, server: ServerSettings) -> str | None:
+    """Why this member may not start a quiz in this channel (the server's settings), or None."""
+    channel = interaction.channel
+    channel_id = interaction.channel_id
+    parent = getattr(channel, "parent_id", None)
+    if server.quiz_channels and not ({channel_id, parent} & set(server.quiz_channels)):
+        places = " ".join(f"<#{c}>" for c in server.quiz_channels)
+        return f"Quizzes run in {places} in this server."
+    perms = interaction.permissions
+    if server.quiz_starters == "manage-messages" and not perms.manage_messages:
+        return "In this server, quizzes are started by members who can manage messages."
+    if server.quiz_starters == "role":
+        roles = {r.id for r in getattr(interaction.user, "roles", ())}
+        if server.quiz_role not in roles and not perms.manage_guild:
+            role = f"<@&{server.quiz_role}>" if server.quiz_role else "a role not yet chosen"
+            return f"In this server, quizzes are started by members with {role}."
+    return None
 
 
 def quiz_group(quizzes: Quizzes) -> app_commands.Group:
     group = app_commands.Group(
-        name="quiz", description="Play a quiz in this channel.", guild_only=True
+        name="quiz", description="Play a quiz in this channel.", allowed_contexts=SERVERS_ONLY
     )
 
     @group.command(name="start", description="Start a quiz in this channel.")
     @app_commands.describe(
         topic="A topic (tag) of the pack; leave empty for everything.",
-        questions=f"How many questions (1–{MAX_QUESTIONS}, default {DEFAULT_QUESTIONS}).",
+        questions=f"How many questions (1–{MAX_QUESTIONS}; default: the server's setting).",
         mode="text: type the answer; choice: pick one of four buttons.",
-        seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}, default {DEFAULT_SECONDS}).",
+        seconds=f"Seconds per question ({MIN_SECONDS}–{MAX_SECONDS}; default: the server's).",
+        first_to="End as soon as someone has this many points (0: play every question).",
     )
-    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.autocomplete(topic=topic_names)
     async def start(
         interaction: discord.Interaction,
         topic: str | None = None,
-        questions: app_commands.Range[int, 1, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
-        mode: Literal["text", "choice"] = "text",
-        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
+        mode: Literal["text", "choice"] | None = None,
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] | None = None,
+        first_to: app_commands.Range[int, 0, MAX_FIRST_TO] | None = None,
     ) -> None:
-        await quizzes.start(interaction, topic, questions, mode, seconds)
+        await quizzes.start(interaction, topic, questions, mode, seconds, first_to)
 
     @group.command(name="stop", description="Stop the quiz (its starter or Manage Messages).")
     async def stop(interaction: discord.Interaction) -> None:
@@ -663,7 +806,7 @@ def quiz_group(quizzes: Quizzes) -> app_commands.Group:
 def answer_command(quizzes: Quizzes) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="answer", description="Answer the open quiz question.")
     @app_commands.describe(text="Your answer.")
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True)
     async def answer(
         interaction: discord.Interaction, text: app_commands.Range[str, 1, 200]
     ) -> None:
@@ -673,18 +816,31 @@ def answer_command(quizzes: Quizzes) -> app_commands.Command[Any, ..., None]:
 
 
 @app_commands.command(name="leaderboard", description="Quiz points in this server.")
-@app_commands.describe(period="all-time (default) or the last 7 days.")
-@app_commands.guild_only()
+@app_commands.describe(
+    period="all-time (default) or the last 7 days.",
+    pack="Only points from quizzes on this pack (default: every pack).",
+)
+@app_commands.autocomplete(pack=pack_names)
+@app_commands.allowed_contexts(guilds=True)
 async def leaderboard(
-    interaction: discord.Interaction, period: Literal["all-time", "week"] = "all-time"
+    interaction: discord.Interaction,
+    period: Literal["all-time", "week"] = "all-time",
+    pack: str | None = None,
 ) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:
         await send_ephemeral(interaction, "The database is unavailable, so there are no scores.")
         return
+    await interaction.response.defer()
     since = time.time() - WEEK_SECONDS if period == "week" else None
-    rows = await services.store.leaderboard(interaction.guild_id, since=since, limit=10)
+    # More rows than shown: members who left the server are dropped below.
+    rows = await services.store.leaderboard(
+        interaction.guild_id, since=since, limit=LEADERBOARD_ROWS * 3, pack=pack
+    )
+    rows = (await _still_members(interaction.guild, rows))[:LEADERBOARD_ROWS]
     title = "Leaderboard: last 7 days" if period == "week" else "Leaderboard: all time"
+    if pack is not None:
+        title += f" ({echo(pack, 40)})"
     embed = discord.Embed(title=title, colour=COLOUR_INFO)
     if not rows:
         embed.description = "No points yet. Start a quiz with /quiz start!"
@@ -697,9 +853,32 @@ async def leaderboard(
     await send(interaction, embed=embed)
 
 
+async def _still_members(guild: discord.Guild | None, rows: list[ScoreRow]) -> list[ScoreRow]:
+    """The rows of members still in the server: who left drops off the board (their points stay).
+
+    Without the privileged members intent the member cache is partial, so a member not in it is
+    asked of Discord (one request each, only for the few rows a board shows).
+    """
+    if guild is None:
+        return rows
+    kept = []
+    for row in rows:
+        if len(kept) >= LEADERBOARD_ROWS:
+            break
+        if guild.get_member(row.user_id) is None:
+            try:
+                await guild.fetch_member(row.user_id)
+            except discord.NotFound:
+                continue
+            except discord.HTTPException:
+                pass  # cannot tell: show them rather than hide a member
+        kept.append(row)
+    return kept
+
+
 @app_commands.command(name="stats", description="Quiz and practice statistics for a member.")
 @app_commands.describe(member="Whose statistics (default: yours).")
-@app_commands.guild_only()
+@app_commands.allowed_contexts(guilds=True)
 async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:
@@ -721,6 +900,7 @@ def setup(bot: StudyBot, services: Services) -> None:
     quizzes = Quizzes(services, bot)
     _QUIZZES[bot] = quizzes
     bot.add_dynamic_items(OptionButton)
+    bot.add_close_hook(quizzes.shutdown)
     bot.tree.add_command(quiz_group(quizzes))
     bot.tree.add_command(answer_command(quizzes))
     bot.tree.add_command(leaderboard)

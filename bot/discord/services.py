@@ -1,7 +1,8 @@
 """What every command needs, in one object handed to each feature module's `setup`.
 
-Commands read the pack through `services.current` at call time, never from a captured variable, so
-`/kb reload` can swap the whole answerer and every command sees the new pack at once.
+Commands read the pack through `await services.answerer_for(guild_id)` at call time, never from a
+captured variable: each server may use its own pack (`/kb use`), and `/kb reload` can swap the
+bundled answerer so every command sees the new pack at once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import random
 from dataclasses import dataclass, field
 
 from bot.answering.answers import Answerer
-from bot.cooldown import Cooldown
+from bot.cooldown import Cooldown, RecentAnswers
+from bot.packs.library import PackLibrary
+from bot.packs.loader import PackError
+from bot.server_settings import BUNDLED, ServerSettings, ServerSettingsBook
 from bot.settings import Settings
 from bot.storage.store import Store
 
@@ -21,24 +25,96 @@ log = logging.getLogger("studybot.discord")
 
 @dataclass
 class Services:
-    """What every command needs: settings, the current answerer, the database, the cooldown."""
+    """What every command needs: settings, the answerers, the database, the cooldowns."""
 
     settings: Settings
     answerer: Answerer | None
-    """None only while printing command payloads (no pack is needed for that)."""
+    """The bundled (host's) pack; None only while printing command payloads."""
     store: Store | None = None
     """None when the database could not be opened; answering still works, `/kb gaps` says why."""
     cooldown: Cooldown = field(default_factory=lambda: Cooldown(3.0))
+    """Direct messages' cooldown; servers get their own length from their settings."""
     rng: random.Random = field(default_factory=random.Random)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """Two admins pressing /kb reload at once load the pack once each, one after the other."""
+    library: PackLibrary | None = None
+    server_settings: ServerSettingsBook | None = None
+    recent: RecentAnswers = field(default_factory=RecentAnswers)
+    """Answers just posted per channel, so the same one is not posted again within a minute."""
+    _cooldowns: dict[int, Cooldown] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.library is None:
+            self.library = PackLibrary(
+                self.settings.data_dir, max_question_chars=self.settings.max_question_chars
+            )
+        if self.server_settings is None:
+            self.server_settings = ServerSettingsBook(self.settings, self.store)
 
     @property
     def current(self) -> Answerer:
-        """The answerer in use now; commands call this rather than keeping their own reference."""
+        """The bundled pack's answerer (what direct messages and new servers use)."""
         if self.answerer is None:
             raise RuntimeError("no pack loaded")
         return self.answerer
+
+    @property
+    def settings_book(self) -> ServerSettingsBook:
+        assert self.server_settings is not None
+        return self.server_settings
+
+    @property
+    def packs(self) -> PackLibrary:
+        assert self.library is not None
+        return self.library
+
+    async def settings_for(self, guild_id: int | None) -> ServerSettings:
+        """A server's settings; the host's defaults if the database cannot be read."""
+        try:
+            return await self.settings_book.get(guild_id)
+        except Exception:
+            log.exception("could not read the settings of server %s; using defaults", guild_id)
+            return self.settings_book.defaults
+
+    async def answerer_for(self, guild_id: int | None) -> Answerer:
+        """The answerer of the pack a server chose; the bundled one if that pack cannot load.
+
+        A pack that was valid when uploaded can only fail here if its files were damaged on the
+        host; the server is still answered (from the bundled pack) and the log says why.
+        """
+        chosen = (await self.settings_for(guild_id)).pack
+        if guild_id is None or chosen == BUNDLED:
+            return self.current
+        try:
+            return await self.packs.open(guild_id, chosen)
+        except (PackError, OSError, KeyError) as err:
+            log.error(
+                "pack %s of server %s does not load (%s); using the bundled pack",
+                chosen,
+                guild_id,
+                err,
+            )
+            return self.current
+
+    def cached_answerer(self, guild_id: int | None) -> Answerer:
+        """The server's answerer if already in memory, else the bundled one; never waits.
+
+        For autocomplete, which Discord drops after three seconds and which must not load a pack.
+        """
+        chosen = self.settings_book.cached(guild_id)
+        if guild_id is None or chosen is None or chosen.pack == BUNDLED:
+            return self.current
+        return self.packs.cached(guild_id, chosen.pack) or self.current
+
+    def cooldown_for(self, guild_id: int | None, server: ServerSettings | None) -> Cooldown:
+        """The cooldown of a server, rebuilt when its admins change its length."""
+        if guild_id is None or server is None:
+            return self.cooldown
+        found = self._cooldowns.get(guild_id)
+        if found is None or found.seconds != max(0.0, server.cooldown_seconds):
+            found = Cooldown(server.cooldown_seconds)
+            self._cooldowns[guild_id] = found
+        return found
 
     async def record_unanswered(self, guild_id: int | None, question: str) -> None:
         """Log a question the pack could not answer, for `/kb gaps`; never fails the reply."""

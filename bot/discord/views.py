@@ -53,7 +53,8 @@ class DefineButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         services = interaction.client.services  # type: ignore[attr-defined]
         try:
-            reply = services.current.entry_answer(self.entry_id)
+            answerer = await services.answerer_for(interaction.guild_id)
+            reply = answerer.entry_answer(self.entry_id)
             if reply.answer is None:
                 await send_ephemeral(interaction, GONE)
                 return

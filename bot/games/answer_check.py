@@ -21,6 +21,23 @@ from bot.answering.text import singular, words
 __all__ = ["NUMERIC_KINDS", "Verdict", "allowed_edits", "check_answer", "is_correct", "tokens"]
 
 ARTICLES = frozenset({"a", "an", "the"})
+NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+}
+"""Number words as digits, so "Trial of the 16" and "Trial of the Sixteen" are one answer."""
 NUMERIC_KINDS = frozenset({"year", "number"})
 
 
@@ -48,7 +65,7 @@ def allowed_edits(length: int) -> int:
     return 3
 
 
-def _close(guess: str, answer: str) -> bool:
+def _close(guess: str, answer: str, in_phrase: bool = False) -> bool:
     """One word of a guess against one word of an answer.
 
     Transpositions count as one edit ("Trotksy"). A typo almost never hits the first letter, and
@@ -58,8 +75,23 @@ def _close(guess: str, answer: str) -> bool:
         return True
     if not guess or guess[0] != answer[0]:
         return False
+    if in_phrase and _one_doubling(guess, answer):
+        # In a phrase the other words already say which thing is meant, so one doubled letter
+        # written once ("cel wall" for "cell wall") is forgiven even in a short word.
+        return True
     edits = allowed_edits(len(answer))
     return OSA.distance(guess, answer, score_cutoff=edits) <= edits
+
+
+def _one_doubling(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ only by one letter written once instead of twice."""
+    if abs(len(a) - len(b)) != 1:
+        return False
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    for i in range(1, len(long)):
+        if long[i] == long[i - 1] and long[:i] + long[i + 1 :] == short:
+            return True
+    return False
 
 
 def _merge_digit_groups(toks: list[str]) -> list[str]:
@@ -78,7 +110,7 @@ def tokens(text: str) -> list[str]:
 
     Words containing digits keep their plural-looking ending: "1920s" is not "1920".
     """
-    toks = _merge_digit_groups(words(text))
+    toks = _merge_digit_groups([NUMBER_WORDS.get(tok, tok) for tok in words(text)])
     return [
         tok if any(c.isdigit() for c in tok) else singular(tok)
         for tok in toks
@@ -114,9 +146,11 @@ def _spans(guess: list[str], answer: list[str], numeric: bool) -> Iterator[tuple
             elif numeric:
                 if window == answer:
                     yield start, size
-            elif all(_close(g, a) for g, a in zip(window, answer, strict=True)):
+            elif all(_close(g, a, n > 1) for g, a in zip(window, answer, strict=True)):
                 edits = allowed_edits(len(target))
-                if OSA.distance("".join(window), target, score_cutoff=edits) <= edits:
+                joined = "".join(window)
+                slip = n > 1 and _one_doubling(joined, target)
+                if slip or OSA.distance(joined, target, score_cutoff=edits) <= edits:
                     yield start, size
 
 

@@ -176,6 +176,9 @@ class Summary:
     asked: int
     total: int
     stopped: bool
+    first_to: int = 0
+    """The points that end the game early (0: none); `reached` says whether someone got there."""
+    reached: bool = False
 
     @property
     def winners(self) -> tuple[PlayerScore, ...]:
@@ -250,8 +253,16 @@ def _mask_definition(text: str, names: Sequence[str]) -> str | None:
     """The definition with the entry's names hidden, or None when too little would be left."""
     # "Viola (historian)": the part in brackets tells entries apart; it is not the name.
     names = [n for n in (_BRACKETED.sub("", name).strip() for name in names) if n]
+    # Other forms of a name's words ("Trotskyist" for "Trotskyism") are hidden too, but only the
+    # name's own words: a plain noun of an alias ("prison" in "Verkhne-Uralsk prison") stays, or
+    # "the Russian Federal _____ service" asks for a word the game then refuses.
     stems = {
-        tok for name in names for tok in normalise(name).split() if len(tok) >= 4 and tok.isalpha()
+        tok
+        for name in names
+        for word in _WORD.findall(name)
+        if len(_WORD.findall(name)) == 1 or word[:1].isupper()
+        for tok in normalise(word).split()
+        if len(tok) >= 4 and tok.isalpha()
     }
     phrases = sorted((n for n in names if n.strip()), key=len, reverse=True)
     for phrase in phrases:
@@ -502,6 +513,7 @@ class QuizGame:
         mode: str = "text",
         seconds: float = DEFAULT_SECONDS,
         speed_bonus: bool = True,
+        first_to: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if mode not in MODES:
@@ -514,6 +526,9 @@ class QuizGame:
         self.mode = mode
         self.seconds = float(seconds)
         self.speed_bonus = speed_bonus
+        self.first_to = max(0, int(first_to))
+        """End the game as soon as one player has this many points (0: play every question)."""
+        self.reached = False
         self._clock = clock
         self._next = 0
         self._open: _Open | None = None
@@ -535,7 +550,9 @@ class QuizGame:
 
     @property
     def finished(self) -> bool:
-        return self.stopped or (self._open is None and self._next >= len(self.questions))
+        if self._open is not None:
+            return self.stopped
+        return self.stopped or self.reached or self._next >= len(self.questions)
 
     def time_left(self) -> float:
         if self._open is None:
@@ -550,7 +567,7 @@ class QuizGame:
     # -- flow --
     def next_question(self) -> Question:
         """Open the next question. Raises `GameOverError` when there are none left."""
-        if self.stopped or self._next >= len(self.questions):
+        if self.stopped or self.reached or self._next >= len(self.questions):
             raise GameOverError("The quiz is over.")
         if self._open is not None:
             raise QuizError("The current question is still open.")
@@ -617,7 +634,9 @@ class QuizGame:
     def summary(self) -> Summary:
         scores = sorted(self.players.values(), key=lambda p: (-p.points, -p.correct, p.name))
         asked = self._next
-        return Summary(tuple(scores), asked, len(self.questions), self.stopped)
+        return Summary(
+            tuple(scores), asked, len(self.questions), self.stopped, self.first_to, self.reached
+        )
 
     # -- answers --
     def _points(self, state: _Open, streak: int) -> int:
@@ -639,6 +658,8 @@ class QuizGame:
         points = self._points(state, player.streak)
         player.points += points
         player.correct += 1
+        if self.first_to and player.points >= self.first_to:
+            self.reached = True
         reveal = self._close("answered", player, points)
         return Outcome(True, points, player.streak, reveal)
 
@@ -665,7 +686,7 @@ class QuizGame:
         state = self._require_open()
         if (late := self._late()) is not None:
             return late
-        index = _option_index(option, len(state.question.options))
+        index = _option_index(option, state.question.options)
         if user_id in state.picked:
             raise AlreadyAnsweredError("You already picked an answer for this question.")
         state.picked.add(user_id)
@@ -675,14 +696,26 @@ class QuizGame:
         return self._win(state, user_id, name)
 
 
-def _option_index(option: int | str, count: int) -> int:
+def _option_index(option: int | str, options: Sequence[str]) -> int:
+    """The option a member meant: an index, a letter (A-D), a number (1-4) or the option's text.
+
+    Typing the option's text (with the usual spelling slack) must count: a student who knows the
+    answer should not lose it for not looking at the letters.
+    """
+    count = len(options)
+    letters = ", ".join(OPTION_LETTERS[:count])
     if isinstance(option, str):
-        letter = option.strip().upper()
-        if len(letter) != 1 or letter not in OPTION_LETTERS[:count]:
-            raise QuizError(f"Pick one of {', '.join(OPTION_LETTERS[:count])}.")
-        return OPTION_LETTERS.index(letter)
+        text = option.strip()
+        if len(text) == 1 and text.upper() in OPTION_LETTERS[:count]:
+            return OPTION_LETTERS.index(text.upper())
+        if text.isdigit() and 1 <= int(text) <= count:
+            return int(text) - 1
+        named = [i for i, o in enumerate(options) if check_answer(text, [o]).correct]
+        if len(named) == 1:
+            return named[0]
+        raise QuizError(f"Pick one of {letters}, 1-{count}, or type an option.")
     if not 0 <= option < count:
-        raise QuizError(f"Pick one of {', '.join(OPTION_LETTERS[:count])}.")
+        raise QuizError(f"Pick one of {letters}.")
     return option
 
 
@@ -703,8 +736,11 @@ class RecordedGame:
         channel_id: int | None,
         started_by: int,
         topic: str | None,
+        pack: str | None = None,
     ) -> None:
         self.game = game
+        self.pack = pack
+        """The pack the questions came from: points count for it as well as in total."""
         self.store = store
         self.guild_id = guild_id
         self.channel_id = channel_id
@@ -712,19 +748,29 @@ class RecordedGame:
         self.topic = topic
         self.game_id: int | None = None
 
-    async def begin(self) -> None:
-        """Record the start (closing the record of any game here that a crash cut short)."""
+    async def begin(self) -> bool:
+        """Record the start (closing the record of any game here that a crash cut short).
+
+        Returns whether the game is being recorded. A database that is locked or broken does not
+        stop the game: the members are playing now, and are told their scores won't be kept.
+        """
         if self.store is None:
-            return
-        await self.store.interrupt_running(self.guild_id, self.channel_id)
-        self.game_id = await self.store.start_game(
-            self.guild_id,
-            self.channel_id,
-            self.started_by,
-            topic=self.topic,
-            mode=self.game.mode,
-            questions=len(self.game.questions),
-        )
+            return False
+        try:
+            await self.store.interrupt_running(self.guild_id, self.channel_id)
+            self.game_id = await self.store.start_game(
+                self.guild_id,
+                self.channel_id,
+                self.started_by,
+                topic=self.topic,
+                mode=self.game.mode,
+                questions=len(self.game.questions),
+            )
+        except Exception:
+            log.exception("could not record the start of a game (guild %s)", self.guild_id)
+            self.store = None  # no points for a game that has no record
+            return False
+        return True
 
     async def _record(self, outcome: Outcome) -> Outcome:
         reveal = outcome.reveal
@@ -740,6 +786,7 @@ class RecordedGame:
                     question_id=reveal.question.id,
                     points=outcome.points,
                     streak=outcome.streak,
+                    pack=self.pack,
                 )
             except Exception:
                 # The question is already closed in the game: carry on, and say it wasn't saved
@@ -754,15 +801,17 @@ class RecordedGame:
     async def choose(self, user_id: int, name: str, option: int | str) -> Outcome:
         return await self._record(self.game.choose(user_id, name, option))
 
-    async def end(self) -> Summary:
-        """Finish (or stop, if questions remain) and record how the game ended."""
+    async def end(self, *, interrupted: bool = False) -> Summary:
+        """Finish (or stop, if questions remain) and record how the game ended.
+
+        `interrupted`: the bot is shutting down, so the game is recorded as cut short, not stopped.
+        """
         complete = self.game.finished and not self.game.stopped
         summary = self.game.summary() if complete else self.game.stop()
+        status = "finished" if complete else "interrupted" if interrupted else "stopped"
         if self.store is not None and self.game_id is not None:
             try:
-                await self.store.finish_game(
-                    self.game_id, status="finished" if complete else "stopped"
-                )
+                await self.store.finish_game(self.game_id, status=status)
             except Exception:
                 log.exception("could not record the end of game %s", self.game_id)
         return summary

@@ -12,14 +12,17 @@ flushes an awarded point to its write-ahead log before the bot announces it.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from bot.answering.text import normalise
 from bot.storage.store import (
+    LOCK_WAIT_MS,
     MAX_LOGGED_QUESTION,
     WEEK_SECONDS,
     Clock,
+    ForgottenMember,
     GameRecord,
     MemberStats,
     ReadOnlyDatabaseError,
@@ -102,6 +105,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guild_id, key)
     );
     """,
+    # 2: per-server settings, as JSON of the values a server's admins chose (bot/server_settings).
+    """
+    CREATE TABLE server_settings (
+        guild_id    BIGINT PRIMARY KEY,
+        data        TEXT NOT NULL,
+        updated_at  DOUBLE PRECISION NOT NULL
+    );
+    """,
+    # 3: points kept per pack as well as in total (NULL: a point from before packs were recorded).
+    """
+    ALTER TABLE points ADD COLUMN pack TEXT;
+    CREATE INDEX points_by_pack ON points (guild_id, pack, user_id);
+    """,
 )
 
 
@@ -134,7 +150,13 @@ class PostgresStore(Store):
                 min_size=1,
                 max_size=POOL_SIZE,
                 timeout=CONNECT_TIMEOUT,
-                server_settings={"synchronous_commit": "on", "application_name": "studybot"},
+                server_settings={
+                    "synchronous_commit": "on",
+                    "application_name": "studybot",
+                    # A row lock held by another writer fails the write well inside Discord's
+                    # 3-second window instead of stalling the interaction.
+                    "lock_timeout": f"{LOCK_WAIT_MS}ms",
+                },
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
             # Say which server without repeating the password the URL may hold.
@@ -261,6 +283,7 @@ class PostgresStore(Store):
         question_id: str,
         points: int,
         streak: int = 1,
+        pack: str | None = None,
     ) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
@@ -274,8 +297,8 @@ class PostgresStore(Store):
             await conn.execute(
                 """
                 INSERT INTO points
-                    (game_id, guild_id, user_id, question_id, points, streak, awarded_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    (game_id, guild_id, user_id, question_id, points, streak, awarded_at, pack)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 game_id,
                 guild_key(guild_id),
@@ -284,6 +307,7 @@ class PostgresStore(Store):
                 points,
                 streak,
                 self._clock(),
+                pack,
             )
 
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None:
@@ -349,13 +373,21 @@ class PostgresStore(Store):
         return await self._scores("p.game_id = $1", (game_id,), 1000)
 
     async def leaderboard(
-        self, guild_id: int | None, *, since: float | None = None, limit: int = 10
+        self,
+        guild_id: int | None,
+        *,
+        since: float | None = None,
+        limit: int = 10,
+        pack: str | None = None,
     ) -> list[ScoreRow]:
-        if since is None:
-            return await self._scores("p.guild_id = $1", (guild_key(guild_id),), limit)
-        return await self._scores(
-            "p.guild_id = $1 AND p.awarded_at >= $2", (guild_key(guild_id), since), limit
-        )
+        where, params = "p.guild_id = $1", [guild_key(guild_id)]
+        if since is not None:
+            params.append(since)
+            where += f" AND p.awarded_at >= ${len(params)}"
+        if pack is not None:
+            params.append(pack)
+            where += f" AND p.pack = ${len(params)}"
+        return await self._scores(where, tuple(params), limit)
 
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats:
         week_ago = self._clock() - WEEK_SECONDS
@@ -422,3 +454,39 @@ class PostgresStore(Store):
             str(r["card_key"]): StoredCard(user_id, str(r["card_key"]), str(r["data"]), r["due"])
             for r in rows
         }
+
+    # -- per-server settings and members' data --
+    async def server_settings(self, guild_id: int) -> dict[str, object]:
+        text = await self._pool.fetchval(
+            "SELECT data FROM server_settings WHERE guild_id = $1", guild_key(guild_id)
+        )
+        if text is None:
+            return {}
+        try:
+            found = json.loads(text)
+        except ValueError:  # a damaged row means defaults, not a server that cannot be answered
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
+        await self._pool.execute(
+            """
+            INSERT INTO server_settings (guild_id, data, updated_at) VALUES ($1, $2, $3)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                data = excluded.data, updated_at = excluded.updated_at
+            """,
+            guild_key(guild_id),
+            json.dumps(values, sort_keys=True),
+            self._clock(),
+        )
+
+    async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        async with self._pool.acquire() as conn, conn.transaction():
+            points = await conn.execute(
+                "DELETE FROM points WHERE guild_id = $1 AND user_id = $2",
+                guild_key(guild_id),
+                user_id,
+            )
+            cards = await conn.execute("DELETE FROM cards WHERE user_id = $1", user_id)
+            reviews = await conn.execute("DELETE FROM reviews WHERE user_id = $1", user_id)
+        return ForgottenMember(_count(points), _count(cards), _count(reviews))

@@ -6,6 +6,7 @@ games against it (several processes can open it safely, but sharded deployments 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -16,9 +17,11 @@ import aiosqlite
 from bot.answering.text import normalise
 from bot.storage.files import FILE_MODE, make_private, private_dir
 from bot.storage.store import (
+    LOCK_WAIT_MS,
     MAX_LOGGED_QUESTION,
     WEEK_SECONDS,
     Clock,
+    ForgottenMember,
     GameRecord,
     MemberStats,
     ReadOnlyDatabaseError,
@@ -88,6 +91,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guild_id, key)
     );
     """,
+    # 2: per-server settings, as JSON of the values a server's admins chose (bot/server_settings).
+    """
+    CREATE TABLE server_settings (
+        guild_id    INTEGER PRIMARY KEY,
+        data        TEXT NOT NULL,
+        updated_at  REAL NOT NULL
+    );
+    """,
+    # 3: points kept per pack as well as in total (NULL: a point from before packs were recorded).
+    """
+    ALTER TABLE points ADD COLUMN pack TEXT;
+    CREATE INDEX points_by_pack ON points (guild_id, pack, user_id);
+    """,
 )
 
 
@@ -135,10 +151,13 @@ class SqliteStore(Store):
             # FULL: a committed point survives even a power cut, not only a killed process.
             await conn.execute("PRAGMA synchronous=FULL")
             await conn.execute("PRAGMA foreign_keys=ON")
+            # Start-up may wait for another process's migration; nobody is waiting on a reply.
             await conn.execute("PRAGMA busy_timeout=5000")
             store = cls(conn, path, clock)
             await store._migrate()
             await store._check_writable()
+            # From now on a write that cannot get the lock soon fails (and is reported) instead.
+            await conn.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
         except sqlite3.Error as err:
             await conn.close()
             if _is_read_only(err):
@@ -266,6 +285,7 @@ class SqliteStore(Store):
         question_id: str,
         points: int,
         streak: int = 1,
+        pack: str | None = None,
     ) -> None:
         await self._conn.execute(
             """
@@ -276,10 +296,20 @@ class SqliteStore(Store):
         )
         await self._conn.execute(
             """
-            INSERT INTO points (game_id, guild_id, user_id, question_id, points, streak, awarded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO points
+                (game_id, guild_id, user_id, question_id, points, streak, awarded_at, pack)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            (game_id, guild_key(guild_id), user_id, question_id, points, streak, self._clock()),
+            (
+                game_id,
+                guild_key(guild_id),
+                user_id,
+                question_id,
+                points,
+                streak,
+                self._clock(),
+                pack,
+            ),
         )
         await self._conn.commit()
 
@@ -342,13 +372,19 @@ class SqliteStore(Store):
         return await self._scores("p.game_id = ?", (game_id,), 1000)
 
     async def leaderboard(
-        self, guild_id: int | None, *, since: float | None = None, limit: int = 10
+        self,
+        guild_id: int | None,
+        *,
+        since: float | None = None,
+        limit: int = 10,
+        pack: str | None = None,
     ) -> list[ScoreRow]:
-        if since is None:
-            return await self._scores("p.guild_id = ?", (guild_key(guild_id),), limit)
-        return await self._scores(
-            "p.guild_id = ? AND p.awarded_at >= ?", (guild_key(guild_id), since), limit
-        )
+        where, params = "p.guild_id = ?", [guild_key(guild_id)]
+        if since is not None:
+            where, params = f"{where} AND p.awarded_at >= ?", [*params, since]
+        if pack is not None:
+            where, params = f"{where} AND p.pack = ?", [*params, pack]
+        return await self._scores(where, tuple(params), limit)
 
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats:
         key = guild_key(guild_id)
@@ -415,3 +451,46 @@ class SqliteStore(Store):
             "SELECT card_key, data, due FROM cards WHERE user_id = ?", (user_id,)
         )
         return {str(k): StoredCard(user_id, str(k), str(d), float(due)) for k, d, due in rows}
+
+    # -- per-server settings and members' data --
+    async def server_settings(self, guild_id: int) -> dict[str, object]:
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT data FROM server_settings WHERE guild_id = ?", (guild_key(guild_id),)
+            )
+        )
+        return _settings_from_json(rows[0][0]) if rows else {}
+
+    async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
+        await self._conn.execute(
+            """
+            INSERT INTO server_settings (guild_id, data, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                data = excluded.data, updated_at = excluded.updated_at
+            """,
+            (guild_key(guild_id), json.dumps(values, sort_keys=True), self._clock()),
+        )
+        await self._conn.commit()
+
+    async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            points = await self._conn.execute(
+                "DELETE FROM points WHERE guild_id = ? AND user_id = ?",
+                (guild_key(guild_id), user_id),
+            )
+            cards = await self._conn.execute("DELETE FROM cards WHERE user_id = ?", (user_id,))
+            reviews = await self._conn.execute("DELETE FROM reviews WHERE user_id = ?", (user_id,))
+            await self._conn.commit()
+        except BaseException:
+            await self._conn.rollback()
+            raise
+        return ForgottenMember(int(points.rowcount), int(cards.rowcount), int(reviews.rowcount))
+
+
+def _settings_from_json(text: str) -> dict[str, object]:
+    try:
+        found = json.loads(text)
+    except ValueError:  # a damaged row means defaults, not a server that cannot be answered
+        return {}
+    return found if isinstance(found, dict) else {}

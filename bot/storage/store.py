@@ -25,6 +25,7 @@ __all__ = [
     "DB_FILE",
     "LOCAL_USER_ID",
     "SCHEMA_VERSION",
+    "ForgottenMember",
     "GameRecord",
     "MemberStats",
     "PostgresStore",
@@ -38,12 +39,15 @@ __all__ = [
 ]
 
 DB_FILE = "studybot.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 """The schema version this studybot writes; each backend has exactly this many migration scripts."""
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 LOCAL_USER_ID = 0
 """The person at the terminal: console games and practice are stored under this member id."""
 MAX_LOGGED_QUESTION = 300
+LOCK_WAIT_MS = 500
+"""How long a write waits for another writer's lock before failing: far less than Discord's
+3-second window, so a held lock costs an error reply, never a missed interaction."""
 WEEK_SECONDS = 7 * 24 * 3600
 
 Clock = Callable[[], float]
@@ -126,6 +130,15 @@ class GameRecord:
     ended_at: float | None
     status: str
     """`running`, `finished`, `stopped`, or `interrupted` (cut short by a crash or restart)."""
+
+
+@dataclass(frozen=True)
+class ForgottenMember:
+    """What `/forgetme` deleted, so the member is told exactly that."""
+
+    points: int
+    cards: int
+    reviews: int
 
 
 @dataclass(frozen=True)
@@ -220,8 +233,9 @@ class Store(ABC):
         question_id: str,
         points: int,
         streak: int = 1,
+        pack: str | None = None,
     ) -> None:
-        """Give a member points for a question, committed before this returns."""
+        """Give a member points for a question (from `pack`), committed before this returns."""
 
     @abstractmethod
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None: ...
@@ -244,9 +258,14 @@ class Store(ABC):
 
     @abstractmethod
     async def leaderboard(
-        self, guild_id: int | None, *, since: float | None = None, limit: int = 10
+        self,
+        guild_id: int | None,
+        *,
+        since: float | None = None,
+        limit: int = 10,
+        pack: str | None = None,
     ) -> list[ScoreRow]:
-        """Points per member in a server (since a time, or all-time), best first."""
+        """Points per member in a server, best first: since a time or all-time, one pack's or all."""
 
     @abstractmethod
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats: ...
@@ -261,6 +280,22 @@ class Store(ABC):
     @abstractmethod
     async def cards(self, user_id: int) -> dict[str, StoredCard]:
         """All of a member's saved cards by key."""
+
+    # -- per-server settings and members' data --
+    @abstractmethod
+    async def server_settings(self, guild_id: int) -> dict[str, object]:
+        """The settings a server chose itself (empty for a new server)."""
+
+    @abstractmethod
+    async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
+        """Replace a server's chosen settings, committed before this returns."""
+
+    @abstractmethod
+    async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        """Delete a member's points in a server and their practice cards and reviews.
+
+        Cards are the member's own (not per server), so they go wherever the member asks.
+        """
 
 
 def __getattr__(name: str) -> Any:

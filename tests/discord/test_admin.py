@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -32,7 +33,16 @@ async def test_kb_is_hidden_from_members_without_manage_server(world):
         await world.member.slash(world.channel, "kb reload")
 
 
-async def test_reload_of_a_broken_pack_shows_the_errors_and_keeps_the_old_pack(world, pack_dir):
+@pytest.fixture
+def owner(world, services):
+    """The world's admin is also the host's owner (STUDYBOT_OWNERS), who alone may reload."""
+    services.settings = dataclasses.replace(services.settings, owner_ids=(world.admin.id,))
+    return world.admin
+
+
+async def test_reload_of_a_broken_pack_shows_the_errors_and_keeps_the_old_pack(
+    world, pack_dir, owner
+):
     pack_file = pack_dir / "pack.yaml"
     pack_file.write_text(pack_file.read_text().replace("source: guide", "source: nowhere", 1))
 
@@ -48,7 +58,7 @@ async def test_reload_of_a_broken_pack_shows_the_errors_and_keeps_the_old_pack(w
     assert still.response.embeds[0].title == "Left Opposition"
 
 
-async def test_reload_of_a_fixed_pack_swaps_it_in(world, pack_dir):
+async def test_reload_of_a_fixed_pack_swaps_it_in(world, pack_dir, owner):
     pack_file = pack_dir / "pack.yaml"
     text = pack_file.read_text()
     pack_file.write_text(text.replace("\nquiz:", NEW_ENTRY + "quiz:", 1))
@@ -89,7 +99,7 @@ async def test_gaps_with_nothing_recorded_says_so(world):
     assert "None recorded" in result.response.embeds[0].description
 
 
-async def test_a_button_for_an_entry_removed_by_reload_says_so(world, services, pack_dir):
+async def test_a_button_for_an_entry_removed_by_reload_says_so(world, services, pack_dir, owner):
     question, expected = near_miss(services.current)
     offered = await world.member.slash(world.channel, "ask", question=question)
     gone = expected.alternatives[0]
@@ -113,6 +123,15 @@ async def test_without_a_database_answering_works_and_gaps_says_why(world, servi
     assert gaps.ephemeral and "database is not open" in gaps.response.content
 
 
+async def test_a_server_admin_who_is_not_the_host_owner_cannot_reload_for_everyone(world, pack_dir):
+    pack_file = pack_dir / "pack.yaml"
+    pack_file.write_text(pack_file.read_text().replace("\nquiz:", NEW_ENTRY + "quiz:", 1))
+    result = await world.admin.slash(world.channel, "kb reload")
+    assert result.ephemeral and "Only the host's owner" in result.response.content
+    answer = await world.member.slash(world.channel, "ask", question="what was the five-year plan")
+    assert answer.response.content.startswith("I don't know")
+
+
 @pytest.mark.parametrize(
     "hostile",
     [
@@ -122,7 +141,7 @@ async def test_without_a_database_answering_works_and_gaps_says_why(world, servi
     ],
     ids=["list-as-key", "duplicate-section", "huge-id"],
 )
-async def test_reload_of_a_hostile_pack_lists_its_problems(world, pack_dir, hostile):
+async def test_reload_of_a_hostile_pack_lists_its_problems(world, pack_dir, hostile, owner):
     (pack_dir / "zz-hostile.yaml").write_text(hostile)
     result = await world.admin.slash(world.channel, "kb reload")
     report = result.response

@@ -23,8 +23,21 @@ def test_command_payloads_need_no_token_and_match_discords_rules(settings):
     assert set(by_name) >= {"ask", "define", "fact", "sources", "related", "kb"}
     kb = by_name["kb"]
     assert int(kb["default_member_permissions"]) == 32  # Manage Server
-    assert kb["dm_permission"] is False
-    assert [o["name"] for o in kb["options"]] == ["reload", "stats", "gaps"]
+    # Discord's contexts and integration types, not the deprecated dm_permission, say where.
+    assert kb["contexts"] == [0] and kb["integration_types"] == [0]  # servers, server installs
+    assert by_name["ask"]["contexts"] == [0, 1] and by_name["ask"]["integration_types"] == [0]
+    for name in ("quiz", "leaderboard", "stats", "settings", "forgetme", "answer"):
+        assert by_name[name]["contexts"] == [0], name
+    for payload in payloads:
+        assert payload.get("contexts") and payload.get("integration_types"), payload["name"]
+    assert [o["name"] for o in kb["options"]] == [
+        "reload",
+        "stats",
+        "gaps",
+        "upload",
+        "use",
+        "download",
+    ]
     assert by_name["define"]["options"][0]["autocomplete"] is True
 
     def walk(command):
@@ -33,8 +46,12 @@ def test_command_payloads_need_no_token_and_match_discords_rules(settings):
         for option in command.get("options", []):
             walk(option)
 
+    menus = [p for p in payloads if p.get("type", 1) != 1]
     for payload in payloads:
-        walk(payload)
+        if payload not in menus:
+            walk(payload)
+    # Context menus are named as shown in Discord's "Apps" menu: spaces and capitals are allowed.
+    assert [(m["name"], m["type"]) for m in menus] == [("Ask studybot", 3)]
     json.dumps(payloads)  # what `studybot commands --json` prints
 
 

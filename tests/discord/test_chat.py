@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import discord  # noqa: TID251 - tests of the Discord adapter
 import pytest
 
@@ -69,7 +67,7 @@ async def test_unanswered_chat_questions_are_logged_for_gaps(world, store):
 @pytest.mark.parametrize("settings_overrides", [{"message_content": True}])
 async def test_question_mark_prefix_in_an_answer_channel_with_message_content(world, services):
     other = world.guild.create_text_channel("off-topic")
-    services.settings = dataclasses.replace(services.settings, answer_channels=(world.channel.id,))
+    await services.settings_book.change(world.guild.id, "answer-channels", f"<#{world.channel.id}>")
     await world.member.send(world.channel, "?who was trotsky")
     [reply] = bot_messages(world)
     assert reply.embeds[0].title == "Leon Trotsky"
@@ -82,7 +80,7 @@ async def test_question_mark_prefix_in_an_answer_channel_with_message_content(wo
 
 
 async def test_question_mark_prefix_needs_the_message_content_intent(world, services):
-    services.settings = dataclasses.replace(services.settings, answer_channels=(world.channel.id,))
+    await services.settings_book.change(world.guild.id, "answer-channels", str(world.channel.id))
     assert not world.env.bot.intents.message_content
     await world.member.send(world.channel, "?who was trotsky")
     assert bot_messages(world) == []
@@ -130,3 +128,39 @@ async def test_without_embed_links_the_answer_comes_as_text(world):
     assert reply.content.startswith("Leon Trotsky\n")
     assert "Test Encyclopedia, Test Publisher <https://example.org/encyclopedia>" in reply.content
     assert len(reply.content) <= 2000
+
+
+async def test_a_bare_mention_in_a_reply_without_the_intent_points_to_the_menu(world):
+    """Without message content Discord hides the replied-to text; say how to ask instead."""
+    question = await world.member.send(world.channel, "who was trotsky")
+    await world.admin.send(world.channel, world.env.bot.user.mention, reply_to=question)
+    [reply] = bot_messages(world)
+    assert "Ask studybot" in reply.content and reply.embeds == []
+
+
+@pytest.mark.parametrize("settings_overrides", [{"message_content": True}])
+async def test_a_bare_mention_in_a_reply_answers_the_replied_to_message(world):
+    question = await world.member.send(world.channel, "who was trotsky")
+    await world.admin.send(world.channel, world.env.bot.user.mention, reply_to=question)
+    [reply] = bot_messages(world)
+    assert reply.embeds[0].title == "Leon Trotsky"
+    assert reply.reference is not None and reply.reference.message_id == question.id
+
+
+async def test_a_question_with_the_mention_in_a_reply_answers_the_question_itself(world):
+    other = await world.member.send(world.channel, "who was trotsky")
+    await world.admin.send(
+        world.channel, f"{world.env.bot.user.mention} what was the comintern", reply_to=other
+    )
+    [reply] = bot_messages(world)
+    assert reply.embeds[0].title == "Communist International"
+
+
+async def test_without_send_messages_a_mention_gets_no_reply_and_no_error(world):
+    bot_user = world.env.bot.user
+    muted = world.guild.create_text_channel(
+        "read-only", overwrites={bot_user: discord.PermissionOverwrite(send_messages=False)}
+    )
+    await world.member.send(muted, f"{bot_user.mention} who was trotsky")
+    assert [m for m in muted.history() if m.author.id == bot_user.id] == []
+    assert not [r for r in world.env.http_requests if r.path.endswith("/messages")]

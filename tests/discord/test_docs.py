@@ -34,3 +34,11 @@ def test_the_deploy_guide_points_at_files_that_exist_and_settings_that_are_read(
     for unit in ("studybot.service", "studybot@.service"):
         assert "studybot run" in (ROOT / "deploy" / unit).read_text()
     assert "'.[postgres]'" in (ROOT / "deploy" / "Dockerfile").read_text()
+
+
+def test_the_guide_explains_every_server_setting():
+    from bot.server_settings import SETTINGS
+
+    guide = (ROOT / "docs" / "discord.md").read_text()
+    missing = [name for name in SETTINGS if f"`{name}`" not in guide]
+    assert not missing, f"docs/discord.md does not explain {missing}"

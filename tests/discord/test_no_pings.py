@@ -26,7 +26,7 @@ async def test_every_message_of_a_busy_session_disables_mentions(world, services
 
     await step(member.slash(channel, "ask", question=f"{evil} who was trotsky"))
     await step(member.slash(channel, "ask", question=f"{evil} what is a banana"))
-    await step(member.slash(channel, "ask", question=evil + " x" * 300))
+    await step(member.slash(channel, "ask", question=evil + " x" * 200))
     await step(member.slash(channel, "define", term=evil))
     await step(member.slash(channel, "define", term="comintern"))
     await step(member.slash(channel, "fact", topic=evil))

@@ -340,3 +340,62 @@ async def test_a_pick_after_the_time_limit_is_too_late(world, bob, answers, stor
     assert late.response.content == "Too late: time was up."
     assert last_reveal(world).embeds[0].title == "⏰ Time's up!"
     assert await store.leaderboard(world.guild.id) == []
+
+
+async def test_first_to_n_points_ends_the_quiz_when_someone_gets_there(world, answers, store):
+    started = await world.member.slash(world.channel, "quiz start", mode="text", first_to=1)
+    assert "the first to 1 points wins." in started.response.content
+    _message, prompt = current_question(world)
+    await world.member.slash(world.channel, "answer", text=answers[prompt][0])
+    await world.env.advance_time(REVEAL_PAUSE + 1)
+    assert not quiz_running(world.env.bot, world.channel.id)
+    assert titles(world).count("Quiz over") == 1
+    assert sum(t.startswith("Question") for t in titles(world)) == 1  # no second question
+    over = next(m for m in bot_messages(world) if m.embeds and m.embeds[0].title == "Quiz over")
+    assert f"<@{world.member.id}> reached 1 points first." in over.embeds[0].description
+    [game] = await store.games(world.guild.id)
+    assert game.status == "finished"
+
+
+async def test_the_server_setting_sets_first_to_and_a_start_option_overrides_it(world):
+    await world.admin.slash(world.channel, "settings set", setting="quiz-first-to", value="25")
+    started = await world.member.slash(world.channel, "quiz start")
+    assert "the first to 25 points wins." in started.response.content
+    await world.member.slash(world.channel, "quiz stop")
+    other = await world.member.slash(world.channel, "quiz start", first_to=0)
+    assert "wins." not in other.response.content
+
+
+async def test_a_shutdown_announces_the_quiz_it_cut_off(world, store):
+    await world.member.slash(world.channel, "quiz start", mode="choice")
+    await world.env.bot.close()
+    last = bot_messages(world)[-1]
+    assert last.content.startswith("The bot is shutting down, so this quiz stopped at question 1")
+    assert "does not count" in last.content
+    assert last.embeds[0].title == "Quiz over"
+    [game] = await store.games(world.guild.id)
+    assert game.status == "interrupted"
+
+
+async def test_the_leaderboard_by_pack_and_without_members_who_left(world, bob, answers, store):
+    carol = world.guild.add_member(world.env.create_user("carol"))
+    await store.award(None, world.guild.id, carol.id, "carol", question_id="x", points=99)
+    await store.award(None, world.guild.id, bob.id, "bob", question_id="y", points=5, pack="old")
+    await world.member.slash(world.channel, "quiz start", mode="text", questions=1)
+    _message, prompt = current_question(world)
+    await world.member.slash(world.channel, "answer", text=answers[prompt][0])
+    await world.env.advance_time(REVEAL_PAUSE + 1)
+
+    everyone = (await bob.slash(world.channel, "leaderboard")).response.embeds[0].description
+    order = [int(line.split("<@")[1].split(">")[0]) for line in everyone.splitlines()]
+    assert order == [carol.id, world.member.id, bob.id]
+    bundled = await bob.slash(world.channel, "leaderboard", pack="bundled")
+    assert bundled.response.embeds[0].title == "Leaderboard: all time (bundled)"
+    assert bundled.response.embeds[0].description.count("<@") == 1
+    assert f"<@{world.member.id}>" in bundled.response.embeds[0].description
+
+    world.guild.remove_member(carol)
+    after = (await bob.slash(world.channel, "leaderboard")).response.embeds[0].description
+    assert f"<@{carol.id}>" not in after and after.count("<@") == 2
+    best = await store.leaderboard(world.guild.id)
+    assert best[0].user_id == carol.id  # the points are kept

@@ -90,8 +90,8 @@ async def test_two_shard_processes_one_database_a_quiz_in_each(fake, tmp_path, p
             await fake.slash("quiz", "start", guild=g, questions=1, seconds=60) for g in guilds
         ]
         for interaction in starts:
-            started = await fake.callback_for(interaction, timeout=30)
-            assert "started a quiz" in started.body["data"]["content"]
+            started = await fake.reply_for(interaction, timeout=30)
+            assert "started a quiz" in started["content"]
         for guild in guilds:
             prompt = await until(lambda g=guild: question_in(fake, g), what="a question")
             answer = await fake.slash("answer", guild=guild, text=answers[prompt.strip()])

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from wire_fake import APP_ID, GUILD_ID, FakeDiscord
+from wire_fake import APP_ID, GUILD_ID, MEMBER_ID, FakeDiscord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
 from near_miss import near_miss_in
@@ -59,7 +59,8 @@ async def fake():
 
 
 async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
-    process = await start_bot(fake, tmp_path, fake.token)
+    # The fake's member is named a host owner: /kb reload reloads the bundled pack for everyone.
+    process = await start_bot(fake, tmp_path, fake.token, STUDYBOT_OWNERS=str(MEMBER_ID))
     try:
         await asyncio.wait_for(fake.identified.wait(), 30)
         await asyncio.wait_for(fake.synced.wait(), 30)
@@ -85,8 +86,10 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
         interaction = await fake.slash("ask", question=question)
         choices = await fake.callback_for(interaction)
         assert "Did you mean" in choices.body["data"]["content"]
-        [message] = [m for m in fake.messages.values() if m["components"]]
+        # Every posted answer has the asker's delete button; only this one offers choices.
+        [message] = [m for m in fake.messages.values() if "Did you mean" in m.get("content", "")]
         buttons = message["components"][0]["components"]
+        assert message["components"][1]["components"][0]["custom_id"].startswith("studybot:delete:")
         assert [b["label"] for b in buttons] == [a.title for a in expected.alternatives][:5]
 
         click = await fake.click(message, buttons[0]["custom_id"])

@@ -88,6 +88,10 @@ class FakeDiscord:
     callbacks: dict[str, asyncio.Future] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     followups: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Attachments members sent, by id, served at /files/<id>/<name> like Discord's CDN."""
+    replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Interaction id → the followups and edits sent with its token, in order."""
     _ids: Any = field(default_factory=lambda: itertools.count(910000000000000000))
     guild_ids: tuple[int, ...] = (GUILD_ID,)
     shards: dict[int, tuple[int, web.WebSocketResponse]] = field(default_factory=dict)
@@ -113,6 +117,7 @@ class FakeDiscord:
         app.router.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self.edit)
         app.router.add_post("/api/v10/channels/{channel}/messages", self.channel_message)
         app.router.add_get("/gateway", self.gateway)
+        app.router.add_get("/files/{id}/{name}", self.file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -149,6 +154,12 @@ class FakeDiscord:
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         return await handler(request)
 
+    async def file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["id"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
     async def me(self, request: web.Request) -> web.Response:
         return json_response({**user(BOT_ID, "StudyBot", bot=True), "verified": True, "flags": 0})
 
@@ -171,8 +182,15 @@ class FakeDiscord:
 
     async def bulk_sync(self, request: web.Request) -> web.Response:
         payload = await request.json()
+        # Discord answers every command with a description ("" for context menus, which send none).
         self.commands = [
-            {**c, "id": self.next_id(), "application_id": str(APP_ID), "version": self.next_id()}
+            {
+                "description": "",
+                **c,
+                "id": self.next_id(),
+                "application_id": str(APP_ID),
+                "version": self.next_id(),
+            }
             for c in payload
         ]
         if "guild" in request.match_info:
@@ -236,16 +254,36 @@ class FakeDiscord:
     def _guild_of_token(self, token: str) -> int:
         return self.interaction_guilds.get(token.removeprefix("token-"), GUILD_ID)
 
-    async def followup(self, request: web.Request) -> web.Response:
-        body = await request.json()
+    def _reply(self, token: str, body: dict[str, Any]) -> None:
         self.followups.append(body)
+        self.replies.setdefault(token.removeprefix("token-"), []).append(body)
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        """A JSON body, or a multipart one's `payload_json` with the files it carries."""
+        if not request.content_type.startswith("multipart/"):
+            return await request.json()
+        body: dict[str, Any] = {}
+        files = []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
+            else:
+                files.append({"filename": part.filename, "data": bytes(await part.read())})
+        body["files"] = files
+        return body
+
+    async def followup(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        self._reply(request.match_info["token"], body)
         self.followed_up.set()
         guild_id = self._guild_of_token(request.match_info["token"])
         return json_response(self.message(body, guild_id=guild_id))
 
     async def edit(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.followups.append(body)
+        self._reply(request.match_info["token"], body)
         guild_id = self._guild_of_token(request.match_info["token"])
         return json_response(self.message(body, guild_id=guild_id))
 
@@ -399,7 +437,7 @@ class FakeDiscord:
     # --------------------------------------------------------------- interactions
 
     def _interaction(
-        self, type_: int, data: dict[str, Any], guild_id: int = GUILD_ID
+        self, type_: int, data: dict[str, Any], guild_id: int = GUILD_ID, *, admin: bool = False
     ) -> dict[str, Any]:
         iid = self.next_id()
         self.interaction_guilds[iid] = guild_id
@@ -427,7 +465,8 @@ class FakeDiscord:
                 "deaf": False,
                 "mute": False,
                 "flags": 0,
-                "permissions": "1071698660929",
+                # An admin holds every permission (Manage Server among them).
+                "permissions": ALL_PERMISSIONS if admin else "1071698660929",
             },
             "locale": "en-US",
             "guild_locale": "en-US",
@@ -439,18 +478,44 @@ class FakeDiscord:
         }
 
     async def slash(
-        self, name: str, subcommand: str | None = None, *, guild: int = GUILD_ID, **options: Any
+        self,
+        name: str,
+        subcommand: str | None = None,
+        *,
+        guild: int = GUILD_ID,
+        admin: bool = False,
+        **options: Any,
     ) -> str:
-        """Send a slash command interaction in `guild`; returns its id (wait with `callback_for`)."""
+        """Send a slash command interaction in `guild`; returns its id (wait with `callback_for`).
+
+        An option given as `(filename, bytes)` is an attachment, served like Discord's CDN.
+        """
         command = next(c for c in self.commands if c["name"] == name)
-        values = [
-            {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
-            for k, v in options.items()
-        ]
+        values = []
+        attachments: dict[str, Any] = {}
+        for key, value in options.items():
+            if isinstance(value, tuple):
+                filename, data = value
+                aid = self.next_id()
+                self.files[aid] = data
+                url = f"http://127.0.0.1:{self.port}/files/{aid}/{filename}"
+                attachments[aid] = {
+                    "id": aid,
+                    "filename": filename,
+                    "size": len(data),
+                    "url": url,
+                    "proxy_url": url,
+                }
+                values.append({"name": key, "type": 11, "value": aid})
+            else:
+                kind = 4 if isinstance(value, int) else 3
+                values.append({"name": key, "type": kind, "value": value})
         if subcommand:
             values = [{"name": subcommand, "type": 1, "options": values}]
         data = {"id": command["id"], "name": name, "type": 1, "options": values}
-        payload = self._interaction(2, data, guild)
+        if attachments:
+            data["resolved"] = {"attachments": attachments}
+        payload = self._interaction(2, data, guild, admin=admin)
         self.callbacks[payload["id"]] = asyncio.get_running_loop().create_future()
         await self.dispatch("INTERACTION_CREATE", payload, guild_id=guild)
         return payload["id"]
@@ -466,3 +531,15 @@ class FakeDiscord:
 
     async def callback_for(self, interaction_id: str, timeout: float = 10.0) -> Callback:
         return await asyncio.wait_for(asyncio.shield(self.callbacks[interaction_id]), timeout)
+
+    async def reply_for(self, interaction_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """What the member sees: the callback's message, or the first followup after a deferral."""
+        callback = await self.callback_for(interaction_id, timeout)
+        if callback.body.get("type") != 5:
+            return callback.body.get("data") or {}
+        deadline = time.monotonic() + timeout
+        while not self.replies.get(interaction_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no followup for interaction {interaction_id}")
+            await asyncio.sleep(0.02)
+        return self.replies[interaction_id][0]

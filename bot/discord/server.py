@@ -1,0 +1,113 @@
+"""`/settings`: a server's admins choose how studybot behaves there, without a shell on the host.
+
+The rules (names, what values mean, what is accepted) live in `bot.server_settings`; this module
+only turns the command into a `change` or `reset` and shows the result. Replies are private and
+every one defers first: saving goes to the database, which must never cost the 3-second window.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord.client import SERVERS_ONLY, Services
+from bot.discord.embeds import COLOUR_INFO, clip, fit
+from bot.discord.messages import send
+from bot.server_settings import SETTINGS, ServerSettings, SettingError
+
+if TYPE_CHECKING:
+    from bot.discord.client import StudyBot
+
+SETTING_CHOICES = [app_commands.Choice(name=name, value=name) for name in SETTINGS]
+
+
+def _services(interaction: discord.Interaction) -> Services:
+    return interaction.client.services  # type: ignore[attr-defined, no-any-return]
+
+
+def settings_embed(current: ServerSettings, chosen: set[str]) -> discord.Embed:
+    """Every setting with its value; those this server set itself are marked."""
+    embed = discord.Embed(title="Settings for this server", colour=COLOUR_INFO)
+    lines = []
+    for name, info in SETTINGS.items():
+        mark = "" if name in chosen else " *(default)*"
+        lines.append(f"**{name}**: {clip(current.show(name), 300)}{mark}\n-# {info.help}")
+    embed.description = "\n".join(lines)
+    embed.set_footer(text="Change one with /settings set, undo with /settings reset.")
+    return fit(embed)
+
+
+settings_group = app_commands.Group(
+    name="settings",
+    description="How studybot behaves in this server (admins).",
+    default_permissions=discord.Permissions(manage_guild=True),
+    allowed_contexts=SERVERS_ONLY,
+)
+
+
+@settings_group.command(name="show", description="Every setting and its value here.")
+async def show(interaction: discord.Interaction) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    book = _services(interaction).settings_book
+    guild_id = interaction.guild_id or 0
+    current = await book.get(guild_id)
+    chosen = set(await book.overrides(guild_id))
+    await send(interaction, embed=settings_embed(current, chosen), ephemeral=True)
+
+
+@settings_group.command(name="set", description="Change one setting for this server.")
+@app_commands.describe(
+    setting="Which setting (/settings show lists them with what each does).",
+    value="The new value: channels as #mentions, on/off, a number, or `none`.",
+)
+@app_commands.choices(setting=SETTING_CHOICES)
+async def set_(
+    interaction: discord.Interaction,
+    setting: app_commands.Choice[str],
+    value: app_commands.Range[str, 1, 1000],
+) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    services = _services(interaction)
+    guild_id = interaction.guild_id or 0
+    if setting.value == "pack":
+        note = "Use /kb use to pick the pack: it checks the pack exists and loads."
+        await send(interaction, note, ephemeral=True)
+        return
+    try:
+        current = await services.settings_book.change(guild_id, setting.value, value)
+    except SettingError as err:
+        await send(interaction, clip(f"Not changed: {err}.", 2000), ephemeral=True)
+        return
+    note = f"**{setting.value}** is now {current.show(setting.value)}."
+    chat_setting = setting.value in ("answer-channels", "trigger", "prefix")
+    if chat_setting and not services.settings.message_content:
+        note += (
+            "\nNote: plain questions in channels need the Message Content intent, which this "
+            "host has not enabled; mentions of the bot are answered everywhere."
+        )
+    await send(interaction, clip(note, 2000), ephemeral=True)
+
+
+@settings_group.command(name="reset", description="Go back to the default for one setting.")
+@app_commands.describe(setting="Which setting.")
+@app_commands.choices(setting=SETTING_CHOICES)
+async def reset(interaction: discord.Interaction, setting: app_commands.Choice[str]) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    services = _services(interaction)
+    try:
+        current = await services.settings_book.reset(interaction.guild_id or 0, setting.value)
+    except SettingError as err:
+        await send(interaction, clip(f"Not changed: {err}.", 2000), ephemeral=True)
+        return
+    await send(
+        interaction,
+        clip(f"**{setting.value}** is back to the default: {current.show(setting.value)}.", 2000),
+        ephemeral=True,
+    )
+
+
+def setup(bot: StudyBot, services: Services) -> None:
+    """Register /settings."""
+    bot.tree.add_command(settings_group)
