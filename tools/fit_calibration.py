@@ -59,12 +59,12 @@ SUGGEST = 0.05
 """Offer a "did you mean" choice at this probability: a choice costs little, a miss more."""
 
 
-def collect(suites_file: Path, cache: Path, semantic: bool) -> list[dict]:
+def collect(suites_file: Path, cache: Path, semantic: bool, split: str = "dev") -> list[dict]:
     """One record per question: its suite, its candidates' features and labels."""
     records = []
     for suite in load_suites(suites_file):
         answerer = suite_answerer(suite, cache, semantic=semantic)
-        for question, expected in load_questions(suite.dev):
+        for question, expected in load_questions(getattr(suite, split)):
             if small_talk(question) is not None:
                 continue
             wanted = set(expected.split("|"))
@@ -190,7 +190,20 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "studybot-fit")
     parser.add_argument("--max-wrong", type=float, default=0.015)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the file")
+    parser.add_argument(
+        "--report-heldout",
+        action="store_true",
+        help="fit nothing: the shipped model's reliability table on the held-out questions",
+    )
     args = parser.parse_args()
+    if args.report_heldout:
+        shipped = dict(zip(("hybrid", "lexical"), calibration.load(), strict=True))
+        for mode, semantic in (("hybrid", True), ("lexical", False)):
+            records = collect(args.suites, args.cache, semantic, split="heldout")
+            print(f"== {mode} (held-out, {len(records)} questions)")
+            print(summary(records, shipped[mode]))
+            print(reliability(records, shipped[mode]))
+        return
 
     out = {}
     for mode, names, semantic in (("hybrid", HYBRID, True), ("lexical", LEXICAL, False)):

@@ -178,6 +178,8 @@ class Reply:
                 lines.append("See also: " + ", ".join(x.title for x in self.alternatives))
         else:
             lines.append(self.message or DONT_KNOW)
+            if self.alternatives and not lines[-1].endswith(("?", ":")):
+                lines.append("Closest entries:")
             for n, alt in enumerate(self.alternatives, start=1):
                 lines.append(f"  {n}. {alt.title}")
         return "\n".join(lines)
@@ -294,10 +296,13 @@ class Answerer:
         if found.want in STRICT:
             # A date or a figure is asked for: entries that hold one are the better choices.
             ranked = sorted(candidates, key=lambda c: (c.shaped, c.confidence), reverse=True)
+        # Choices only when the best is at least a plausible reading: "the capital of France"
+        # gets "I don't know", not five entries that happen to mention a capital.
+        plausible = top.confidence >= 2 * model.suggest
         choices = tuple(
             Alternative(c.entry.id, c.entry.term, c.confidence)
             for c in ranked
-            if c.confidence >= model.suggest
+            if c.confidence >= model.suggest and plausible
         )
         if not sure and (missing := self._missing(found)) is not None:
             return self._reply(
@@ -338,10 +343,7 @@ class Answerer:
             return None
         top = found.candidates[0]
         if lacks_answer(top.features):
-            return (
-                f"The pack has {top.entry.term}, but nothing on {_WANTS[found.want]} you ask "
-                "about. These may help:"
-            )
+            return f"The pack has {top.entry.term}, but it does not say {_WANTS[found.want]}."
         shaped = [c.confidence for c in found.candidates if c.shaped]
         for cand in found.candidates:
             if (
@@ -349,10 +351,7 @@ class Answerer:
                 and found.want not in self.matcher.entry_shapes[cand.entry.id]
                 and cand.confidence >= max(shaped, default=0.0)
             ):
-                return (
-                    f"The pack has {cand.entry.term}, but nothing on {_WANTS[found.want]} "
-                    "you ask about. These may help:"
-                )
+                return f"The pack has {cand.entry.term}, but it does not say {_WANTS[found.want]}."
         return None
 
     def _reply(
