@@ -111,7 +111,11 @@ def load_indexed(
     pack = load_cached(path, cache_dir)
     if not semantic:
         return pack, Matcher(pack)
-    return pack, index_pack(pack, cache_dir, model_dir=model_dir, progress=progress)
+    index = index_pack(pack, cache_dir, model_dir=model_dir, progress=progress)
+    if index.embedder is not None:
+        # Open the ONNX session now (~0.3 s), not on the first member's question.
+        index.embedder.encode(["warm up"])
+    return pack, index
 
 
 def index_pack(
