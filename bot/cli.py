@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
@@ -26,6 +27,16 @@ def _parser() -> argparse.ArgumentParser:
         "--knowledge",
         metavar="DIR",
         help="the pack folder (default: STUDYBOT_KNOWLEDGE or bundled)",
+    )
+    parser.add_argument(
+        "--matcher",
+        choices=("hybrid", "lexical"),
+        help="hybrid (lexical + sentence model, default) or lexical (no model); STUDYBOT_MATCHER",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="DIR",
+        help="another sentence-embedding model folder (default: STUDYBOT_MODEL or the shipped one)",
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("chat", help="console chat (no Discord needed)")
@@ -114,14 +125,28 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env(knowledge=args.knowledge)
+        if args.matcher:
+            settings = replace(settings, matcher=args.matcher)
+        if args.model:
+            settings = replace(settings, model_dir=Path(args.model).expanduser())
     except SettingsError as err:
         print(f"studybot: {err}", file=sys.stderr)
         return EXIT_USAGE
+    from bot.answering.semantic import ModelError
+
     try:
         return _dispatch(args, settings)
     except PackError as err:
         print(err.report(), file=sys.stderr)
         return EXIT_FAIL
+    except ModelError as err:
+        print(f"studybot: the sentence model cannot be used: {err}", file=sys.stderr)
+        print(
+            "  (set STUDYBOT_MODEL to a folder with model.onnx and tokenizer.json, or",
+            file=sys.stderr,
+        )
+        print("  STUDYBOT_MATCHER=lexical to run without a model)", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

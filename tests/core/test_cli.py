@@ -127,3 +127,34 @@ def test_eval_command(tmp_path: Path) -> None:
     assert "accuracy: 66.7% (2/3)" in out.stdout
     assert "off-topic abstained: 1/1" in out.stdout
     assert "expected comintern, got leon-trotsky" in out.stdout
+
+
+def test_kb_eval_prints_one_table_across_packs(tmp_path: Path) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- {question: "who was trotsky", expect: leon-trotsky}\n'
+        '- {question: "what is the capital of France", expect: none}\n'
+    )
+    suites = tmp_path / "suites.yaml"
+    suites.write_text(
+        f"suites:\n  - {{name: tiny, pack: {TINY}, dev: {questions}, heldout: {questions}}}\n"
+        f"  - {{name: tiny no asks, pack: {TINY}, strip_asks: true, dev: {questions}, "
+        f"heldout: {questions}}}\n"
+    )
+    out = studybot(
+        "kb",
+        "eval",
+        "--suites",
+        str(suites),
+        "--split",
+        "heldout",
+        env=ENV | {"STUDYBOT_DATA": str(tmp_path)},
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| tiny")]
+    assert len(rows) == 2, out.stdout
+    assert all("| 2 (1 off-topic) |" in row for row in rows), rows
+    bad = studybot(
+        "kb", "eval", "--suites", str(questions), env=ENV | {"STUDYBOT_DATA": str(tmp_path)}
+    )
+    assert bad.returncode == 2 and "suites" in bad.stderr

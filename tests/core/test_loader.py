@@ -147,3 +147,26 @@ def test_published_schema_matches_the_validator() -> None:
     assert json.loads(shipped) == json.loads(schema_text()), (
         "run: studybot kb schema > knowledge/schema.json"
     )
+
+
+def test_pack_synonyms_are_validated_and_loaded(make_pack) -> None:
+    folder = make_pack("", name="zz-empty.yaml")
+    pack_file = folder / "pack.yaml"
+    text = pack_file.read_text()
+    good = text.replace(
+        '  description: "Three entries',
+        '  synonyms:\n    - ["die", "Died", "pass away"]\n  description: "Three entries',
+        1,
+    )
+    pack_file.write_text(good)
+    assert load_pack(folder).synonyms == (("die", "died", "pass away"),)
+    pack_file.write_text(
+        text.replace(
+            '  description: "Three entries',
+            '  synonyms:\n    - ["alone"]\n    - "not a list"\n  description: "Three entries',
+            1,
+        )
+    )
+    problems = _problems(folder)
+    assert any("pack.synonyms[0]" in p and "two or more" in p for p in problems), problems
+    assert any("pack.synonyms[1]" in p for p in problems), problems

@@ -1,0 +1,131 @@
+"""The semantic half of the matcher: the shipped model, its settings, and what it adds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.answering.answers import Answerer
+from bot.answering.matcher import Matcher
+from bot.answering.semantic import (
+    DEFAULT_MODEL_DIR,
+    Embedder,
+    ModelError,
+    model_info,
+    shared_embedder,
+)
+from bot.packs.cache import index_pack, load_cached, load_indexed
+from bot.packs.loader import load_pack
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_model_ships_with_its_licence_notice() -> None:
+    for name in ("model.onnx", "tokenizer.json", "NOTICE", "studybot-model.json"):
+        assert (DEFAULT_MODEL_DIR / name).is_file(), name
+    notice = (DEFAULT_MODEL_DIR / "NOTICE").read_text()
+    assert "Apache License, Version 2.0" in notice and "all-MiniLM-L6-v2" in notice
+    assert (ROOT / "tools" / "build_model.py").is_file()
+
+
+def test_embeddings_are_unit_vectors_and_meaning_is_closer_than_words() -> None:
+    vectors = shared_embedder().encode(
+        [
+            "who was in charge of the group",
+            "Trotsky led the faction",
+            "the recipe needs two eggs",
+        ]
+    )
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] > sims[0, 2] + 0.1
+
+
+def test_encoding_is_order_independent() -> None:
+    texts = ["a short one", "a much longer sentence about the opposition to Stalin in 1932", "x"]
+    forward = shared_embedder().encode(texts)
+    backward = shared_embedder().encode(texts[::-1])[::-1]
+    assert np.allclose(forward, backward, atol=1e-5)
+
+
+def test_a_model_folder_without_its_files_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"model\.onnx"):
+        model_info(tmp_path)
+    (tmp_path / "model.onnx").write_bytes(b"not a model")
+    (tmp_path / "tokenizer.json").write_text("{}")
+    with pytest.raises(ModelError):
+        Embedder(tmp_path).encode(["hello"])
+
+
+def test_a_bad_model_setting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "what is trotskyism"],
+        cwd=ROOT,
+        env={
+            "PATH": "",
+            "HOME": str(tmp_path),
+            "STUDYBOT_DATA": str(tmp_path),
+            "STUDYBOT_MODEL": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "sentence model cannot be used" in result.stderr and "Traceback" not in result.stderr
+
+
+PARAPHRASE = """
+entries:
+  - id: mitochondrion
+    term: "Mitochondrion"
+    kind: term
+    definition:
+      text: "The organelle that produces most of a cell's chemical energy."
+      source: enc
+      evidence: "produces most of the chemical energy"
+"""
+
+
+def test_the_semantic_stage_finds_what_shares_no_word(make_pack: Callable[[str], Path]) -> None:
+    pack = load_pack(make_pack(PARAPHRASE))
+    question = "what powers the inside of living things"
+    lexical = Matcher(pack).search(question)
+    assert all(c.entry.id != "mitochondrion" for c in lexical)
+    hybrid = Matcher(pack, embedder=shared_embedder()).search(question)
+    assert hybrid and hybrid[0].entry.id == "mitochondrion"
+
+
+def test_lexical_only_mode_needs_no_model(tmp_path: Path) -> None:
+    settings = Settings.from_env({"STUDYBOT_MATCHER": "lexical", "STUDYBOT_DATA": str(tmp_path)})
+    assert settings.matcher == "lexical"
+    pack, index = load_indexed(
+        ROOT / "tests" / "packs" / "tiny", tmp_path / "cache", semantic=False
+    )
+    assert index.mode == "lexical" and index.embedder is None
+    reply = Answerer(pack, matcher=index).ask("who was trotsky")
+    assert reply.answer is not None and reply.answer.entry == "leon-trotsky"
+    assert not list((tmp_path / "cache").rglob("vectors-*.npy"))
+
+
+def test_embeddings_are_cached_per_pack_and_model(tmp_path: Path) -> None:
+    folder = ROOT / "tests" / "packs" / "tiny"
+    cache = tmp_path / "cache"
+    pack = load_cached(folder, cache)
+    first = index_pack(pack, cache)
+    (vectors,) = cache.rglob("vectors-*.npy")
+    again = index_pack(load_cached(folder, cache), cache)
+    assert np.array_equal(first.semantic.vectors, again.semantic.vectors)
+    assert list(cache.rglob("vectors-*.npy")) == [vectors]
+    for question in ("who was trotsky", "when did the comintern exist", "what is bread"):
+        a = Answerer(pack, matcher=first).ask(question).to_json() | {"elapsed_ms": 0}
+        b = Answerer(pack, matcher=again).ask(question).to_json() | {"elapsed_ms": 0}
+        assert a == b
