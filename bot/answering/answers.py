@@ -250,6 +250,9 @@ class Answerer:
             for entry in pack.entries.values()
             for name in entry.names
         ]
+        self._normalised_names = [norm for _, _, norm in self._names]
+        """Built once: autocomplete runs on every keystroke."""
+        self._by_term: list[tuple[float, str, str]] | None = None
 
     def ask(self, question: str) -> Reply:
         """Answer one question. Never raises, whatever the string."""
@@ -422,12 +425,16 @@ class Answerer:
         want = normalise(text)
         rows: list[tuple[float, str, str]] = []
         if not want:
-            rows = [(0.0, e.term, e.id) for e in self.pack.entries.values()]
-            rows.sort(key=lambda r: r[1].lower())
+            if self._by_term is None:
+                self._by_term = sorted(
+                    ((0.0, e.term, e.id) for e in self.pack.entries.values()),
+                    key=lambda r: r[1].lower(),
+                )
+            rows = self._by_term
         else:
             matches = process.extract(
                 want,
-                [n for _, _, n in self._names],
+                self._normalised_names,
                 scorer=fuzz.WRatio,
                 limit=limit * 3,
                 score_cutoff=55,

@@ -155,6 +155,27 @@ class SemanticIndex:
         """Phrasings that name their own entry ("what was X's pen name")."""
         self.rows_ask = rows_ask if rows_ask is not None else np.zeros(len(rows_entry), dtype=bool)
         """Rows that are phrasings (`asks`) rather than item text."""
+        self.subject_rows = np.flatnonzero(self.rows_subject)
+        # Rows come grouped by entry (see `texts`): an entry's rows are one slice, found without
+        # comparing every row of the pack with the pooled entries on each question.
+        grouped = len(rows_entry) == 0 or bool(np.all(np.diff(rows_entry) >= 0))
+        self.entry_bounds: np.ndarray | None = (
+            np.searchsorted(rows_entry, np.arange(int(rows_entry.max(initial=-1)) + 2))
+            if grouped
+            else None
+        )
+
+    def rows_of(self, entries: list[int]) -> np.ndarray:
+        """The rows of these entries, in row order."""
+        if self.entry_bounds is None:
+            return np.flatnonzero(np.isin(self.rows_entry, np.asarray(entries, dtype=np.int32)))
+        last = len(self.entry_bounds) - 1
+        spans = [
+            np.arange(self.entry_bounds[e], self.entry_bounds[e + 1])
+            for e in sorted(entries)
+            if 0 <= e < last
+        ]
+        return np.concatenate(spans) if spans else np.zeros(0, dtype=np.intp)
 
     @staticmethod
     def texts(pack: Pack) -> tuple[list[str], list[int], list[int]]:
@@ -283,15 +304,18 @@ class Matcher:
         if sims is not None:
             # A phrasing that names its own entry is no answer to a question about another one:
             # "what was trotsky's pen name" must not answer "what was stalin's pen name".
-            subject = self.semantic.rows_subject  # type: ignore[union-attr]
-            if subject.any():
+            semantic = self.semantic
+            assert semantic is not None
+            rows = semantic.subject_rows
+            if len(rows):
                 named = np.fromiter(
                     (self.entry_index[e] for e in query.named),
                     dtype=np.int32,
                     count=len(query.named),
                 )
-                other = subject & ~np.isin(self.semantic.rows_entry, named)  # type: ignore[union-attr]
-                sims = np.where(other, sims * OFF_SUBJECT, sims)
+                # `sims` is this question's own array: scaled in place, only on phrasing rows.
+                other = rows[~np.isin(semantic.rows_entry[rows], named)]
+                sims[other] *= OFF_SUBJECT
         rows_of, rest_of = (
             self._rows_by_entry(sims, pool, rest_vector) if sims is not None else ({}, {})
         )
@@ -340,9 +364,7 @@ class Matcher:
         The second map is the same for the rest of the question (see `_rest_of`), when there is one.
         """
         assert self.semantic is not None
-        wanted = np.flatnonzero(
-            np.isin(self.semantic.rows_entry, np.fromiter(pool, dtype=np.int32))
-        )
+        wanted = self.semantic.rows_of(list(pool))
         rest_sims = None
         if rest_vector is not None:
             # Against the items' own text only: a phrasing shares the question's framing.

@@ -128,10 +128,20 @@ class Pack:
     General English synonymy comes from the semantic matcher; this is for a subject's own usage
     ("pass away" and "die" in a history pack, "PR" and "pull request" in a software one)."""
     items_by_id: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+    items_by_differs: dict[str, tuple[Item, ...]] = field(init=False, compare=False, repr=False)
+    """`differs` key -> its items in pack order, so an answer finds its rivals without a scan.
+
+    Not an argument: it is always built from `entries`, so `dataclasses.replace` cannot carry
+    a stale one over."""
 
     def __post_init__(self) -> None:
         if not self.items_by_id:
             self.items_by_id.update((i.id, i) for i in self.items())
+        groups: dict[str, list[Item]] = {}
+        for item in self.items():
+            if item.differs:
+                groups.setdefault(item.differs, []).append(item)
+        object.__setattr__(self, "items_by_differs", {k: tuple(v) for k, v in groups.items()})
 
     def items(self) -> Iterator[Item]:
         """Every answerable item of every entry."""
@@ -162,4 +172,5 @@ class Pack:
         """The other items that make a different claim about the same thing as `item`."""
         if not item.differs:
             return []
-        return [i for i in self.items() if i.differs == item.differs and i.id != item.id]
+        group = self.items_by_differs.get(item.differs, ())
+        return [i for i in group if i.id != item.id]

@@ -351,3 +351,39 @@ def test_core_never_imports_discord() -> None:
         "assert 'discord' not in sys.modules, sorted(m for m in sys.modules if 'discord' in m)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_differing_index_finds_what_a_scan_finds(bundled: Answerer) -> None:
+    pack = bundled.pack
+    differing = [i for i in pack.items() if i.differs]
+    assert differing, "the bundled pack has items whose sources differ"
+    for item in differing:
+        scan = [i for i in pack.items() if i.differs == item.differs and i.id != item.id]
+        assert pack.differing(item) == scan
+
+
+def test_differing_index_follows_a_replaced_pack(bundled: Answerer) -> None:
+    from dataclasses import replace
+
+    pack = bundled.pack
+    item = next(i for i in pack.items() if i.differs)
+    kept = {eid: e for eid, e in pack.entries.items() if eid != item.entry_id}
+    smaller = replace(pack, entries=kept, items_by_id={})
+    assert all(i.entry_id != item.entry_id for i in smaller.items_by_differs.get(item.differs, ()))
+
+
+def test_entry_rows_are_the_rows_of_that_entry(bundled: Answerer) -> None:
+    import numpy as np
+
+    semantic = bundled.matcher.semantic
+    assert semantic is not None
+    for entries in ([0], [3, 1], list(range(0, len(bundled.matcher.entries), 7)), []):
+        expected = np.flatnonzero(np.isin(semantic.rows_entry, np.asarray(entries, np.int32)))
+        assert semantic.rows_of(entries).tolist() == expected.tolist()
+
+
+def test_autocomplete_is_the_same_on_every_keystroke(bundled: Answerer) -> None:
+    first = [bundled.complete(p) for p in ("", "t", "trots", "fourth int")]
+    again = [bundled.complete(p) for p in ("", "t", "trots", "fourth int")]
+    assert first == again
+    assert first[0] == sorted(first[0], key=lambda r: r[0].lower())
