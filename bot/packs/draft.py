@@ -1,8 +1,11 @@
 """Draft a sourced pack from a document (Markdown, HTML or plain text), to be edited by a person.
 
 Maintained parsers find the structure (markdown-it-py for Markdown, the standard HTML parser for
-pages, pysbd for sentences); a few sentence patterns then decide what is an entry and what is a
-definition. Every item's text is a sentence of the document and its evidence is that sentence, so
+pages, pysbd for sentences); general heuristics then find the entries (headings, bold text, "X is
+a ..." subjects, names with another name in brackets or "known as", quoted titles, capitalised
+names the documents keep using, a surname joining its full name) and their definitions ("X is a
+...", "X, a ..., ..."), and every sentence naming an entry becomes one of its facts (`about: when`
+with a year, `how-many` with a figure). Every item's text is a sentence of the document and its evidence is that sentence, so
 the draft passes `kb check --against` before anyone edits it; where the drafter guessed, the YAML
 says so in a comment.
 """
@@ -10,6 +13,7 @@ says so in a comment.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePath
@@ -32,10 +36,55 @@ _DEFINES = re.compile(
 """A defining sentence: "X is a ...", "X (1879–1940) was a ...", "X, better known as Y, was a ...".
 
 A pattern over one sentence that pysbd already cut out, not a parser of the document."""
-_NOT_TERMS = frozenset(
-    "it this that these those he she they there its his her their we i you one some many most "
-    "such each another other both all".split()
+_FUNCTION_WORDS = frozenset(
+    """a about above after again against all also although an and another any are as at be
+    because been before being below between both but by can could did do does during each either
+    even ever every few for from further had has have having he her here hers him his how however
+    i if in into is it its itself just many may me might more most much must my neither no nor not
+    now of off on once one only or other others our out over own per same she should since so
+    some such than that the their them then there these they this those though through thus to
+    too under until up upon very was we were what when where whether which while who whom whose
+    why will with within without would yet you your according among despite later many several
+    first second third today another like unlike including especially following overall
+    conversely instead meanwhile nevertheless furthermore moreover indeed perhaps
+    january february march april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
 )
+"""English function words: never the first or last word of a drafted term (any subject)."""
+_NOT_TERMS = _FUNCTION_WORDS
+_NAME = re.compile(
+    r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
+    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+)?[A-Z][\w'’\-–.]*[\w])*"
+)
+"""A run of capitalised words, with the small joining words names keep ("Bank of England")."""
+_PAREN_ALIAS = re.compile(
+    r"(?P<name>[A-Z][\w'’\-–]*(?:\s+(?:of|the|and|for|in|[A-Z][\w'’\-–]*)){0,6})"
+    r"\s+\((?P<alias>[A-Z][\w'’\-–.]*(?:\s+[\w'’\-–.]+){0,4})\)"
+)
+"""A name with its abbreviation or other name in brackets: "Communist International (Comintern)"."""
+_KNOWN_AS = re.compile(
+    r"(?:better known as|also known as|known as|also called|called|nicknamed)\s+"
+    r"(?:the\s+)?(?P<alias>[A-Z][\w'’\-–]*(?:\s+(?:of|the|and|[A-Z][\w'’\-–]*)){0,5})"
+)
+_APPOSITION = re.compile(
+    r"(?P<term>[A-Z][\w'’\-–.]*(?:\s+(?:of|the|and|[A-Z][\w'’\-–.]*)){0,5}),\s+"
+    r"(?:a|an|the)\s+[^,]{3,120},"
+)
+"""An apposition that defines: "Ada Lovelace, a mathematician, ..."."""
+_CLAUSE = re.compile(r"[,;:]\s+|\s+[–—-]\s+")
+_DEFINES_LOWER = re.compile(
+    r"^(?:The\s+)?(?P<term>[a-zA-Z][\w'’\-–]*(?:\s+[\w'’\-–]+){0,3}?)\s+"
+    r"(?:is a term that refers to|refers to|is (?:a|an|the)\b)"
+)
+"""A lower-case term defined by the sentence it starts: "The carbon cycle is a term ..."."""
+_QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
+"""A quoted title: an essay, a book, a coined phrase."""
+MAX_FACTS = 12
+"""Facts kept per entry: the sentences that name it, in document order."""
+MIN_MENTIONS = 2
+"""A capitalised name becomes an entry when the documents name it at least this often."""
+MIN_WORD_MENTIONS = 3
+"""A one-word name needs more: it must occur this often, not only at the start of a sentence."""
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
 _FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
@@ -214,11 +263,12 @@ def _sentences(text: str) -> list[str]:
     return [" ".join(s.split()) for s in segmenter.segment(text) if s.strip()]
 
 
-def _term_ok(term: str) -> bool:
+def _term_ok(term: str, *, title: bool = False) -> bool:
+    """A term a member would type; a quoted title may start with "The" and run to ten words."""
     words = term.split()
     return (
-        0 < len(words) <= 6
-        and words[0].lower() not in _NOT_TERMS
+        0 < len(words) <= (10 if title else 6)
+        and (title or words[0].lower() not in _NOT_TERMS)
         and len(normalise(term)) >= 3
         and not _YEAR.search(term)
         and term[0].isalpha()
@@ -240,39 +290,119 @@ def _defines_known(sentence: str, entries: dict[str, dict[str, Any]]) -> dict[st
     return None
 
 
+@dataclass
+class _Sentence:
+    text: str
+    source: str
+    section: str | None
+    words: list[str] = field(default_factory=list)
+
+
+def _parse(doc: Document) -> tuple[list[_Block], str, str | None, bool]:
+    """Blocks, the source text to keep, its first heading, and whether headings are marked up.
+
+    Markdown and HTML mark their headings; in plain text they are guessed from short lines.
+    """
+    suffix = PurePath(doc.name).suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return (*_markdown_blocks(doc.text), True)
+    if suffix in (".html", ".htm") or doc.text.lstrip().lower().startswith(("<!doctype", "<html")):
+        return (*_html_blocks(doc.text), True)
+    return (*_text_blocks(doc.text), False)
+
+
+def _trim_name(name: str) -> str:
+    """A capitalised run without the function words around it and a possessive `'s`."""
+    words = name.split()
+    while words and words[0].lower() in _FUNCTION_WORDS:
+        words.pop(0)
+    while words and words[-1].lower() in _FUNCTION_WORDS:
+        words.pop()
+    out = " ".join(words)
+    return re.sub(r"['’]s?$", "", out)
+
+
+def _candidate_names(
+    sentences: list[_Sentence],
+) -> tuple[Counter[str], Counter[str], Counter[str], dict[str, str]]:
+    """Capitalised names: how often each occurs, how often a one-word one stands alone, spellings.
+
+    Standing alone means not as a modifier of a lower-case noun: "Vienna was", not "Vienna
+    waltz".
+    """
+    counts: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    inner: Counter[str] = Counter()
+    spelling: dict[str, Counter[str]] = {}
+    for sentence in sentences:
+        text = _FOOTNOTE.sub("", sentence.text)
+        for match in _NAME.finditer(text):
+            after = text[match.end() :].lstrip()
+            parts = match.group(0).split(" and ")  # "Zinoviev and Kamenev" is two names
+            for part in dict.fromkeys(parts):
+                name = _trim_name(part)
+                if not name or not _term_ok(name):
+                    continue
+                key = normalise(name)
+                counts[key] += 1
+                spelling.setdefault(key, Counter())[name] += 1
+                if " " not in name and text[: match.start()].strip():
+                    inner[key] += 1  # a capital that starts the sentence says nothing
+                    nxt = after.split(maxsplit=1)[0] if after else ""
+                    alone[key] += not nxt[:1].islower() or nxt.lower().strip(".,;:") in (
+                        _FUNCTION_WORDS
+                    )
+    return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
+
+
+def _about(sentence: str) -> str | None:
+    if _YEAR.search(sentence):
+        return "when"
+    if re.search(r"\b\d[\d,.]*\b", _FOOTNOTE.sub("", sentence)):
+        return "how-many"
+    return None
+
+
 def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> DraftResult:
     """Draft entries, items and quiz questions from `documents`; pure (no file is touched)."""
-    entries: dict[str, dict[str, Any]] = {}
+    names: dict[str, dict[str, Any]] = {}
+    """Every normalised name (term or alias) to its entry row."""
+    rows: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     quiz: list[dict[str, Any]] = []
     files: dict[str, str] = {}
+    sentences: list[_Sentence] = []
+    headings: list[tuple[str, bool]] = []
+    bolds: list[str] = []
 
-    def entry(term: str, why: str = "") -> dict[str, Any] | None:
+    def entry(term: str, why: str = "", *, trim: bool = True) -> dict[str, Any] | None:
         term = term.strip(" .,:;\"'“”")
+        term = _trim_name(term) if trim else term
         key = normalise(term)
-        if key in entries:
-            return entries[key]
+        if key in names:
+            return names[key]
         ident = slug(term)
-        if not ident or key in taken or ident in taken or not _term_ok(term):
+        if not ident or key in taken or ident in taken or not _term_ok(term, title=not trim):
             return None
-        if any(e["id"] == ident for e in entries.values()):
+        if any(e["id"] == ident for e in rows):
             ident = f"{slug(term, 40)}-{digest(key)}"
         row: dict[str, Any] = {"id": ident, "term": term, "kind": "term"}
         if why:
             row[COMMENT] = f"unsure: {why}; check the term and its kind"
-        entries[key] = row
+        names[key] = row
+        rows.append(row)
         return row
 
+    def alias(row: dict[str, Any], name: str) -> None:
+        name = _trim_name(name.strip(" .,:;\"'“”"))
+        key = normalise(name)
+        if not _term_ok(name) or key in names or key in taken or len(key) < 2:
+            return
+        names[key] = row
+        row.setdefault("aliases", []).append(name)
+
     for doc in documents:
-        suffix = PurePath(doc.name).suffix.lower()
-        if suffix in (".md", ".markdown"):
-            blocks, body, heading = _markdown_blocks(doc.text)
-        elif suffix in (".html", ".htm") or doc.text.lstrip().lower().startswith(
-            ("<!doctype", "<html")
-        ):
-            blocks, body, heading = _html_blocks(doc.text)
-        else:
-            blocks, body, heading = _text_blocks(doc.text)
+        blocks, body, heading, marked = _parse(doc)
         if not blocks:
             raise DeckError(f"{doc.name}: no paragraphs of text to draft from")
         title = doc.title or heading or PurePath(doc.name).stem
@@ -290,82 +420,157 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             }
         )
         files[f"{DOCUMENTS}/{source_id}.txt"] = body.rstrip() + "\n"
-
-        def item(sentence: str, focus: str = "") -> dict[str, Any]:
-            return {
-                "text": " ".join(_FOOTNOTE.sub("", sentence).split())[:MAX_TEXT],
-                "source": source_id,  # noqa: B023 - used inside this iteration only
-                "evidence": clip(sentence, focus=focus),
-            }
-
-        # pass 1: terms from headings, bold text and defining sentences
         for block in blocks:
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
-                entry(block.section)
-            for bold in block.bold:
-                entry(bold)
-        sentences = [
-            (block, s)
-            for block in blocks
-            for s in _sentences(block.text)
-            if len(_FOOTNOTE.sub("", s).split()) >= 4  # not a stray footnote or caption
-        ]
-        for _block, sentence in sentences:
-            if len(sentence) > MAX_TEXT:
+                headings.append((block.section, marked))
+            bolds += block.bold
+            for text in _sentences(block.text):
+                if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
+                    sentences.append(_Sentence(text, source_id, block.section))
+
+    body_text = " ".join(s.text for s in sentences)
+    # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
+    #    plain text only when the text also names it, so "Background" does not become a term)
+    for name, marked in dict.fromkeys(headings):
+        if marked or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body_text):
+            entry(name)
+    for name in bolds:
+        entry(name)
+    # 2. terms the sentences define or rename
+    for sentence in sentences:
+        match = _DEFINES.match(sentence.text)
+        if match:
+            known = normalise(match.group("term")) in names
+            row = entry(
+                match.group("term"), "" if known else "term taken from the sentence's subject"
+            )
+            if row is not None and match.group("alias"):
+                alias(row, match.group("alias"))
+        elif (lower := _DEFINES_LOWER.match(sentence.text)) and not any(
+            w.lower() in _FUNCTION_WORDS for w in lower.group("term").split()
+        ):
+            entry(lower.group("term"), "term taken from the sentence's subject")
+        for quoted in _QUOTED.finditer(sentence.text):
+            title = quoted.group("title").strip()
+            long_words = [w for w in title.split() if len(w) > 3]
+            if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
+                entry(title, "a quoted title", trim=False)
+        for paren in _PAREN_ALIAS.finditer(sentence.text):
+            name, other = _trim_name(paren.group("name")), paren.group("alias")
+            if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):
+                row = entry(name, "named with another name in brackets")
+                if row is not None:
+                    alias(row, other)
+    # 3. names and phrases the documents keep using
+    counts, alone, inner, spelled = _candidate_names(sentences)
+    multi = [k for k, n in counts.most_common() if " " in k and n >= MIN_MENTIONS]
+    for key in multi:
+        entry(spelled[key], "a name the documents use often")
+    last_words: dict[str, str] = {}
+    for key in multi:  # most frequent first: "Curie" goes to "Marie Curie"
+        words = spelled[key].split()
+        if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+            last_words.setdefault(normalise(words[-1]), key)
+    for key, n in counts.most_common():
+        if " " in key or key in names:
+            continue
+        if key in last_words and last_words[key] in names and n >= MIN_MENTIONS:
+            alias(names[last_words[key]], spelled[key])
+        elif inner[key] >= MIN_WORD_MENTIONS and alone[key] * 2 >= inner[key]:
+            entry(spelled[key], "a name the documents use often")
+    for key, row in list(names.items()):  # "Curie" defined on its own joins "Marie Curie"
+        target = names.get(last_words.get(key, ""))
+        if (
+            " " not in key
+            and row["term"] == spelled.get(key, row["term"])
+            and target
+            not in (
+                None,
+                row,
+            )
+        ):
+            rows.remove(row)
+            for name in (row["term"], *row.get("aliases", [])):
+                names[normalise(name)] = target
+                if normalise(name) != normalise(target["term"]):
+                    target.setdefault("aliases", []).append(name)
+    # 4. what each sentence says about the entries it names
+    longest = max((len(k.split()) for k in names), default=1)
+    for sentence in sentences:
+        sentence.words = normalise(_FOOTNOTE.sub("", sentence.text)).split()
+
+    def mentioned(sentence: _Sentence) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        words, at = sentence.words, 0
+        while at < len(words):
+            for size in range(min(longest, len(words) - at), 0, -1):
+                row = names.get(" ".join(words[at : at + size]))
+                if row is not None:
+                    if row not in found:
+                        found.append(row)
+                    at += size
+                    break
+            else:
+                at += 1
+        return found
+
+    def item(sentence: _Sentence, focus: str) -> dict[str, Any]:
+        return {
+            "text": " ".join(_FOOTNOTE.sub("", sentence.text).split())[:MAX_TEXT],
+            "source": sentence.source,
+            "evidence": clip(sentence.text, focus=focus),
+        }
+
+    for sentence in sentences:  # definitions first: "X is a ...", "X, a ..., ..."
+        row = _defines_known(sentence.text, names)
+        if row is None and (defines := _DEFINES.match(sentence.text)):
+            row = names.get(normalise(_trim_name(defines.group("term"))))
+        apposition = _APPOSITION.match(sentence.text)
+        if row is None and apposition:
+            row = names.get(normalise(_trim_name(apposition.group("term"))))
+        if row is not None and "definition" not in row:
+            row["definition"] = item(sentence, row["term"])
+    for sentence in sentences:
+        found = mentioned(sentence)
+        owners = found or [r for r in [names.get(normalise(sentence.section or ""))] if r]
+        for owner in owners:
+            fact = item(sentence, owner["term"])
+            if owner.get("definition", {}).get("text") == fact["text"]:
                 continue
-            known_term = _defines_known(sentence, entries)
-            if known_term is not None:
-                if "definition" not in known_term:
-                    known_term["definition"] = item(sentence, known_term["term"])
+            if "definition" not in owner and sentence.words[: len(owner["term"].split())] == (
+                normalise(owner["term"]).split()
+            ):
+                owner["definition"] = {
+                    **fact,
+                    COMMENT: "unsure: the first sentence that starts with the term",
+                }
                 continue
-            match = _DEFINES.match(sentence)
-            if not match:
+            facts = owner.setdefault("facts", [])
+            if len(facts) >= MAX_FACTS or any(f["text"] == fact["text"] for f in facts):
                 continue
-            term = match.group("term")
-            known = normalise(term) in entries
-            row = entry(term, "" if known else "term taken from the sentence's subject")
-            if row is None:
-                continue
-            alias = match.group("alias")
-            if alias and normalise(alias) not in entries and normalise(alias) not in taken:
-                names = {normalise(n) for e in entries.values() for n in e.get("aliases", [])}
-                if normalise(alias) not in names:
-                    row.setdefault("aliases", []).append(alias.strip())
-            if "definition" not in row:
-                row["definition"] = item(sentence, term)
-        # pass 2: sentences with dates and figures become facts of the entry they are about
-        for block, sentence in sentences:
-            if not (_YEAR.search(sentence) or _FIGURE.search(sentence)) or len(sentence) > MAX_TEXT:
-                continue
-            folded = f" {normalise(sentence)} "
-            mentioned = [e for k, e in entries.items() if f" {k} " in folded]
-            section = entries.get(normalise(block.section or ""))
-            owner = mentioned[0] if mentioned else section
-            if owner is None:
-                continue
-            if owner.get("definition", {}).get("evidence") == clip(sentence):
-                continue
-            fact = item(sentence, _YEAR.search(sentence).group(0) if _YEAR.search(sentence) else "")
-            if not mentioned:
-                fact[COMMENT] = f"unsure: under the heading `{block.section}`, but does not name it"
-            if any(f["text"] == fact["text"] for f in owner.get("facts", [])):
-                continue
-            owner.setdefault("facts", []).append(fact)
+            about = _about(sentence.text)
+            if about:
+                fact["about"] = about
+            if not found:
+                fact[COMMENT] = (
+                    f"unsure: under the heading `{sentence.section}`, but does not name it"
+                )
+            facts.append(fact)
             year = _YEAR.search(fact["evidence"])
-            if year and len(quiz) < 10_000:
+            if year and sum(q["entry"] == owner["id"] for q in quiz) < 2:
                 question = fact["text"].replace(year.group(0), "____", 1)
                 quiz.append(
                     {
-                        "id": f"draft-{digest(source_id + fact['text'], 10)}",
+                        "id": f"draft-{digest(sentence.source + owner['id'] + fact['text'], 10)}",
                         "question": f"Which year fills the gap? {question}",
                         "answers": [year.group(0)],
                         "kind": "year",
                         "entry": owner["id"],
-                        "source": source_id,
+                        "source": sentence.source,
                         "evidence": fact["evidence"],
                     }
                 )
-    kept = [e for e in entries.values() if "definition" in e or e.get("facts")]
+    kept = [e for e in rows if "definition" in e or e.get("facts")]
     kept_ids = {e["id"] for e in kept}
     quiz = [q for q in quiz if q["entry"] in kept_ids]
     for row in kept:  # the definition first, as pack-format.md shows it
@@ -384,5 +589,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         definitions=sum(1 for e in kept if "definition" in e),
         facts=sum(len(e.get("facts", [])) for e in kept),
         quiz=len(quiz),
-        unsure=sum((COMMENT in e) + sum(COMMENT in f for f in e.get("facts", [])) for e in kept),
+        unsure=sum(
+            (COMMENT in e)
+            + (COMMENT in e.get("definition", {}))
+            + sum(COMMENT in f for f in e.get("facts", []))
+            for e in kept
+        ),
     )

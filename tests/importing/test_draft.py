@@ -79,3 +79,39 @@ def test_unreadable_document_is_refused(tmp_path: Path) -> None:
     run = studybot("kb", "draft", str(doc), "--out", str(tmp_path / "d"))
     assert run.returncode == 1 and "not UTF-8" in run.stderr
     assert not (tmp_path / "d").exists()
+
+
+ARTICLE = """The Grand Loop Railway (GLR) was a narrow-gauge line that circled the valley.
+
+Construction began in 1871 under the engineer Maria Kovalenko. Maria Kovalenko, a surveyor from
+the coast, chose the route along the river. The Grand Loop Railway carried 12,000 passengers in
+its first year. Kovalenko later wrote "The Iron Circle of the Valley" about the work.
+
+By 1903 the Grand Loop Railway had been extended to the harbour. Kovalenko retired in 1905.
+"""
+
+
+def test_plain_article_names_aliases_dates_and_evidence(tmp_path: Path) -> None:
+    out = _check(tmp_path, "article.txt", ARTICLE, "--source-title", "Valley history")
+    pack = load_pack(out)
+    by_term = {e.term: e for e in pack.entries.values()}
+    railway = by_term["Grand Loop Railway"]
+    assert "GLR" in railway.aliases
+    assert railway.definition.text.startswith("The Grand Loop Railway (GLR) was a narrow-gauge")
+    assert any(f.about == "when" and "1903" in f.text for f in railway.facts)
+    assert any(f.about == "how-many" and "12,000" in f.text for f in railway.facts)
+    person = by_term["Maria Kovalenko"]
+    assert "Kovalenko" in person.aliases  # the surname alone is the same person, not an entry
+    assert person.definition.text.startswith("Maria Kovalenko, a surveyor")
+    assert any("1905" in f.text for f in person.facts)
+    assert "The Iron Circle of the Valley" in by_term
+    for item in pack.items():  # every evidence is a verbatim stretch of the article
+        assert " ".join(item.evidence.split()) in " ".join(ARTICLE.split())
+        assert len(item.evidence) <= 300
+
+
+def test_the_drafter_holds_no_subject_words() -> None:
+    """The drafter works for any subject: its code names no term of the bundled pack's subject."""
+    code = (Path(__file__).parents[2] / "bot" / "packs" / "draft.py").read_text().lower()
+    for word in ("stalin", "trotsky", "soviet", "bolshevik", "opposition", "lenin", "marx"):
+        assert word not in code
