@@ -373,17 +373,19 @@ class Matcher:
             )
         out: dict[int, dict[int, float]] = {}
         rest_out: dict[int, dict[int, float]] = {}
-        for n, row in enumerate(wanted):
-            e_index = int(self.semantic.rows_entry[row])
-            i_index = int(self.semantic.rows_item[row])
+        # Plain lists: indexing numpy scalars one by one costs more than the arithmetic.
+        entries = self.semantic.rows_entry[wanted].tolist()
+        items = self.semantic.rows_item[wanted].tolist()
+        values = sims[wanted].tolist()
+        rests = rest_sims.tolist() if rest_sims is not None else None
+        for n, (e_index, i_index, value) in enumerate(zip(entries, items, values, strict=True)):
             best = out.setdefault(e_index, {})
-            value = float(sims[row])
             if value > best.get(i_index, -1.0):
                 best[i_index] = value
-            if rest_sims is not None:
+            if rests is not None:
                 rest_best = rest_out.setdefault(e_index, {})
-                if rest_sims[n] > rest_best.get(i_index, -1.0):
-                    rest_best[i_index] = float(rest_sims[n])
+                if rests[n] > rest_best.get(i_index, -1.0):
+                    rest_best[i_index] = rests[n]
         return out, rest_out
 
     def _describe(
