@@ -18,6 +18,16 @@ from bot.settings import Settings, SettingsError
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("seconds per question must be from 1 to 3600")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studybot",
@@ -97,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("--topic")
     quiz.add_argument("--questions", type=int, default=10)
     quiz.add_argument("--mode", choices=("text", "choice"), default="text")
+    quiz.add_argument(
+        "--seconds", type=_positive_seconds, default=60.0, help="time per question (default 60)"
+    )
     practice = sub.add_parser("practice", help="solo flash cards with spaced repetition")
     practice.add_argument("--topic")
     return parser
@@ -209,6 +222,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 mode=args.mode,
                 stdin=sys.stdin,
                 stdout=sys.stdout,
+                seconds=args.seconds,
             )
         return console_games.practise(
             pack, settings, topic=args.topic, stdin=sys.stdin, stdout=sys.stdout

@@ -75,6 +75,8 @@ class ServerSettings:
     private_misses: bool = False
     """Whether "I don't know" replies to slash commands are shown to the asker only."""
     pack: str = BUNDLED
+    language: str = "auto"
+    """The language of studybot's own replies: `auto` (the pack's `language`) or a code (`de`)."""
 
     @classmethod
     def for_host(cls, host: Settings) -> ServerSettings:
@@ -193,6 +195,10 @@ def _pack_name(text: str) -> str:
     return value
 
 
+LANGUAGE_CODES = ("auto", "en", "de")
+"""What the `language` setting accepts; bot/discord/i18n.py holds the translations."""
+
+
 def _show_channels(value: tuple[int, ...]) -> str:
     return " ".join(f"<#{c}>" for c in value) or "none"
 
@@ -293,6 +299,12 @@ SETTINGS: dict[str, SettingInfo] = {
             _show_flag,
         ),
         SettingInfo("pack", "pack", _pack_name, "the pack in use (see /kb use)"),
+        SettingInfo(
+            "language",
+            "language",
+            _choice(LANGUAGE_CODES),
+            "the language of studybot's own replies: auto (the pack's), en or de",
+        ),
     )
 }
 

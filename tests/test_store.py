@@ -343,6 +343,22 @@ async def test_two_stores_opening_a_new_database_at_once_both_work(backend: Back
         await second.close()
 
 
+async def test_many_connections_setting_up_one_new_sqlite_file_all_succeed(tmp_path):
+    # Switching a new file to WAL and creating its first table fail at once with "database is
+    # locked" when another connection is doing the same (SQLite's busy timeout does not cover
+    # them); many rounds of four openers made that happen nearly every run before opening retried.
+    import asyncio
+
+    for round_ in range(25):
+        folder = tmp_path / str(round_)
+        stores = await asyncio.gather(*(Store.open(folder) for _ in range(4)))
+        try:
+            assert {await s.schema_version() for s in stores} == {SCHEMA_VERSION}
+        finally:
+            for s in stores:
+                await s.close()
+
+
 async def test_server_settings_are_kept_per_server_and_replaced_whole(store):
     assert await store.server_settings(1) == {}
     await store.save_server_settings(1, {"pack": "biology", "quiz_questions": 5})

@@ -44,6 +44,7 @@ from bot.answering.answers import Answerer
 from bot.answering.semantic import console_progress
 from bot.cooldown import Cooldown
 from bot.discord.client import Services, ShardedStudyBot, StudyBot
+from bot.discord.i18n import StudyTranslator
 from bot.discord.logs import setup_logging
 from bot.discord.sync import payloads, sync_commands
 from bot.packs.cache import open_answerer
@@ -269,6 +270,11 @@ async def _sync(settings: Settings, guild_id: int | None, options: dict[str, Any
 
 
 def command_payloads(settings: Settings) -> list[dict[str, Any]]:
-    """What `studybot sync` would send: `to_dict` of every command. No token, no network."""
+    """What `studybot sync` would send, translations included. No token, no network."""
     bot = build_client(make_services(settings, None), auto_sync=False)
-    return payloads(bot.tree)
+
+    async def translated() -> list[dict[str, Any]]:
+        await bot.tree.set_translator(StudyTranslator())
+        return await payloads(bot.tree)
+
+    return asyncio.run(translated())

@@ -132,7 +132,8 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
                 target = original
         cap = services.settings.max_question_chars
         if len(question) > cap:
-            await send(message, too_long_message(len(question), cap))
+            language = await services.language_for(guild_id)
+            await send(message, too_long_message(len(question), cap, language))
             return True
         if services.cooldown_for(guild_id, server).try_acquire(message.author.id) > 0:
             # A spammer gets silence: a "slow down" reply to every message would be spam itself.
@@ -140,7 +141,7 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             return True
         answerer = await services.answerer_for(guild_id)
         reply = await asyncio.to_thread(answerer.ask, question)  # CPU: off the loop
-        kwargs = reply_kwargs(reply)
+        kwargs = reply_kwargs(reply, language=await services.language_for(guild_id))
         if "embed" in kwargs and not can_embed(message):
             # Without Embed Links Discord silently drops the embed; send the same answer as text.
             kwargs["content"] = plain_text(reply)

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.embeds import NO_PINGS
+from bot.discord.i18n import StudyTranslator, tr
 from bot.discord.messages import send
 from bot.discord.services import Services
 from bot.discord.sync import sync_if_changed
@@ -33,6 +34,7 @@ __all__ = [
 log = logging.getLogger("studybot.discord")
 
 CLOSE_HOOK_SECONDS = 5.0
+NO_PERMISSION = "You don't have permission to use that here."
 APOLOGY = "Sorry, something went wrong while answering that. The error has been logged."
 
 MessageHandler = Callable[[discord.Message], Awaitable[bool]]
@@ -85,8 +87,9 @@ class StudyTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         command = interaction.command.qualified_name if interaction.command else "?"
+        language = await _language(interaction)
         if isinstance(error, app_commands.CheckFailure):
-            await send_ephemeral(interaction, "You don't have permission to use that here.")
+            await send_ephemeral(interaction, tr(NO_PERMISSION, language))
             return
         original = getattr(error, "original", error)
         # Option *names* only: their values are what the member typed, which stays out of logs.
@@ -99,7 +102,17 @@ class StudyTree(app_commands.CommandTree):
             _option_names((interaction.data or {}).get("options")),
             exc_info=original,
         )
-        await send_ephemeral(interaction, APOLOGY)
+        await send_ephemeral(interaction, tr(APOLOGY, language))
+
+
+async def _language(interaction: discord.Interaction) -> str:
+    """The reply language of the interaction's server; English if even that cannot be found."""
+    try:
+        services: Services = interaction.client.services  # type: ignore[attr-defined]
+        return await services.language_for(interaction.guild_id)
+    except Exception:
+        log.warning("could not tell the language of server %s", interaction.guild_id)
+        return "en"
 
 
 def _option_names(options: object) -> list[str]:
@@ -176,6 +189,8 @@ class StudyBot(discord.Client):
             self.message_handlers.append(handler)
 
     async def setup_hook(self) -> None:
+        # Before any sync: `studybot sync` logs in (which runs this hook) and then syncs.
+        await self.tree.set_translator(StudyTranslator())
         if not self.auto_sync:
             return
         try:

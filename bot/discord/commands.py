@@ -24,6 +24,7 @@ from bot.discord.embeds import (
     reply_message,
     sources_embed,
 )
+from bot.discord.i18n import ENGLISH, tr
 from bot.discord.members import with_delete_button
 from bot.discord.messages import send
 from bot.discord.quiz import quiz_running
@@ -38,14 +39,21 @@ def _services(interaction: discord.Interaction) -> Services:
     return interaction.client.services  # type: ignore[attr-defined, no-any-return]
 
 
-def cooldown_message(wait: float) -> str:
-    return f"Slow down a little: you can ask again in {max(1, round(wait))} s."
+def cooldown_message(wait: float, language: str = ENGLISH) -> str:
+    return tr(
+        "Slow down a little: you can ask again in {seconds} s.",
+        language,
+        seconds=max(1, round(wait)),
+    )
 
 
-def too_long_message(length: int, cap: int) -> str:
-    return (
-        f"That question is {length:,} characters long; please keep it under {cap} "
-        "and ask one thing at a time."
+def too_long_message(length: int, cap: int, language: str = ENGLISH) -> str:
+    return tr(
+        "That question is {length} characters long; please keep it under {cap} "
+        "and ask one thing at a time.",
+        language,
+        length=f"{length:,}",
+        cap=cap,
     )
 
 
@@ -67,21 +75,29 @@ async def allowed(interaction: discord.Interaction) -> bool:
     anything to the players. The cooldown's length is the server's own setting.
     """
     if quiz_running(interaction.client, interaction.channel_id):
-        await send_ephemeral(interaction, PAUSED_IN_QUIZ)
+        await send_ephemeral(interaction, await _tr(interaction, PAUSED_IN_QUIZ))
         return False
     services = _services(interaction)
     server = await services.settings_for(interaction.guild_id)
     cooldown = services.cooldown_for(interaction.guild_id, server)
     wait = cooldown.try_acquire(interaction.user.id)
     if wait > 0:
-        await send_ephemeral(interaction, cooldown_message(wait))
+        language = await services.language_for(interaction.guild_id)
+        await send_ephemeral(interaction, cooldown_message(wait, language))
         return False
     return True
 
 
-def reply_kwargs(reply: Reply, *, show_confidence: bool = True) -> dict[str, Any]:
+async def _tr(interaction: discord.Interaction, text: str, **values: object) -> str:
+    """One of studybot's fixed replies in the language of the interaction's server."""
+    return tr(text, await _services(interaction).language_for(interaction.guild_id), **values)
+
+
+def reply_kwargs(
+    reply: Reply, *, show_confidence: bool = True, language: str = ENGLISH
+) -> dict[str, Any]:
     """The send arguments for a reply: content or embed, did-you-mean buttons, no pings."""
-    content, embed = reply_message(reply, show_confidence=show_confidence)
+    content, embed = reply_message(reply, show_confidence=show_confidence, language=language)
     kwargs: dict[str, Any] = {}
     if content:
         kwargs["content"] = content
@@ -113,23 +129,24 @@ async def ask_and_reply(
     posted again (the member gets a link to it); the asker gets a button to delete the answer.
     """
     services = _services(interaction)
+    language = await services.language_for(interaction.guild_id)
     cap = services.settings.max_question_chars
     if len(question.strip()) > cap:
-        await send_ephemeral(interaction, too_long_message(len(question.strip()), cap))
+        await send_ephemeral(interaction, too_long_message(len(question.strip()), cap, language))
         return
     if not await allowed(interaction):
         return
     # Encoding the question with the sentence model is CPU work: off the event loop.
     reply = await asyncio.to_thread((await answerer_here(interaction)).ask, question)
     server = await services.settings_for(interaction.guild_id)
-    kwargs = reply_kwargs(reply)
+    kwargs = reply_kwargs(reply, language=language)
     if about is not None and reply.answer is not None:
-        kwargs["content"] = f"About {about.jump_url}:"
+        kwargs["content"] = tr("About {link}:", language, link=about.jump_url)
     private = server.private_misses and not reply.answered
     key = reply.answer.item_id if reply.answer is not None else None
     shown_at = services.recent.recent(interaction.channel_id, key) if key else None
     if shown_at is not None:
-        kwargs["content"] = f"Answered just now: {shown_at}"
+        kwargs["content"] = tr("Answered just now: {link}", language, link=shown_at)
         private = True  # one copy in the channel is enough
     if not private:
         with_delete_button(kwargs, interaction.user.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import discord
 
 from bot.answering.answers import DONT_KNOW, Answer, Reply
+from bot.discord.i18n import tr
 from bot.packs.model import Pack, Source
 
 CONTENT_LIMIT = 2000
@@ -157,18 +158,21 @@ def answer_embed(answer: Answer, confidence: float | None = None) -> discord.Emb
 
 
 def reply_message(
-    reply: Reply, *, show_confidence: bool = True
+    reply: Reply, *, show_confidence: bool = True, language: str = "en"
 ) -> tuple[str, discord.Embed | None]:
     """The content line and embed for a reply (answered or not); content is always under 2,000.
 
     `show_confidence` is off when the member picked the entry themselves (/define, a button):
-    there was no guess to be sure about.
+    there was no guess to be sure about. The bot's own fixed lines are in `language`.
     """
     if reply.answer is not None:
         return "", answer_embed(reply.answer, reply.confidence if show_confidence else None)
     message = reply.message or DONT_KNOW
     if message == DONT_KNOW and reply.query.strip():
-        message = f"{message}\nYou asked: “{echo(reply.query)}”"
+        asked = tr("You asked: “{question}”", language, question=echo(reply.query))
+        message = f"{tr(message, language)}\n{asked}"
+    else:
+        message = tr(message, language)
     return clip(message, CONTENT_LIMIT), None
 
 

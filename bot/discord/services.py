@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown, RecentAnswers
+from bot.discord.i18n import ENGLISH, LANGUAGES, language_of
 from bot.packs.library import PackLibrary
 from bot.packs.loader import PackError
 from bot.server_settings import BUNDLED, ServerSettings, ServerSettingsBook
@@ -95,6 +96,13 @@ class Services:
                 err,
             )
             return self.current
+
+    async def language_for(self, guild_id: int | None) -> str:
+        """The language of studybot's own replies in a server: its setting, else its pack's."""
+        chosen = (await self.settings_for(guild_id)).language
+        if chosen == "auto":
+            chosen = language_of((await self.answerer_for(guild_id)).pack.language)
+        return chosen if chosen in LANGUAGES else ENGLISH
 
     def cached_answerer(self, guild_id: int | None) -> Answerer:
         """The server's answerer if already in memory, else the bundled one; never waits.

@@ -26,15 +26,24 @@ SYNC_STATE_FILE = "discord-commands.json"
 """Remembers the hash of the last synced command tree, per target, in the data folder."""
 
 
-def payloads(tree: app_commands.CommandTree, guild_id: int | None = None) -> list[dict[str, Any]]:
-    """The JSON Discord receives on sync: `to_dict` of each command, as `tree.sync` sends it."""
+async def payloads(
+    tree: app_commands.CommandTree, guild_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The JSON Discord receives on sync, as `tree.sync` builds it (translations included)."""
     guild = discord.Object(guild_id) if guild_id else None
-    return [command.to_dict(tree) for command in tree.get_commands(guild=guild)]
+    commands = tree.get_commands(guild=guild)
+    translator = tree.translator
+    if translator is None:
+        return [command.to_dict(tree) for command in commands]
+    return [await command.get_translated_payload(tree, translator) for command in commands]
 
 
-def tree_hash(tree: app_commands.CommandTree, guild_id: int | None = None) -> str:
-    """A fingerprint of the synced commands: a different hash means Discord must be told."""
-    text = json.dumps(payloads(tree, guild_id), sort_keys=True, separators=(",", ":"))
+async def tree_hash(tree: app_commands.CommandTree, guild_id: int | None = None) -> str:
+    """A fingerprint of the synced commands: a different hash means Discord must be told.
+
+    Translations are part of it, so a changed catalogue is synced like a changed command.
+    """
+    text = json.dumps(await payloads(tree, guild_id), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -69,7 +78,7 @@ async def sync_commands(bot: StudyBot, guild_id: int | None) -> int:
         synced = await bot.tree.sync(guild=guild)
     else:
         synced = await bot.tree.sync()
-    remember_hash(bot.services.settings.data_dir, guild_id, tree_hash(bot.tree, guild_id))
+    remember_hash(bot.services.settings.data_dir, guild_id, await tree_hash(bot.tree, guild_id))
     log.info("synced %d commands (%s)", len(synced), _target(guild_id))
     return len(synced)
 
@@ -78,7 +87,7 @@ async def sync_if_changed(bot: StudyBot, guild_id: int | None) -> bool:
     """Sync only when the tree differs from the last sync: Discord rate-limits syncing."""
     if guild_id:
         bot.tree.copy_global_to(guild=discord.Object(guild_id))
-    digest = tree_hash(bot.tree, guild_id)
+    digest = await tree_hash(bot.tree, guild_id)
     if stored_hashes(bot.services.settings.data_dir).get(_target(guild_id)) == digest:
         log.info("commands unchanged since the last sync (%s); not syncing", _target(guild_id))
         return False

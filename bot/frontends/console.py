@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.answering.answers import Answerer, Reply
@@ -20,13 +23,11 @@ def chat(answerer: Answerer, stdin: TextIO, stdout: TextIO, *, prompt: str = "yo
         "Ask a question; :help for help.\n"
     )
     last: Reply | None = None
-    interactive = stdin.isatty() if hasattr(stdin, "isatty") else False
+    read_line = _line_reader(stdin, stdout, prompt)
     while True:
-        if interactive:
-            stdout.write(prompt)
         stdout.flush()
-        line = stdin.readline()
-        if not line:
+        line = read_line()
+        if line is None:
             break
         text = line.strip()
         if not text:
@@ -52,3 +53,33 @@ def chat(answerer: Answerer, stdin: TextIO, stdout: TextIO, *, prompt: str = "yo
         stdout.write(reply.as_text() + "\n\n")
         last = reply
     return 0
+
+
+def _line_reader(stdin: TextIO, stdout: TextIO, prompt: str) -> Callable[[], str | None]:
+    """How chat reads a line: with line editing and history at a terminal, else plainly.
+
+    At a terminal `input` goes through GNU readline (or libedit): arrow keys move within the line
+    and Up brings back earlier questions of this session. Piped input is read as it comes, with no
+    prompt, so a script's output holds only the answers.
+    """
+    interactive = stdin.isatty() if hasattr(stdin, "isatty") else False
+    if interactive and stdin is sys.stdin and stdout is sys.stdout:
+        with contextlib.suppress(ImportError):  # Windows has no readline
+            import readline  # noqa: F401 - importing it gives input() editing and history
+
+        def edited() -> str | None:
+            try:
+                return input(prompt)
+            except EOFError:
+                stdout.write("\n")
+                return None
+
+        return edited
+
+    def plain() -> str | None:
+        if interactive:
+            stdout.write(prompt)
+            stdout.flush()
+        return stdin.readline() or None
+
+    return plain

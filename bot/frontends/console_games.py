@@ -9,9 +9,12 @@ the pipe sees a point only after it has been saved.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import random
+import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -69,6 +72,116 @@ class _Terminal:
             self.say()
             return None
         return line.strip()
+
+
+class _Interrupted:
+    """What the line reader returns when the player pressed Ctrl-C."""
+
+
+INTERRUPTED = _Interrupted()
+COUNTDOWN_MARKS = (30, 10, 5)
+"""Without a terminal to redraw (a pipe), the seconds left are said at these marks."""
+
+
+class _LineReader:
+    """Lines from stdin, read on a daemon thread so a question's time limit can fire with no input.
+
+    `readline` cannot be interrupted, so a line asked for and not yet typed when a question times
+    out is simply the next question's first line. A daemon thread never keeps the program from
+    exiting while it waits. The first Ctrl-C (SIGINT) is turned into `INTERRUPTED`, so the game
+    ends cleanly; a second one stops the program the usual way.
+    """
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
+        self.interrupted = asyncio.Event()
+        threading.Thread(target=self._read, args=(stdin,), daemon=True).start()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # Not on Windows' event loops, nor off the main thread (tests call from there).
+            self._loop.add_signal_handler(signal.SIGINT, self._interrupt)
+
+    def _interrupt(self) -> None:
+        self.interrupted.set()
+        # The next Ctrl-C is Python's own KeyboardInterrupt again.
+        self._loop.remove_signal_handler(signal.SIGINT)
+
+    def close(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            self._loop.remove_signal_handler(signal.SIGINT)
+
+    def _read(self, stdin: TextIO) -> None:
+        while True:
+            try:
+                line = stdin.readline()
+            except (OSError, ValueError):  # closed under us
+                line = ""
+            try:
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the game is over and its loop closed
+                return
+            if not line:
+                return
+
+    async def line(self, timeout: float) -> str | _Interrupted | None:
+        """The next line stripped; None at end of input; TIMED_OUT with nothing in `timeout` s."""
+        if self.interrupted.is_set():
+            return INTERRUPTED
+        getter = asyncio.ensure_future(self._lines.get())
+        interrupt = asyncio.ensure_future(self.interrupted.wait())
+        done, _ = await asyncio.wait(
+            {getter, interrupt}, timeout=max(0.0, timeout), return_when=asyncio.FIRST_COMPLETED
+        )
+        interrupt.cancel()
+        if getter not in done:
+            # A cancelled Queue.get leaves a line that has just arrived in the queue.
+            getter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await getter
+            return INTERRUPTED if self.interrupted.is_set() else TIMED_OUT
+        text = getter.result()
+        return None if not text else text.strip()
+
+
+TIMED_OUT = "\x00timed out"
+"""What `_LineReader.line` returns when the wait ended with nothing typed (no player types NUL)."""
+
+
+class _Countdown:
+    """The seconds left on the open question, where the player can see them.
+
+    On a terminal a line above the prompt is redrawn every second (the cursor, and whatever the
+    player has typed so far, stay put); through a pipe the time left is said at a few marks.
+    """
+
+    def __init__(self, term: _Terminal, game: QuizGame) -> None:
+        self.term = term
+        self.game = game
+        self.live = bool(getattr(term.stdout, "isatty", lambda: False)())
+        self._said: set[int] = set()
+
+    def start(self) -> None:
+        """Before a prompt: the countdown line (terminal) under which the prompt goes."""
+        if self.live:
+            self.term.say(self._text())
+
+    def tick(self) -> None:
+        left = self.game.time_left()
+        if self.live:
+            # Save the cursor, go up one line, redraw it, come back.
+            self.term.stdout.write(f"\x1b7\x1b[1A\r\x1b[2K{self._text()}\x1b8")
+            self.term.stdout.flush()
+            return
+        for mark in COUNTDOWN_MARKS:
+            if left <= mark < self.game.seconds and mark not in self._said:
+                self._said.update(m for m in COUNTDOWN_MARKS if m >= mark)
+                self.term.say(f"\n⏳ {mark} s left")
+                self.term.stdout.write("> ")
+                self.term.stdout.flush()
+                break
+
+    def _text(self) -> str:
+        return f"⏳ {max(0, round(self.game.time_left()))} s left"
 
 
 def _cite(source: Source) -> str:
@@ -134,6 +247,7 @@ async def _play(game: QuizGame, settings: Settings, term: _Terminal, topic: str 
             game, store, guild_id=None, channel_id=None, started_by=LOCAL_USER_ID, topic=topic
         )
         await recorded.begin()
+        reader = _LineReader(term.stdin)
         name = _player_name()
         how = "Type your answer" if game.mode == "text" else f"Pick {', '.join(OPTION_LETTERS[:4])}"
         term.say(
@@ -147,14 +261,17 @@ async def _play(game: QuizGame, settings: Settings, term: _Terminal, topic: str 
             term.say(f"Question {game.number}/{len(game.questions)}: {question.prompt}")
             for letter, option in zip(OPTION_LETTERS, question.options, strict=False):
                 term.say(f"  {letter}) {option}")
-            quit_game = await _ask_until_closed(recorded, term, name)
+            quit_game = await _ask_until_closed(recorded, term, name, reader)
+        reader.close()
         summary = await recorded.end()
         term.say()
         me = next((s for s in summary.scores if s.user_id == LOCAL_USER_ID), None)
         points = me.points if me else 0
         correct = me.correct if me else 0
+        # A question the player quit during was not played: it does not count.
+        cut_off = bool(game.reveals) and game.reveals[-1].reason == "stopped"
         term.say(
-            f"Game over: {correct} of {summary.asked} right, {points} points"
+            f"Game over: {correct} of {summary.asked - cut_off} right, {points} points"
             + (f", best streak {me.best_streak}." if me and me.best_streak > 1 else ".")
         )
         board = await store.leaderboard(None, limit=1) if store is not None else []
@@ -166,12 +283,40 @@ async def _play(game: QuizGame, settings: Settings, term: _Terminal, topic: str 
             await store.close()
 
 
-async def _ask_until_closed(recorded: RecordedGame, term: _Terminal, name: str) -> bool:
+async def _next_line(
+    game: QuizGame, term: _Terminal, reader: _LineReader
+) -> str | _Interrupted | Reveal | None:
+    """The player's next line, or the question's timeout reveal if its time runs out first."""
+    countdown = _Countdown(term, game)
+    countdown.start()
+    term.stdout.write("> ")
+    term.stdout.flush()
+    while True:
+        if (late := game.check_time()) is not None:
+            term.say()
+            return late
+        # Wake each second to redraw the countdown, and exactly when the time is up.
+        line = await reader.line(min(1.0, game.time_left()))
+        if line is not TIMED_OUT:
+            if line is None:
+                term.say()
+            return line
+        countdown.tick()
+
+
+async def _ask_until_closed(
+    recorded: RecordedGame, term: _Terminal, name: str, reader: _LineReader
+) -> bool:
     """Take input until the open question closes. Returns True when the player quit."""
     game = recorded.game
     while game.current is not None:
-        line = term.ask("> ")
-        if line is None or line.lower() in _QUIT:
+        line = await _next_line(game, term, reader)
+        if isinstance(line, Reveal):
+            _show_reveal(term, line)
+            return False
+        if line is INTERRUPTED:
+            term.say()
+        if not isinstance(line, str) or line.lower() in _QUIT:
             game.stop()
             _show_reveal(term, game.reveals[-1])
             return True

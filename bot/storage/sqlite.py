@@ -6,6 +6,7 @@ games against it (several processes can open it safely, but sharded deployments 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -114,6 +115,39 @@ def _is_read_only(err: sqlite3.Error) -> bool:
     return "readonly" in str(err)  # pragma: no cover - Python builds without error codes
 
 
+STARTUP_LOCK_WAIT = 5.0
+"""How long opening a database keeps retrying while another process or connection is setting the
+same file up: nobody is waiting on a reply at start-up."""
+
+
+def _is_busy(err: sqlite3.Error) -> bool:
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(err)  # pragma: no cover - Python builds without error codes
+
+
+async def _until_not_busy(step) -> None:  # noqa: ANN001 - an async callable
+    """Run `step()` again while SQLite says the file is busy, for up to STARTUP_LOCK_WAIT seconds.
+
+    SQLite's busy timeout does not cover every start-up step: switching a new file to WAL, and a
+    statement that read the schema before another connection changed it, fail with "database is
+    locked" at once, because waiting there could deadlock. Retrying the whole step does not.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STARTUP_LOCK_WAIT
+    pause = 0.01
+    while True:
+        try:
+            await step()
+            return
+        except sqlite3.OperationalError as err:
+            if not _is_busy(err) or loop.time() + pause > deadline:
+                raise
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 def _create_private(path: Path) -> None:
     """Create the database file 0600 before SQLite does, whatever the umask.
 
@@ -147,7 +181,7 @@ class SqliteStore(Store):
         _create_private(path)
         conn = await aiosqlite.connect(path)
         try:
-            await conn.execute("PRAGMA journal_mode=WAL")
+            await _until_not_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             # FULL: a committed point survives even a power cut, not only a killed process.
             await conn.execute("PRAGMA synchronous=FULL")
             await conn.execute("PRAGMA foreign_keys=ON")
@@ -187,10 +221,18 @@ class SqliteStore(Store):
         starting at once cannot both apply the same step.
         """
         target = len(MIGRATIONS)
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-        )
-        await self._conn.commit()
+
+        async def create_version_table() -> None:
+            try:
+                await self._conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+                )
+                await self._conn.commit()
+            except BaseException:
+                await self._conn.rollback()
+                raise
+
+        await _until_not_busy(create_version_table)
         while True:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:

@@ -34,6 +34,23 @@ async def until(condition, timeout: float = 30.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+class StderrLog:
+    """A process's stderr read as it arrives, so a test can wait for a line the bot logs."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.text = ""
+        self._reader = asyncio.create_task(self._read(process.stderr))
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        while line := await stream.readline():
+            self.text += line.decode()
+
+    async def finished(self) -> str:
+        """All of stderr, once the process has closed it."""
+        await asyncio.wait_for(self._reader, 30)
+        return self.text
+
+
 def question_in(fake: FakeDiscord, guild: int) -> str | None:
     """The prompt of the quiz question the bot posted in `guild`'s channel, once it has."""
     for message in fake.messages.values():
@@ -82,8 +99,16 @@ async def test_two_shard_processes_one_database_a_quiz_in_each(fake, tmp_path, p
                 STUDYBOT_DATABASE_URL=postgres_url,
             )
         )
+    stderr = [StderrLog(process) for process in processes]
     try:
         await until(lambda: fake.identified_shards == {0, 1}, what="both shards to identify")
+        # discord.py logs in (on_ready) only after it stops waiting for more servers, which can be
+        # after the quiz below has ended: wait for each process to say it is ready before stopping it.
+        for shard, log in enumerate(stderr):
+            await until(
+                lambda log=log, shard=shard: f"(shards [{shard}] of 2)" in log.text,
+                what=f"shard {shard}'s process to log in",
+            )
         await asyncio.wait_for(fake.synced.wait(), 30)
 
         starts = [
@@ -112,10 +137,12 @@ async def test_two_shard_processes_one_database_a_quiz_in_each(fake, tmp_path, p
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
     logs = []
-    for process in processes:
-        status, stderr = await exit_of(process)
-        assert status == 0, stderr
-        logs.append(stderr)
+    for process, log in zip(processes, stderr, strict=True):
+        status, _ = await exit_of(process)  # the reader above has already taken stderr
+        text = await log.finished()
+        assert "Traceback" not in text, text
+        assert status == 0, text
+        logs.append(text)
     # Each process saw only its own server, and only shard 0's synced the commands.
     assert "in 1 servers (shards [0] of 2)" in logs[0]
     assert "in 1 servers (shards [1] of 2)" in logs[1]

@@ -65,6 +65,9 @@ async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):
         await asyncio.wait_for(fake.identified.wait(), 30)
         await asyncio.wait_for(fake.synced.wait(), 30)
         assert {c["name"] for c in fake.commands} >= {"ask", "define", "kb"}
+        # The translator runs at sync: German clients see German command names.
+        synced = {c["name"]: c for c in fake.commands}
+        assert synced["ask"]["name_localizations"]["de"] == "fragen"
         assert ("GET", "/api/v10/users/@me") in fake.requests
         assert ("GET", "/api/v10/oauth2/applications/@me") in fake.requests
 

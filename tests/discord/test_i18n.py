@@ -1,0 +1,106 @@
+"""Localisation: German command names in the synced payload, replies in the server's language."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from bot.discord.app import command_payloads
+from bot.discord.i18n import CATALOGUES, LANGUAGES, tr
+from bot.server_settings import LANGUAGE_CODES
+
+# Discord's rule for chat-input command and option names (context menus may have spaces).
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def _walk(payload: dict, path: str = ""):
+    """Every command, subcommand and option in a payload, with where it sits."""
+    here = f"{path}/{payload['name']}"
+    yield here, payload
+    for option in payload.get("options") or []:
+        yield from _walk(option, here)
+
+
+@pytest.fixture
+def payloads(settings):
+    return command_payloads(dataclasses.replace(settings, discord_token=None))
+
+
+def test_the_payload_carries_german_names_and_descriptions(payloads):
+    by_name = {p["name"]: p for p in payloads}
+    assert by_name["ask"]["name_localizations"]["de"] == "fragen"
+    assert by_name["ask"]["description_localizations"]["de"].startswith("Stell eine Frage")
+    quiz_start = next(o for o in by_name["quiz"]["options"] if o["name"] == "start")
+    assert quiz_start["name_localizations"]["de"] == "starten"
+    assert by_name["Ask studybot"]["name_localizations"]["de"] == "Studybot fragen"
+    # Locales studybot does not speak are left to Discord (it shows the English).
+    assert "fr" not in by_name["ask"]["name_localizations"]
+
+
+def test_every_command_and_option_has_a_legal_distinct_german_name_and_description(payloads):
+    siblings: dict[str, list[str]] = {}
+    for path, item in (pair for p in payloads for pair in _walk(p)):
+        german = (item.get("name_localizations") or {}).get("de")
+        assert german, f"{path} has no German name"
+        if item.get("type", 1) in (1, None) or "description" in item:
+            assert (item.get("description_localizations") or {}).get("de") or not item.get(
+                "description"
+            ), f"{path} has no German description"
+        menu = path.count("/") == 1 and item.get("type") in (2, 3)
+        if not menu:  # context menus may have spaces and capitals
+            assert NAME.match(german) and german == german.lower(), (path, german)
+        siblings.setdefault(path.rsplit("/", 1)[0], []).append(german)
+    for parent, names in siblings.items():
+        assert len(names) == len(set(names)), f"two German names collide under {parent}: {names}"
+
+
+def test_the_language_setting_offers_exactly_the_languages_studybot_speaks():
+    assert set(LANGUAGE_CODES) == {"auto", *LANGUAGES}
+    assert all(key in CATALOGUES["de"][1] for key in ("I don't know that from this pack.",))
+
+
+def test_a_missing_translation_shows_the_english_and_fills_its_values():
+    assert tr("Not in any catalogue {n}", "de", n=3) == "Not in any catalogue 3"
+    assert tr("Slow down a little: you can ask again in {seconds} s.", "de", seconds=2) == (
+        "Etwas langsamer: Du kannst in 2 s wieder fragen."
+    )
+
+
+async def test_a_server_set_to_german_gets_german_replies(world):
+    changed = await world.admin.slash(world.channel, "settings set", setting="language", value="de")
+    assert "language" in changed.response.content
+    miss = await world.member.slash(world.channel, "ask", question="what is photosynthesis")
+    assert miss.response.content.startswith("Das weiß ich aus diesem Paket nicht.")
+    assert "Du hast gefragt: „what is photosynthesis“" in miss.response.content
+    again = await world.member.slash(world.channel, "ask", question="who was trotsky")
+    assert again.ephemeral and again.response.content.startswith("Etwas langsamer")
+
+
+async def test_other_servers_and_english_packs_stay_english(world):
+    other = world.env.create_guild("Other")
+    channel = other.create_text_channel("study")
+    member = other.add_member(world.env.create_user("carol"))
+    await world.admin.slash(world.channel, "settings set", setting="language", value="de")
+    miss = await member.slash(channel, "ask", question="what is photosynthesis")
+    assert miss.response.content.startswith("I don't know that from this pack.")
+
+
+class TestAGermanPack:
+    @pytest.fixture
+    def pack_dir(self, pack_dir):
+        """The tiny pack, declared German: `auto` servers answer in German."""
+        pack = pack_dir / "pack.yaml"
+        text = pack.read_text()
+        pack.write_text(
+            text.replace('  name: "Tiny test pack"', '  name: "Tiny test pack"\n  language: de')
+        )
+        return pack_dir
+
+    async def test_auto_follows_the_packs_language(self, world):
+        miss = await world.member.slash(world.channel, "ask", question="what is photosynthesis")
+        assert miss.response.content.startswith("Das weiß ich aus diesem Paket nicht.")
+        await world.admin.slash(world.channel, "settings set", setting="language", value="en")
+        miss = await world.admin.slash(world.channel, "ask", question="what is photosynthesis")
+        assert miss.response.content.startswith("I don't know that from this pack.")
