@@ -494,7 +494,7 @@ def test_starting_a_quiz_on_a_big_pack_stays_quick(tmp_path):
     (Discord's limit for answering /quiz start)."""
     import time
 
-    from bot.bench import synthetic_pack
+    from synthetic import synthetic_pack
 
     big = load_pack(synthetic_pack(5000, tmp_path))
     assert len(big.entries) >= 1000

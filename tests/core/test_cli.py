@@ -98,22 +98,42 @@ def test_bare_command_without_token_opens_the_console() -> None:
     assert "Trotsky" in out.stdout
 
 
-def test_bench_json_shape() -> None:
-    out = studybot("bench", "--sizes", "200", "--questions", "20", "--json")
+def test_bench_json_shape(tmp_path: Path) -> None:
+    """A small run: every method on a tiny suite, the tiny pack and a small generated pack."""
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- {question: "what was the comintern", expect: comintern}\n'
+        '- {question: "how do i bake bread", expect: none}\n'
+    )
+    suites = tmp_path / "suites.yaml"
+    suites.write_text(
+        f"suites:\n  - {{name: tiny, pack: {TINY}, dev: {questions}, heldout: {questions}}}\n"
+    )
+    out = studybot(
+        "--knowledge", str(TINY), "bench", "--sizes", "120", "--questions", "20",
+        "--suites", str(suites), "--json",
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    rows = json.loads(out.stdout)["rows"]
-    assert [r["pack"] for r in rows] == ["bundled", "synthetic"]
-    for row in rows:
+    result = json.loads(out.stdout)
+    assert [(r["suite"], r["method"]) for r in result["suites"]] == [
+        ("tiny", "studybot"), ("tiny", "BM25"), ("tiny", "embedding")
+    ]  # fmt: skip
+    for row in result["suites"]:
+        assert row["right"] + row["wrong"] + row["declined"] == row["questions"] == 2
+        assert row["p99_ms"] >= row["p50_ms"] > 0
+    assert [(p["pack"], p["mode"]) for p in result["packs"]] == [
+        ("bundled", "hybrid"), ("generated", "hybrid")
+    ]  # fmt: skip
+    for row in result["packs"]:
         assert set(row) >= {
-            "pack",
-            "items",
-            "load_s",
-            "p50_ms",
-            "p99_ms",
-            "naive_p50_ms",
-            "naive_p99_ms",
-        }
-        assert row["items"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0
+            "items", "cold_s", "cache_s", "rss_mb", "p50_ms", "p99_ms", "p999_ms",
+            "complete_p99_ms", "bm25_p50_ms", "bm25_p99_ms",
+        }  # fmt: skip
+        assert row["items"] > 0 and row["rss_mb"] > 0 and row["p999_ms"] >= row["p50_ms"] > 0
+    assert result["packs"][1]["items"] == 120
+    statuses = {t["target"].split(" (")[0]: t["status"] for t in result["targets"]}
+    assert statuses["p99 per question, 100,000 items"] == "not run"
+    assert statuses["start from cache, bundled"] in ("met", "not met")
 
 
 def test_eval_command(tmp_path: Path) -> None:

@@ -18,10 +18,9 @@ import signal
 import time
 
 import pytest
+from synthetic import synthetic_pack
 from test_wire import TINY, exit_of, start_bot
 from wire_fake import MEMBER_ID, FakeDiscord
-
-from bot.bench import synthetic_pack
 
 ITEMS = int(os.environ.get("STUDYBOT_TEST_BIG_ITEMS", "100000"))
 """Items in the generated pack (100,000: the size the issue measured; set lower on a slow box)."""
