@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import secrets
 import time
@@ -28,6 +29,7 @@ from bot.discord.autocomplete import pack_names, topic_names
 from bot.discord.client import SERVERS_ONLY, Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, echo, fit, quote
 from bot.discord.messages import member_text, send
+from bot.games import charts
 from bot.games.quiz import (
     OPTION_LETTERS,
     AlreadyAnsweredError,
@@ -41,7 +43,7 @@ from bot.games.quiz import (
     build_questions,
 )
 from bot.server_settings import MAX_FIRST_TO, ServerSettings
-from bot.storage.store import WEEK_SECONDS, ScoreRow
+from bot.storage.store import DAY_SECONDS, WEEK_SECONDS, ScoreRow, Store
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -57,6 +59,7 @@ SHUTDOWN_GRACE = 3.0
 """Seconds a shutdown waits for a quiz that is already posting its own end."""
 REVEAL_PAUSE = 4.0
 """Seconds between a reveal and the next question: time to read the answer and its source."""
+STATS_PICTURE = "stats.png"
 LATE_GRACE = 0.05
 LABEL_LIMIT = 80
 COLOUR_RIGHT = discord.Colour.green()
@@ -884,6 +887,7 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
     if services.store is None:
         await send_ephemeral(interaction, "The database is unavailable, so there are no stats.")
         return
+    await interaction.response.defer(thinking=True)  # database work and a picture to draw
     who = member or interaction.user
     found = await services.store.member_stats(interaction.guild_id, who.id)
     embed = discord.Embed(title=f"Stats for {member_text(_name(who), 80)}", colour=COLOUR_INFO)
@@ -892,7 +896,30 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
     embed.add_field(name="Games scored in", value=str(found.games))
     embed.add_field(name="Best streak", value=str(found.best_streak))
     embed.add_field(name="Practice cards", value=f"{found.cards} ({found.reviews} reviews)")
-    await send(interaction, embed=embed)
+    png = await _stats_png(services.store, interaction.guild_id, who.id, _name(who))
+    if png is None:
+        await send(interaction, embed=embed)
+        return
+    embed.set_image(url=f"attachment://{STATS_PICTURE}")
+    await send(interaction, embed=embed, file=discord.File(io.BytesIO(png), STATS_PICTURE))
+
+
+async def _stats_png(store: Store, guild_id: int | None, user_id: int, name: str) -> bytes | None:
+    """The /stats picture, drawn off the event loop; `None` without Pillow (text only, then)."""
+    now = time.time()
+    history = await store.member_history(guild_id, user_id, days=charts.HISTORY_DAYS)
+    cards = await store.cards(user_id)
+    picture = charts.StatsPicture(
+        name=name,
+        today=int(now // DAY_SECONDS),
+        history=history,
+        due=charts.due_per_day((card.due for card in cards.values()), now),
+    )
+    try:
+        return await asyncio.to_thread(charts.render_stats, picture)
+    except ImportError:
+        log.debug("Pillow is not installed: /stats replies in text")
+        return None
 
 
 def setup(bot: StudyBot, services: Services) -> None:
