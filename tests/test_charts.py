@@ -40,7 +40,8 @@ def test_a_member_with_history_gets_a_png_of_the_promised_size():
     png = render_stats(StatsPicture("ana", TODAY, history, [3, 0, 1, 0, 0, 0, 2]))
     image = _open(png)
     assert image.size == (WIDTH, HEIGHT)
-    assert len(image.convert("RGB").getcolors(WIDTH * HEIGHT)) > 5  # bars in several colours, not a blank
+    colours = image.convert("RGB").getcolors(WIDTH * HEIGHT)
+    assert len(colours) > 5  # bars in several colours, not a blank
 
 
 def test_a_member_with_no_data_gets_a_readable_nothing_yet_picture():
