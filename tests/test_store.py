@@ -249,6 +249,28 @@ async def test_member_stats(store, clock):
     assert (nobody.points, nobody.correct, nobody.games, nobody.name) == (0, 0, 0, "")
 
 
+async def test_member_history_counts_per_day(store, clock):
+    from bot.storage.store import DAY_SECONDS, ActivityDay
+
+    clock.now = 100 * DAY_SECONDS + 3600  # 01:00 UTC on day 100
+    await store.award(None, 1, 100, "ana", question_id="old", points=99)
+    clock.now += 6 * DAY_SECONDS  # day 106
+    await store.award(None, 1, 100, "ana", question_id="a", points=10)
+    await store.award(None, 1, 100, "ana", question_id="b", points=5)
+    await store.award(None, 2, 100, "ana", question_id="c", points=7)  # another server
+    await store.award(None, 1, 200, "bo", question_id="d", points=3)  # another member
+    await store.save_card(100, "q-x", "{}", clock.now, rating=1)
+    clock.now += DAY_SECONDS  # day 107
+    await store.save_card(100, "q-x", "{}", clock.now, rating=3)
+    await store.save_card(100, "q-y", "{}", clock.now, rating=2)
+    await store.save_card(100, "q-z", "{}", clock.now)  # a new card, not a review
+
+    history = await store.member_history(1, 100, days=3)
+    assert history == [ActivityDay(106, 2, 15, 1, 0), ActivityDay(107, 0, 0, 2, 2)]
+    assert await store.member_history(1, 999, days=30) == []
+    assert (await store.member_history(1, 100, days=30))[0] == ActivityDay(100, 1, 99, 0, 0)
+
+
 async def test_game_history(store, clock):
     first = await store.start_game(1, 10, 100, topic="people", mode="choice", questions=5)
     clock.now += 60

@@ -197,6 +197,77 @@ _GERMAN_TEXT = {
     "Sorry, something went wrong while answering that. The error has been logged.": (
         "Entschuldigung, beim Antworten ist etwas schiefgegangen. Der Fehler wurde protokolliert."
     ),
+    # quizzes: the start and the end
+    "{starter} started a quiz: {count} question(s), {seconds} seconds each, {how}": (
+        "{starter} hat ein Quiz gestartet: {count} Frage(n), je {seconds} Sekunden, {how}"
+    ),
+    "{starter} started a quiz on **{topic}**: {count} question(s), {seconds} seconds each, {how}": (
+        "{starter} hat ein Quiz zu **{topic}** gestartet: {count} Frage(n), je {seconds} "
+        "Sekunden, {how}"
+    ),
+    "multiple choice": "Antwort auswählen",
+    "type the answer": "Antwort eintippen",
+    "; the first to {points} points wins.": "; wer zuerst {points} Punkte hat, gewinnt.",
+    "{member} stopped the quiz.": "{member} hat das Quiz beendet.",
+    "Quiz over": "Quiz vorbei",
+    "🏆 {names} wins with {points} points!": "🏆 {names} gewinnt mit {points} Punkten!",
+    "🏆 {names} share the win with {points} points!": (
+        "🏆 {names} teilen sich den Sieg mit {points} Punkten!"
+    ),
+    "Nobody scored this time.": "Diesmal hat niemand gepunktet.",
+    "{medal} {member}: {points} points ({correct} right{streak})": (
+        "{medal} {member}: {points} Punkte ({correct} richtig{streak})"
+    ),
+    ", best streak {streak}": ", beste Serie {streak}",
+    "{member} reached {points} points first.": "{member} hat als Erste:r {points} Punkte erreicht.",
+    "{asked} of {total} questions asked": "{asked} von {total} Fragen gestellt",
+    "{asked} of {total} questions asked (stopped early)": (
+        "{asked} von {total} Fragen gestellt (vorzeitig beendet)"
+    ),
+    # /help
+    "I answer questions from a study pack, always with the source and the excerpt that backs the "
+    "answer; when the pack does not cover something I say so.\n"
+    "This server's pack: **{pack}** ({entries} entries from {sources} sources; /sources lists them).": (
+        "Ich beantworte Fragen aus einem Lernpaket, immer mit der Quelle und dem Auszug, der die "
+        "Antwort belegt; wenn das Paket etwas nicht abdeckt, sage ich das.\n"
+        "Paket dieses Servers: **{pack}** ({entries} Einträge aus {sources} Quellen; /sources "
+        "listet sie)."
+    ),
+    "Ask": "Fragen",
+    "@mention me with a question, or reply to a message with an @mention; "
+    "right-click a message → Apps → Ask studybot": (
+        "Erwähne mich mit einer Frage oder antworte mit einer @Erwähnung auf eine Nachricht; "
+        "Rechtsklick auf eine Nachricht → Apps → Studybot fragen"
+    ),
+    "Play and practise": "Spielen und üben",
+    "Your data": "Deine Daten",
+    "/forgetme deletes your points and practice cards": (
+        "/forgetme löscht deine Punkte und Lernkarten"
+    ),
+    "Admins": "Admins",
+    # /settings confirmations
+    "**{setting}** is now {value}.": "**{setting}** ist jetzt {value}.",
+    "**{setting}** is back to the default: {value}.": (
+        "**{setting}** ist wieder auf dem Standard: {value}."
+    ),
+    "Not changed: {error}.": "Nicht geändert: {error}.",
+    "Note: plain questions in channels need the Message Content intent, which this host has not "
+    "enabled; mentions of the bot are answered everywhere.": (
+        "Hinweis: Einfache Fragen in Kanälen brauchen den Message-Content-Intent, den dieser Host "
+        "nicht aktiviert hat; Erwähnungen des Bots werden überall beantwortet."
+    ),
+    "Nobody answered the last {count} questions, so the quiz stopped. "
+    "Start another with /quiz start.": (
+        "Die letzten {count} Fragen hat niemand beantwortet, darum ist das Quiz beendet. "
+        "Starte ein neues mit /quiz start."
+    ),
+    "The bot is shutting down, so this quiz stopped at question {asked} of {total}; "
+    "that question does not count. Points already announced are saved. Start "
+    "another with /quiz start when the bot is back.": (
+        "Der Bot wird heruntergefahren, darum endet dieses Quiz bei Frage {asked} von {total}; "
+        "diese Frage zählt nicht. Bereits verkündete Punkte sind gespeichert. Starte ein neues "
+        "mit /quiz start, wenn der Bot wieder da ist."
+    ),
 }
 
 CATALOGUES: dict[str, tuple[dict[str, str], dict[str, str]]] = {

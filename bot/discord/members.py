@@ -18,6 +18,7 @@ from discord import app_commands
 from bot.discord.autocomplete import topic_names
 from bot.discord.client import Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, clip, echo, fit
+from bot.discord.i18n import ENGLISH, tr
 from bot.discord.messages import send
 
 if TYPE_CHECKING:
@@ -76,31 +77,43 @@ def with_delete_button(kwargs: dict[str, Any], asker: int) -> dict[str, Any]:
     return kwargs
 
 
-def help_embed(services: Services, pack_name: str, sources: int, entries: int) -> discord.Embed:
+HELP_ABOUT = (
+    "I answer questions from a study pack, always with the source and the excerpt that backs the "
+    "answer; when the pack does not cover something I say so.\n"
+    "This server's pack: **{pack}** ({entries} entries from {sources} sources; /sources lists them)."
+)
+HELP_ASK = (
+    "@mention me with a question, or reply to a message with an @mention; "
+    "right-click a message → Apps → Ask studybot"
+)
+
+
+def help_embed(
+    services: Services, pack_name: str, sources: int, entries: int, language: str = ENGLISH
+) -> discord.Embed:
     embed = discord.Embed(title="studybot", colour=COLOUR_INFO)
-    embed.description = (
-        "I answer questions from a study pack, always with the source and the excerpt that "
-        "backs the answer; when the pack does not cover something I say so.\n"
-        f"This server's pack: **{clip(pack_name, 200)}** ({entries} entries from {sources} "
-        "sources; /sources lists them)."
+    embed.description = tr(
+        HELP_ABOUT, language, pack=clip(pack_name, 200), entries=entries, sources=sources
     )
     embed.add_field(
-        name="Ask",
-        value="/ask · /define · /fact · /related · /topics · /sources\n"
-        "@mention me with a question, or reply to a message with an @mention; "
-        "right-click a message → Apps → Ask studybot",
+        name=tr("Ask", language),
+        value="/ask · /define · /fact · /related · /topics · /sources\n" + tr(HELP_ASK, language),
         inline=False,
     )
     embed.add_field(
-        name="Play and practise",
+        name=tr("Play and practise", language),
         value="/quiz start · /answer · /quiz hint · /leaderboard · /stats · /practice",
         inline=False,
     )
     embed.add_field(
-        name="Your data", value="/forgetme deletes your points and practice cards", inline=False
+        name=tr("Your data", language),
+        value=tr("/forgetme deletes your points and practice cards", language),
+        inline=False,
     )
     embed.add_field(
-        name="Admins", value="/settings · /kb upload · /kb use · /kb gaps", inline=False
+        name=tr("Admins", language),
+        value="/settings · /kb upload · /kb use · /kb gaps",
+        inline=False,
     )
     return fit(embed)
 
@@ -109,7 +122,8 @@ def help_embed(services: Services, pack_name: str, sources: int, entries: int) -
 async def help_command(interaction: discord.Interaction) -> None:
     services = _services(interaction)
     pack = (await services.answerer_for(interaction.guild_id)).pack
-    embed = help_embed(services, pack.name, len(pack.sources), len(pack.entries))
+    language = await services.language_for(interaction.guild_id)
+    embed = help_embed(services, pack.name, len(pack.sources), len(pack.entries), language)
     await send(interaction, embed=embed, ephemeral=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import secrets
 import time
@@ -27,7 +28,9 @@ from bot.answering.text import strip_mentions
 from bot.discord.autocomplete import pack_names, topic_names
 from bot.discord.client import SERVERS_ONLY, Services, send_ephemeral
 from bot.discord.embeds import COLOUR_ANSWER, COLOUR_INFO, cite, clip, echo, fit, quote
+from bot.discord.i18n import ENGLISH, tr
 from bot.discord.messages import member_text, send
+from bot.games import charts
 from bot.games.quiz import (
     OPTION_LETTERS,
     AlreadyAnsweredError,
@@ -41,7 +44,7 @@ from bot.games.quiz import (
     build_questions,
 )
 from bot.server_settings import MAX_FIRST_TO, ServerSettings
-from bot.storage.store import WEEK_SECONDS, ScoreRow
+from bot.storage.store import DAY_SECONDS, WEEK_SECONDS, ScoreRow, Store
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -57,6 +60,7 @@ SHUTDOWN_GRACE = 3.0
 """Seconds a shutdown waits for a quiz that is already posting its own end."""
 REVEAL_PAUSE = 4.0
 """Seconds between a reveal and the next question: time to read the answer and its source."""
+STATS_PICTURE = "stats.png"
 LATE_GRACE = 0.05
 LABEL_LIMIT = 80
 COLOUR_RIGHT = discord.Colour.green()
@@ -152,29 +156,54 @@ def reveal_embed(reveal: Reveal, outcome: Outcome | None = None) -> discord.Embe
     return fit(embed)
 
 
-def summary_embed(summary: Summary) -> discord.Embed:
-    embed = discord.Embed(title="Quiz over", colour=COLOUR_INFO)
+def summary_embed(summary: Summary, language: str = ENGLISH) -> discord.Embed:
+    embed = discord.Embed(title=tr("Quiz over", language), colour=COLOUR_INFO)
     winners = summary.winners
     if winners:
         names = ", ".join(f"<@{w.user_id}>" for w in winners)
-        verb = "wins" if len(winners) == 1 else "share the win"
-        lines = [f"🏆 {names} {verb} with {winners[0].points} points!", ""]
+        won = (
+            "🏆 {names} wins with {points} points!"
+            if len(winners) == 1
+            else "🏆 {names} share the win with {points} points!"
+        )
+        lines = [tr(won, language, names=names, points=winners[0].points), ""]
     else:
-        lines = ["Nobody scored this time.", ""]
+        lines = [tr("Nobody scored this time.", language), ""]
     for rank, score in enumerate(summary.scores[:10]):
         if score.points == 0:
             continue
         medal = MEDALS[rank] if rank < len(MEDALS) else f"{rank + 1}."
-        streak = f", best streak {score.best_streak}" if score.best_streak > 1 else ""
+        streak = (
+            tr(", best streak {streak}", language, streak=score.best_streak)
+            if score.best_streak > 1
+            else ""
+        )
         lines.append(
-            f"{medal} <@{score.user_id}>: {score.points} points ({score.correct} right{streak})"
+            tr(
+                "{medal} {member}: {points} points ({correct} right{streak})",
+                language,
+                medal=medal,
+                member=f"<@{score.user_id}>",
+                points=score.points,
+                correct=score.correct,
+                streak=streak,
+            )
         )
     embed.description = "\n".join(lines).strip()
     if summary.reached and summary.scores:
-        lines_end = f"<@{summary.scores[0].user_id}> reached {summary.first_to} points first."
+        lines_end = tr(
+            "{member} reached {points} points first.",
+            language,
+            member=f"<@{summary.scores[0].user_id}>",
+            points=summary.first_to,
+        )
         embed.description = f"{embed.description}\n\n{lines_end}".strip()
-    stopped = " (stopped early)" if summary.stopped else ""
-    embed.set_footer(text=f"{summary.asked} of {summary.total} questions asked{stopped}")
+    footer = (
+        "{asked} of {total} questions asked (stopped early)"
+        if summary.stopped
+        else ("{asked} of {total} questions asked")
+    )
+    embed.set_footer(text=tr(footer, language, asked=summary.asked, total=summary.total))
     return fit(embed)
 
 
@@ -256,8 +285,11 @@ class ChannelGame:
         *,
         idle_stop: int = 0,
         hints: bool = True,
+        language: str = ENGLISH,
     ) -> None:
         self.recorded = recorded
+        self.language = language
+        """The language of the game's fixed messages (the server's, at the start)."""
         self.idle_stop = idle_stop
         """Stop after this many questions in a row that timed out unanswered (0: never)."""
         self.idle = 0
@@ -385,12 +417,30 @@ class Quizzes:
             log.warning("quiz in channel %s could not acknowledge its start: %s", channel_id, err)
             return
         saved = await recorded.begin()
+        language = await self.services.language_for(interaction.guild_id)
+        started = (
+            "{starter} started a quiz on **{topic}**: {count} question(s), {seconds} seconds each, "
+            "{how}"
+            if topic
+            else "{starter} started a quiz: {count} question(s), {seconds} seconds each, {how}"
+        )
+        ending = (
+            tr("; the first to {points} points wins.", language, points=first_to)
+            if first_to
+            else "."
+        )
+        how = "multiple choice" if mode == "choice" else "type the answer"
         lines = [
-            f"<@{interaction.user.id}> started a quiz"
-            + (" on **{topic}**" if topic else "")
-            + f": {len(picked)} question(s), {seconds} seconds each, "
-            + ("multiple choice" if mode == "choice" else "type the answer")
-            + (f"; the first to {first_to} points wins." if first_to else "."),
+            tr(
+                started,
+                language,
+                starter=f"<@{interaction.user.id}>",
+                topic="{topic}",  # member text: filled by send(), never formatted here
+                count=len(picked),
+                seconds=seconds,
+                how=tr(how, language),
+            )
+            + ending
         ]
         if mode == "text" and not chat_answers:
             lines.append(NO_INTENT_NOTE)
@@ -413,6 +463,7 @@ class Quizzes:
             chat_answers,
             idle_stop=server.quiz_idle_stop,
             hints=server.quiz_hints,
+            language=language,
         )
         self.games[channel_id] = cg
         try:
@@ -510,9 +561,11 @@ class Quizzes:
             cg.ended = True
             if cg.timer is not None and cg.timer is not asyncio.current_task():
                 cg.timer.cancel()
-            cg.stop_note = (
-                f"Nobody answered the last {cg.idle} questions, so the quiz stopped. "
-                "Start another with /quiz start."
+            cg.stop_note = tr(
+                "Nobody answered the last {count} questions, so the quiz stopped. "
+                "Start another with /quiz start.",
+                cg.language,
+                count=cg.idle,
             )
             self._schedule_finish(channel_id, cg)
         elif not cg.ended:
@@ -544,7 +597,7 @@ class Quizzes:
         summary = await cg.recorded.end()
         if self.games.get(channel_id) is cg:
             del self.games[channel_id]
-        await send(cg.channel, cg.stop_note, embed=summary_embed(summary))
+        await send(cg.channel, cg.stop_note, embed=summary_embed(summary, cg.language))
 
     async def shutdown(self) -> None:
         """The bot is going away: end every running game and say so where it ran.
@@ -570,13 +623,16 @@ class Quizzes:
                 cg.timer.cancel()
             summary = await cg.recorded.end(interrupted=True)
             self.games.pop(channel_id, None)
-            note = (
-                f"The bot is shutting down, so this quiz stopped at question {summary.asked} of "
-                f"{summary.total}; that question does not count. Points already announced are "
-                "saved. Start another with /quiz start when the bot is back."
+            note = tr(
+                "The bot is shutting down, so this quiz stopped at question {asked} of {total}; "
+                "that question does not count. Points already announced are saved. Start "
+                "another with /quiz start when the bot is back.",
+                cg.language,
+                asked=summary.asked,
+                total=summary.total,
             )
             try:
-                await send(cg.channel, note, embed=summary_embed(summary))
+                await send(cg.channel, note, embed=summary_embed(summary, cg.language))
             except discord.HTTPException:
                 log.warning("could not announce the end of the quiz in %s", channel_id)
 
@@ -732,7 +788,10 @@ class Quizzes:
         if cg.timer is not None:
             cg.timer.cancel()
         open_question = cg.game.current
-        await send(interaction, f"<@{interaction.user.id}> stopped the quiz.")
+        await send(
+            interaction,
+            tr("{member} stopped the quiz.", cg.language, member=f"<@{interaction.user.id}>"),
+        )
         if open_question is not None:
             cg.game.stop()
             await self._after_close(channel_id, cg, cg.game.reveals[-1])
@@ -884,6 +943,7 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
     if services.store is None:
         await send_ephemeral(interaction, "The database is unavailable, so there are no stats.")
         return
+    await interaction.response.defer(thinking=True)  # database work and a picture to draw
     who = member or interaction.user
     found = await services.store.member_stats(interaction.guild_id, who.id)
     embed = discord.Embed(title=f"Stats for {member_text(_name(who), 80)}", colour=COLOUR_INFO)
@@ -892,7 +952,30 @@ async def stats(interaction: discord.Interaction, member: discord.Member | None 
     embed.add_field(name="Games scored in", value=str(found.games))
     embed.add_field(name="Best streak", value=str(found.best_streak))
     embed.add_field(name="Practice cards", value=f"{found.cards} ({found.reviews} reviews)")
-    await send(interaction, embed=embed)
+    png = await _stats_png(services.store, interaction.guild_id, who.id, _name(who))
+    if png is None:
+        await send(interaction, embed=embed)
+        return
+    embed.set_image(url=f"attachment://{STATS_PICTURE}")
+    await send(interaction, embed=embed, file=discord.File(io.BytesIO(png), STATS_PICTURE))
+
+
+async def _stats_png(store: Store, guild_id: int | None, user_id: int, name: str) -> bytes | None:
+    """The /stats picture, drawn off the event loop; `None` without Pillow (text only, then)."""
+    now = time.time()
+    history = await store.member_history(guild_id, user_id, days=charts.HISTORY_DAYS)
+    cards = await store.cards(user_id)
+    picture = charts.StatsPicture(
+        name=name,
+        today=int(now // DAY_SECONDS),
+        history=history,
+        due=charts.due_per_day((card.due for card in cards.values()), now),
+    )
+    try:
+        return await asyncio.to_thread(charts.render_stats, picture)
+    except ImportError:
+        log.debug("Pillow is not installed: /stats replies in text")
+        return None
 
 
 def setup(bot: StudyBot, services: Services) -> None:

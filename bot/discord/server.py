@@ -14,12 +14,18 @@ from discord import app_commands
 
 from bot.discord.client import SERVERS_ONLY, Services
 from bot.discord.embeds import COLOUR_INFO, clip, fit
+from bot.discord.i18n import tr
 from bot.discord.messages import send
 from bot.server_settings import SETTINGS, ServerSettings, SettingError
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
 
+NOT_CHANGED = "Not changed: {error}."
+NO_INTENT_FOR_CHAT = (
+    "Note: plain questions in channels need the Message Content intent, which this host has not "
+    "enabled; mentions of the bot are answered everywhere."
+)
 SETTING_CHOICES = [app_commands.Choice(name=name, value=name) for name in SETTINGS]
 
 
@@ -78,15 +84,20 @@ async def set_(
     try:
         current = await services.settings_book.change(guild_id, setting.value, value)
     except SettingError as err:
-        await send(interaction, clip(f"Not changed: {err}.", 2000), ephemeral=True)
+        language = await services.language_for(interaction.guild_id)
+        await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
         return
-    note = f"**{setting.value}** is now {current.show(setting.value)}."
+    # After the change: a server that just chose German hears it in German.
+    language = await services.language_for(interaction.guild_id)
+    note = tr(
+        "**{setting}** is now {value}.",
+        language,
+        setting=setting.value,
+        value=current.show(setting.value),
+    )
     chat_setting = setting.value in ("answer-channels", "trigger", "prefix")
     if chat_setting and not services.settings.message_content:
-        note += (
-            "\nNote: plain questions in channels need the Message Content intent, which this "
-            "host has not enabled; mentions of the bot are answered everywhere."
-        )
+        note += "\n" + tr(NO_INTENT_FOR_CHAT, language)
     await send(interaction, clip(note, 2000), ephemeral=True)
 
 
@@ -99,13 +110,17 @@ async def reset(interaction: discord.Interaction, setting: app_commands.Choice[s
     try:
         current = await services.settings_book.reset(interaction.guild_id or 0, setting.value)
     except SettingError as err:
-        await send(interaction, clip(f"Not changed: {err}.", 2000), ephemeral=True)
+        language = await services.language_for(interaction.guild_id)
+        await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
         return
-    await send(
-        interaction,
-        clip(f"**{setting.value}** is back to the default: {current.show(setting.value)}.", 2000),
-        ephemeral=True,
+    language = await services.language_for(interaction.guild_id)
+    note = tr(
+        "**{setting}** is back to the default: {value}.",
+        language,
+        setting=setting.value,
+        value=current.show(setting.value),
     )
+    await send(interaction, clip(note, 2000), ephemeral=True)
 
 
 def setup(bot: StudyBot, services: Services) -> None:

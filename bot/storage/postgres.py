@@ -18,9 +18,12 @@ from typing import Any
 
 from bot.answering.text import normalise
 from bot.storage.store import (
+    DAY_SECONDS,
     LOCK_WAIT_MS,
     MAX_LOGGED_QUESTION,
+    RECALLED_FROM_RATING,
     WEEK_SECONDS,
+    ActivityDay,
     Clock,
     ForgottenMember,
     GameRecord,
@@ -32,6 +35,7 @@ from bot.storage.store import (
     StoreUnavailableError,
     guild_id_of,
     guild_key,
+    merge_days,
     redact_url,
     statements,
 )
@@ -417,6 +421,35 @@ class PostgresStore(Store):
             cards=int(cards),
             reviews=int(reviews),
         )
+
+    async def member_history(
+        self, guild_id: int | None, user_id: int, *, days: int
+    ) -> list[ActivityDay]:
+        since = (int(self._clock() // DAY_SECONDS) - days + 1) * DAY_SECONDS
+        quiz = await self._pool.fetch(
+            """
+            SELECT FLOOR(awarded_at / $1)::bigint AS day, COUNT(*), SUM(points)
+            FROM points WHERE guild_id = $2 AND user_id = $3 AND awarded_at >= $4
+            GROUP BY day
+            """,
+            DAY_SECONDS,
+            guild_key(guild_id),
+            user_id,
+            since,
+        )
+        practice = await self._pool.fetch(
+            """
+            SELECT FLOOR(reviewed_at / $1)::bigint AS day, COUNT(*),
+                   SUM(CASE WHEN rating >= $2 THEN 1 ELSE 0 END)
+            FROM reviews WHERE user_id = $3 AND reviewed_at >= $4
+            GROUP BY day
+            """,
+            DAY_SECONDS,
+            RECALLED_FROM_RATING,
+            user_id,
+            since,
+        )
+        return merge_days([tuple(r) for r in quiz], [tuple(r) for r in practice])
 
     # -- practice cards --
     async def save_card(

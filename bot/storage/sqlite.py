@@ -18,9 +18,12 @@ import aiosqlite
 from bot.answering.text import normalise
 from bot.storage.files import FILE_MODE, make_private, private_dir
 from bot.storage.store import (
+    DAY_SECONDS,
     LOCK_WAIT_MS,
     MAX_LOGGED_QUESTION,
+    RECALLED_FROM_RATING,
     WEEK_SECONDS,
+    ActivityDay,
     Clock,
     ForgottenMember,
     GameRecord,
@@ -31,6 +34,7 @@ from bot.storage.store import (
     StoredCard,
     guild_id_of,
     guild_key,
+    merge_days,
     statements,
 )
 
@@ -469,6 +473,29 @@ class SqliteStore(Store):
             cards=int(cards[0][0]),
             reviews=int(reviews[0][0]),
         )
+
+    async def member_history(
+        self, guild_id: int | None, user_id: int, *, days: int
+    ) -> list[ActivityDay]:
+        first_day = int(self._clock() // DAY_SECONDS) - days + 1
+        quiz = await self._conn.execute_fetchall(
+            """
+            SELECT CAST(awarded_at / ? AS INTEGER) AS day, COUNT(*), SUM(points)
+            FROM points WHERE guild_id = ? AND user_id = ? AND awarded_at >= ?
+            GROUP BY day
+            """,
+            (DAY_SECONDS, guild_key(guild_id), user_id, first_day * DAY_SECONDS),
+        )
+        practice = await self._conn.execute_fetchall(
+            """
+            SELECT CAST(reviewed_at / ? AS INTEGER) AS day, COUNT(*),
+                   SUM(CASE WHEN rating >= ? THEN 1 ELSE 0 END)
+            FROM reviews WHERE user_id = ? AND reviewed_at >= ?
+            GROUP BY day
+            """,
+            (DAY_SECONDS, RECALLED_FROM_RATING, user_id, first_day * DAY_SECONDS),
+        )
+        return merge_days(list(quiz), list(practice))  # type: ignore[arg-type]
 
     # -- practice cards --
     async def save_card(

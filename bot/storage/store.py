@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
+    "DAY_SECONDS",
     "DB_FILE",
     "LOCAL_USER_ID",
     "SCHEMA_VERSION",
+    "ActivityDay",
     "ForgottenMember",
     "GameRecord",
     "MemberStats",
@@ -48,7 +50,10 @@ MAX_LOGGED_QUESTION = 300
 LOCK_WAIT_MS = 500
 """How long a write waits for another writer's lock before failing: far less than Discord's
 3-second window, so a held lock costs an error reply, never a missed interaction."""
-WEEK_SECONDS = 7 * 24 * 3600
+DAY_SECONDS = 24 * 3600
+WEEK_SECONDS = 7 * DAY_SECONDS
+RECALLED_FROM_RATING = 2
+"""A review rated Hard (FSRS's 2) or better was recalled; Again (1) was forgotten."""
 
 Clock = Callable[[], float]
 
@@ -113,6 +118,33 @@ class MemberStats:
     week_points: int
     cards: int
     reviews: int
+
+
+@dataclass(frozen=True)
+class ActivityDay:
+    """One UTC day of a member's activity, for the `/stats` picture."""
+
+    day: int
+    """Days since the Unix epoch, in UTC (`int(timestamp // DAY_SECONDS)`)."""
+    answers: int
+    """Quiz questions the member got right that day (a miss is not stored)."""
+    points: int
+    reviews: int
+    """Practice cards rated that day (the member's own, from any server)."""
+    recalled: int
+    """Of those, the ones rated Hard or better."""
+
+
+def merge_days(
+    quiz: list[tuple[int, int, int]], practice: list[tuple[int, int, int]]
+) -> list[ActivityDay]:
+    """Per-day quiz rows (day, answers, points) and practice rows (day, reviews, recalled), merged."""
+    days: dict[int, list[int]] = {}
+    for day, answers, points in quiz:
+        days.setdefault(int(day), [0, 0, 0, 0])[0:2] = [int(answers), int(points)]
+    for day, reviews, recalled in practice:
+        days.setdefault(int(day), [0, 0, 0, 0])[2:4] = [int(reviews), int(recalled)]
+    return [ActivityDay(day, *counts) for day, counts in sorted(days.items())]
 
 
 @dataclass(frozen=True)
@@ -269,6 +301,15 @@ class Store(ABC):
 
     @abstractmethod
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats: ...
+
+    @abstractmethod
+    async def member_history(
+        self, guild_id: int | None, user_id: int, *, days: int
+    ) -> list[ActivityDay]:
+        """A member's quiz points in a server and practice reviews, per UTC day, oldest first.
+
+        Covers the last `days` days including today; days with neither are left out.
+        """
 
     # -- practice cards --
     @abstractmethod

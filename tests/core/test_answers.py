@@ -347,7 +347,7 @@ def test_core_never_imports_discord() -> None:
     code = (
         "import sys\n"
         "import bot.answering.answers, bot.packs.loader, bot.answering.matcher, bot.packs.evidence, bot.answering.evaluate, bot.frontends.console, bot.cli\n"
-        "import bot.games.quiz, bot.games.practice, bot.storage.store, bot.games.answer_check\n"
+        "import bot.games.quiz, bot.games.practice, bot.storage.store, bot.games.answer_check, bot.games.charts\n"
         "assert 'discord' not in sys.modules, sorted(m for m in sys.modules if 'discord' in m)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -104,3 +104,44 @@ class TestAGermanPack:
         await world.admin.slash(world.channel, "settings set", setting="language", value="en")
         miss = await world.admin.slash(world.channel, "ask", question="what is photosynthesis")
         assert miss.response.content.startswith("I don't know that from this pack.")
+
+
+async def test_a_german_server_gets_the_quiz_start_and_end_in_german(world):
+    await world.admin.slash(world.channel, "settings set", setting="language", value="de")
+    started = await world.member.slash(
+        world.channel, "quiz start", questions=2, seconds=20, mode="choice", first_to=5
+    )
+    assert started.response.content.startswith(
+        f"<@{world.member.id}> hat ein Quiz gestartet: 2 Frage(n), je 20 Sekunden, "
+        "Antwort auswählen; wer zuerst 5 Punkte hat, gewinnt."
+    )
+    stopped = await world.member.slash(world.channel, "quiz stop")
+    assert stopped.response.content == f"<@{world.member.id}> hat das Quiz beendet."
+    summary = [m for m in world.channel.history() if m.author.bot][-1].embeds[0]
+    assert summary.title == "Quiz vorbei"
+    assert summary.description == "Diesmal hat niemand gepunktet."
+    assert summary.footer.text == "1 von 2 Fragen gestellt (vorzeitig beendet)"
+
+
+def test_every_german_reply_keeps_the_english_placeholders():
+    placeholder = re.compile(r"\{(\w+)\}")
+    for english, german in CATALOGUES["de"][1].items():
+        assert sorted(placeholder.findall(english)) == sorted(placeholder.findall(german)), english
+
+
+async def test_a_german_server_gets_help_and_settings_confirmations_in_german(world):
+    changed = await world.admin.slash(world.channel, "settings set", setting="language", value="de")
+    assert changed.response.content.startswith("**language** ist jetzt ")
+    refused = await world.admin.slash(world.channel, "settings set", setting="cooldown", value="x")
+    assert refused.response.content.startswith("Nicht geändert: ")
+    reset = await world.admin.slash(world.channel, "settings reset", setting="cooldown")
+    assert reset.response.content.startswith("**cooldown** ist wieder auf dem Standard: ")
+
+    shown = await world.member.slash(world.channel, "help")
+    [embed] = shown.response.embeds
+    assert embed.description.startswith("Ich beantworte Fragen aus einem Lernpaket")
+    assert "Paket dieses Servers: **Tiny test pack**" in embed.description
+    assert [f.name for f in embed.fields] == ["Fragen", "Spielen und üben", "Deine Daten", "Admins"]
+
+    back = await world.admin.slash(world.channel, "settings reset", setting="language")
+    assert back.response.content.startswith("**language** is back to the default: ")
