@@ -222,10 +222,24 @@ class SemanticIndex:
 
     @classmethod
     def build(
-        cls, pack: Pack, embedder: Embedder, progress: Progress | None = None
+        cls,
+        pack: Pack,
+        embedder: Embedder,
+        progress: Progress | None = None,
+        rows: tuple[list[str], list[int], list[int]] | None = None,
     ) -> SemanticIndex:
-        texts, rows_entry, rows_item = cls.texts(pack)
-        vectors = embedder.encode(texts, progress=progress)
+        """Embed every row; `rows` is `texts(pack)` when the caller already made it."""
+        texts, rows_entry, rows_item = rows or cls.texts(pack)
+        return cls.from_vectors(
+            pack, (texts, rows_entry, rows_item), embedder.encode(texts, progress=progress)
+        )
+
+    @classmethod
+    def from_vectors(
+        cls, pack: Pack, rows: tuple[list[str], list[int], list[int]], vectors: np.ndarray
+    ) -> SemanticIndex:
+        """The index of `rows` (from `texts(pack)`) with their vectors, embedded now or cached."""
+        texts, rows_entry, rows_item = rows
         return cls(
             np.asarray(rows_entry, np.int32),
             np.asarray(rows_item, np.int32),

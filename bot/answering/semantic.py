@@ -120,10 +120,6 @@ class Embedder:
         tokenizer.no_padding()
         return tokenizer
 
-    @property
-    def dimension(self) -> int:
-        return int(self.encode(["dimension probe"]).shape[1])
-
     def encode(
         self, texts: Sequence[str], *, batch: int = BATCH, progress: Progress | None = None
     ) -> np.ndarray:

@@ -127,16 +127,19 @@ def index_pack(
 ) -> Matcher:
     """The hybrid index of a loaded pack, its embeddings from the cache when they were made before."""
     embedder = shared_embedder(model_dir)
+    # The row texts, made once: they name the cached file, check it, and are what gets embedded.
+    rows = SemanticIndex.texts(pack)
+    names = _vector_names(rows[0], embedder)
     vectors = None
     where = None
     if cache_dir is not None and pack.path is not None and pack.path.exists():
         with contextlib.suppress(OSError):
             where = pack_cache_dir(pack.path, cache_dir)
-            vectors = _read_vectors(where, pack, embedder)
+            vectors = _read_vectors(where, names, pack, rows)
     if vectors is None:
-        vectors = SemanticIndex.build(pack, embedder, progress)
+        vectors = SemanticIndex.build(pack, embedder, progress, rows=rows)
         if where is not None:
-            _write_vectors(where, pack, embedder, vectors)
+            _write_vectors(where, names, vectors)
     return Matcher(pack, embedder=embedder, semantic=vectors)
 
 
@@ -243,8 +246,8 @@ def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
         return None
 
 
-def _vector_names(pack: Pack, embedder: Embedder) -> tuple[str, str]:
-    texts, _, _ = SemanticIndex.texts(pack)
+def _vector_names(texts: list[str], embedder: Embedder) -> tuple[str, str]:
+    """The cache files of these row texts embedded by this model."""
     digest = hashlib.sha256(embedder.info.digest.encode())
     for line in texts:
         digest.update(line.encode() + b"\0")
@@ -252,25 +255,22 @@ def _vector_names(pack: Pack, embedder: Embedder) -> tuple[str, str]:
     return f"vectors-{tag}.npy", f"rows-{tag}.npy"
 
 
-def _read_vectors(where: Path, pack: Pack, embedder: Embedder) -> SemanticIndex | None:
+def _read_vectors(
+    where: Path, names: tuple[str, str], pack: Pack, rows: tuple[list[str], list[int], list[int]]
+) -> SemanticIndex | None:
     manifest = _manifest(where)
-    names = _vector_names(pack, embedder)
     blobs = [_checked(where, name, manifest) for name in names]
     if any(b is None for b in blobs):
         return None
     try:
-        vectors, rows = (np.load(io.BytesIO(b), allow_pickle=False) for b in blobs)  # type: ignore[arg-type]
+        vectors, stored = (np.load(io.BytesIO(b), allow_pickle=False) for b in blobs)  # type: ignore[arg-type]
     except ValueError:
         return None
-    if rows.ndim != 2 or rows.shape[0] != 2 or vectors.shape[0] != rows.shape[1]:
+    if stored.ndim != 2 or stored.shape[0] != 2 or vectors.shape[0] != stored.shape[1]:
         return None
-    texts, rows_entry, rows_item = SemanticIndex.texts(pack)
-    if len(texts) != rows.shape[1]:
+    if len(rows[0]) != stored.shape[1]:
         return None
-    subjects, asks = SemanticIndex.subjects(pack, texts, rows_entry, rows_item)
-    return SemanticIndex(
-        rows[0].astype(np.int32), rows[1].astype(np.int32), vectors, subjects, asks
-    )
+    return SemanticIndex.from_vectors(pack, rows, vectors)
 
 
 def _write_pack(where: Path, key: str, pack: Pack) -> None:
@@ -279,12 +279,10 @@ def _write_pack(where: Path, key: str, pack: Pack) -> None:
     _update(where, {"pack.json": payload}, key=key, keep_vectors=False)
 
 
-def _write_vectors(where: Path, pack: Pack, embedder: Embedder, index: SemanticIndex) -> None:
+def _write_vectors(where: Path, names: tuple[str, str], index: SemanticIndex) -> None:
     files = {}
     for name, array in zip(
-        _vector_names(pack, embedder),
-        (index.vectors, np.vstack([index.rows_entry, index.rows_item])),
-        strict=True,
+        names, (index.vectors, np.vstack([index.rows_entry, index.rows_item])), strict=True
     ):
         buffer = io.BytesIO()
         np.save(buffer, array, allow_pickle=False)
