@@ -47,7 +47,10 @@ class Services:
     def __post_init__(self) -> None:
         if self.library is None:
             self.library = PackLibrary(
-                self.settings.data_dir, max_question_chars=self.settings.max_question_chars
+                self.settings.data_dir,
+                max_question_chars=self.settings.max_question_chars,
+                semantic=self.settings.matcher != "lexical",
+                model_dir=self.settings.model_dir,
             )
         if self.server_settings is None:
             self.server_settings = ServerSettingsBook(self.settings, self.store)

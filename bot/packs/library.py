@@ -210,10 +210,15 @@ class PackLibrary:
         max_question_chars: int,
         capacity: int = 8,
         limits: UploadLimits | None = None,
+        semantic: bool = True,
+        model_dir: Path | None = None,
     ) -> None:
+        """`semantic` and `model_dir` are the host's matcher settings, as for the bundled pack."""
         self.root = data_dir / "packs"
         self.cache_root = data_dir / "cache" / "servers"
         self.max_question_chars = max_question_chars
+        self.semantic = semantic
+        self.model_dir = model_dir
         self.capacity = max(1, capacity)
         self.limits = limits or UploadLimits()
         self._loaded: OrderedDict[tuple[int, str], Answerer] = OrderedDict()
@@ -254,7 +259,12 @@ class PackLibrary:
         if found is not None:
             return found
         folder = self.folder(guild_id, name)
-        pack, index = load_indexed(folder, self.cache_root / f"{int(guild_id)}-{name}")
+        pack, index = load_indexed(
+            folder,
+            self.cache_root / f"{int(guild_id)}-{name}",
+            semantic=self.semantic,
+            model_dir=self.model_dir,
+        )
         answerer = Answerer(pack, max_question_chars=self.max_question_chars, matcher=index)
         self._keep((int(guild_id), name), answerer)
         return answerer

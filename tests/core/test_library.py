@@ -124,3 +124,15 @@ def test_download_round_trips_through_upload(library):
     library.install(222, "again.zip", data)
     assert library.load(222, "again").pack.name == "Tiny test pack"
     assert zipfile.ZipFile(io.BytesIO(zip_folder(TINY, "x"))).namelist() == ["x/pack.yaml"]
+
+
+def test_server_packs_follow_the_hosts_matcher_setting(tmp_path):
+    # STUDYBOT_MATCHER=lexical (no model) applies to every server's uploaded pack too.
+    lexical = PackLibrary(tmp_path / "lex", max_question_chars=300, semantic=False)
+    lexical.install(GUILD, "tiny.yaml", GOOD)
+    answerer = lexical.load(GUILD, "tiny")
+    assert answerer.matcher.mode == "lexical"
+    assert answerer.ask("who was trotsky").answer.title == "Leon Trotsky"
+    hybrid = PackLibrary(tmp_path / "hybrid", max_question_chars=300)
+    hybrid.install(GUILD, "tiny.yaml", GOOD)
+    assert hybrid.load(GUILD, "tiny").matcher.mode == "hybrid"
