@@ -16,6 +16,7 @@ import argparse
 import itertools
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bot.answering import calibration  # noqa: E402
 from bot.answering.answers import small_talk  # noqa: E402
 from bot.answering.evaluate import load_questions, load_suites, suite_answerer  # noqa: E402
-from bot.answering.matcher import lacks_answer  # noqa: E402
+from bot.answering.matcher import Candidate, is_lookup, lacks_answer  # noqa: E402
 
 HYBRID = [
     "lex",
@@ -57,6 +58,8 @@ HYBRID = [
 LEXICAL = [f for f in HYBRID if not f.startswith("sem")]
 SUGGEST = 0.05
 """Offer a "did you mean" choice at this probability: a choice costs little, a miss more."""
+LOOKUP_MIN = 30
+"""Fewer lookup questions than this tell too little to give them their own confidence."""
 
 
 def collect(suites_file: Path, cache: Path, semantic: bool, split: str = "dev") -> list[dict]:
@@ -118,8 +121,34 @@ def decisions(records: list[dict], model: calibration.LogisticModel) -> list[tup
         if lacks_answer(rec["features"][best]):  # the answerer never answers these
             out.append((0.0, bool(rec["labels"][best])))
             continue
-        out.append((probs[best], bool(rec["labels"][best])))
+        p = probs[best]
+        if model.lookup and _lookup(rec, probs):
+            p = max(p, model.lookup)
+        out.append((p, bool(rec["labels"][best])))
     return out
+
+
+def _lookup(rec: dict, probs: list[float]) -> bool:
+    """`is_lookup` on this record's candidates, ranked as the model ranks them."""
+    order = np.argsort(probs)[::-1]
+    ranked = [
+        Candidate(None, None, probs[i], features=rec["features"][i])  # type: ignore[arg-type]
+        for i in order
+    ]
+    return is_lookup(ranked)
+
+
+def lookup_rate(records: list[dict], model: calibration.LogisticModel) -> float:
+    """How often a lookup question's best candidate is right (add-one smoothed); 0 if too few."""
+    hits = []
+    for rec in records:
+        if rec["features"]:
+            probs = [model.probability(f) for f in rec["features"]]
+            if _lookup(rec, probs):
+                hits.append(bool(rec["labels"][int(np.argmax(probs))]))
+    if len(hits) < LOOKUP_MIN:
+        return 0.0
+    return round((sum(hits) + 1) / (len(hits) + 2), 4)
 
 
 def choose_threshold(
@@ -180,8 +209,9 @@ def train(records: list[dict], names: list[str], max_wrong: float) -> calibratio
             weights.append(share)
     beta = fit(np.asarray(rows), np.asarray(labels), np.asarray(weights))
     model = model_from(beta, names)
+    model = replace(model, lookup=lookup_rate(records, model))
     threshold = choose_threshold(records, model, max_wrong)
-    return calibration.LogisticModel(model.weights, model.bias, threshold, SUGGEST)
+    return replace(model, threshold=threshold, suggest=SUGGEST)
 
 
 def main() -> None:

@@ -15,7 +15,15 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.answering.matcher import STRICT, TYPED, Candidate, Matcher, Search, lacks_answer
+from bot.answering.matcher import (
+    STRICT,
+    TYPED,
+    Candidate,
+    Matcher,
+    Search,
+    is_lookup,
+    lacks_answer,
+)
 from bot.answering.text import normalise, strip_mentions
 from bot.packs.model import Entry, Item, Pack, Source
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
@@ -289,6 +297,8 @@ class Answerer:
             if _agree(top, other):
                 confidence = min(1.0, confidence + other.confidence)
                 shown = _fuller(shown, other)
+        if model.lookup and is_lookup(candidates):
+            confidence = max(confidence, model.lookup)
         # "When" wants a date and "how many" a figure: an item without one is never the answer.
         sure = (
             confidence >= model.threshold

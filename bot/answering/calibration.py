@@ -31,6 +31,11 @@ class LogisticModel:
     """Answer outright at or above this probability."""
     suggest: float
     """Offer a candidate as a "did you mean" choice at or above this probability."""
+    lookup: float = 0.0
+    """How often a question that is nothing but one entry's name ("ER?", "what's a remote") was
+    right when answered with that entry, on the development questions. Such a question is a
+    lookup, answered like `/define`; this observed rate is its confidence when the model's
+    own figure is lower (a linear model cannot single out this case without hurting others)."""
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
@@ -44,6 +49,7 @@ class LogisticModel:
             "bias": self.bias,
             "threshold": self.threshold,
             "suggest": self.suggest,
+            "lookup": self.lookup,
         }
 
 
@@ -53,6 +59,7 @@ def _model(data: dict[str, object]) -> LogisticModel:
         bias=float(data["bias"]),  # type: ignore[arg-type]
         threshold=float(data["threshold"]),  # type: ignore[arg-type]
         suggest=float(data["suggest"]),  # type: ignore[arg-type]
+        lookup=float(data.get("lookup", 0.0)),  # type: ignore[arg-type]
     )
 
 

@@ -86,6 +86,18 @@ UNRELATED = 0.15
 """Below this similarity, an item says nothing about what a question asks of a named entry."""
 
 
+def is_lookup(candidates: list[Candidate]) -> bool:
+    """The question is nothing but the best candidate's name, and no other candidate's.
+
+    "ER?", "what's a remote", "define inflation": the member looks the entry up, as `/define`
+    does. On the development questions such a best candidate was right 205 times in 206.
+    """
+    return bool(candidates) and (
+        candidates[0].features.get("exact_name", 0.0) > 0
+        and not any(c.features.get("exact_name", 0.0) > 0 for c in candidates[1:])
+    )
+
+
 def lacks_answer(features: dict[str, float]) -> bool:
     """A who/when/where/how-many question names this entry, but the item speaks to none of the rest.
 
@@ -296,6 +308,12 @@ class Matcher:
         pool: dict[int, float] = {}
         for cand in lexical:
             pool[self.entry_index[cand.entry.id]] = cand.confidence
+        # An entry the question calls by its full name is always a candidate, even when the
+        # lexical cut kept entries whose items repeat the question's other words more often
+        # ("whats a parent commit": the entry *parent*, not every item mentioning commits).
+        for e_id, share in query.named.items():
+            if share >= 0.99 and e_id in self.entry_index:
+                pool.setdefault(self.entry_index[e_id], 0.0)
         sem_best: dict[int, float] = {}
         rest_vector: np.ndarray | None = None
         if self.semantic is not None and self.embedder is not None:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answering.answers import DONT_KNOW, GREETING, HELP, PICK, THANKS, Answerer, same_claim
+from bot.answering.matcher import Candidate, is_lookup
 from bot.packs.loader import load_pack
 from bot.packs.model import Pack
 
@@ -387,3 +388,26 @@ def test_autocomplete_is_the_same_on_every_keystroke(bundled: Answerer) -> None:
     again = [bundled.complete(p) for p in ("", "t", "trots", "fourth int")]
     assert first == again
     assert first[0] == sorted(first[0], key=lambda r: r[0].lower())
+
+
+def test_a_bare_name_is_a_lookup() -> None:
+    """A question that is nothing but an entry's name gets that entry, as `/define` would.
+
+    The git glossary's "remote repository" is also called "remote"; the linear model alone put
+    "what's a remote" just under the answer threshold and declined it.
+    """
+    pack = load_pack(Path(__file__).resolve().parents[1] / "eval" / "packs" / "git")
+    answerer = Answerer(pack)
+    reply = answerer.ask("what's a remote")
+    assert reply.answer is not None and reply.answer.entry == "remote-repository"
+    assert reply.confidence >= answerer.matcher.model.lookup > 0.9
+
+
+def test_a_lookup_names_one_entry_only() -> None:
+    def cand(exact: float) -> Candidate:
+        return Candidate(None, None, 0.5, features={"exact_name": exact})  # type: ignore[arg-type]
+
+    assert is_lookup([cand(1.0), cand(0.0)])
+    assert not is_lookup([cand(1.0), cand(1.0)])
+    assert not is_lookup([cand(0.0), cand(1.0)])
+    assert not is_lookup([])
