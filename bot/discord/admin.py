@@ -126,7 +126,7 @@ async def reload(interaction: discord.Interaction) -> None:
 @kb.command(name="stats", description="What this server's pack holds.")
 async def stats(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
-    pack = (await _services(interaction).answerer_for(interaction.guild_id)).pack
+    pack = (await _services(interaction).answerer_here(interaction)).pack
     embed = discord.Embed(title=f"Pack: {pack.name}", colour=COLOUR_INFO)
     embed.description = pack.description or None
     differing = sum(1 for item in pack.items() if item.differs)

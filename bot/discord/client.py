@@ -109,7 +109,7 @@ async def _language(interaction: discord.Interaction) -> str:
     """The reply language of the interaction's server; English if even that cannot be found."""
     try:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
-        return await services.language_for(interaction.guild_id)
+        return await services.language_here(interaction, ephemeral=True)
     except Exception:
         log.warning("could not tell the language of server %s", interaction.guild_id)
         return "en"

@@ -1,7 +1,9 @@
 """The member commands: /ask, /define, /fact, /sources, /related.
 
 Each one answers straight away (the answerer takes milliseconds), well inside Discord's three
-seconds; only after the reply is sent does /ask log an unanswered question to the database.
+seconds; only after the reply is sent does /ask log an unanswered question to the database. When
+the server's pack must first be loaded, `Services.answerer_here` defers the interaction before
+loading, and the reply comes as a follow-up.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.discord.i18n import ENGLISH, tr
 from bot.discord.members import with_delete_button
 from bot.discord.messages import send
 from bot.discord.quiz import quiz_running
+from bot.discord.services import deferred_privately
 from bot.discord.views import DefineButton, suggestions_view
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
 
@@ -65,7 +68,7 @@ PAUSED_IN_QUIZ = (
 
 async def answerer_here(interaction: discord.Interaction) -> Answerer:
     """The answerer of the pack this server uses (the bundled one in direct messages)."""
-    return await _services(interaction).answerer_for(interaction.guild_id)
+    return await _services(interaction).answerer_here(interaction)
 
 
 async def allowed(interaction: discord.Interaction) -> bool:
@@ -82,7 +85,7 @@ async def allowed(interaction: discord.Interaction) -> bool:
     cooldown = services.cooldown_for(interaction.guild_id, server)
     wait = cooldown.try_acquire(interaction.user.id)
     if wait > 0:
-        language = await services.language_for(interaction.guild_id)
+        language = await services.language_here(interaction)
         await send_ephemeral(interaction, cooldown_message(wait, language))
         return False
     return True
@@ -90,7 +93,7 @@ async def allowed(interaction: discord.Interaction) -> bool:
 
 async def _tr(interaction: discord.Interaction, text: str, **values: object) -> str:
     """One of studybot's fixed replies in the language of the interaction's server."""
-    return tr(text, await _services(interaction).language_for(interaction.guild_id), **values)
+    return tr(text, await _services(interaction).language_here(interaction), **values)
 
 
 def reply_kwargs(
@@ -129,7 +132,7 @@ async def ask_and_reply(
     posted again (the member gets a link to it); the asker gets a button to delete the answer.
     """
     services = _services(interaction)
-    language = await services.language_for(interaction.guild_id)
+    language = await services.language_here(interaction)
     cap = services.settings.max_question_chars
     if len(question.strip()) > cap:
         await send_ephemeral(interaction, too_long_message(len(question.strip()), cap, language))
@@ -142,7 +145,8 @@ async def ask_and_reply(
     kwargs = reply_kwargs(reply, language=language)
     if about is not None and reply.answer is not None:
         kwargs["content"] = tr("About {link}:", language, link=about.jump_url)
-    private = server.private_misses and not reply.answered
+    # Deferred privately while the pack loaded: the reply is private whatever it says.
+    private = (server.private_misses and not reply.answered) or deferred_privately(interaction)
     key = reply.answer.item_id if reply.answer is not None else None
     shown_at = services.recent.recent(interaction.channel_id, key) if key else None
     if shown_at is not None:
@@ -150,10 +154,11 @@ async def ask_and_reply(
         private = True  # one copy in the channel is enough
     if not private:
         with_delete_button(kwargs, interaction.user.id)
-    await send(interaction, ephemeral=private, **kwargs)
+    sent = await send(interaction, ephemeral=private, **kwargs)
     if key and not private:
         with contextlib.suppress(discord.HTTPException):
-            sent = await interaction.original_response()
+            # A follow-up (after a deferral) comes back as the message; a first response does not.
+            sent = sent or await interaction.original_response()
             services.recent.remember(interaction.channel_id, key, sent.jump_url)
     if should_log_gap(reply):
         await services.record_unanswered(interaction.guild_id, question)

@@ -121,8 +121,8 @@ def help_embed(
 @app_commands.command(name="help", description="What studybot does, its commands and this pack.")
 async def help_command(interaction: discord.Interaction) -> None:
     services = _services(interaction)
-    pack = (await services.answerer_for(interaction.guild_id)).pack
-    language = await services.language_for(interaction.guild_id)
+    pack = (await services.answerer_here(interaction, ephemeral=True)).pack
+    language = await services.language_here(interaction, ephemeral=True)
     embed = help_embed(services, pack.name, len(pack.sources), len(pack.entries), language)
     await send(interaction, embed=embed, ephemeral=True)
 
@@ -131,7 +131,7 @@ async def help_command(interaction: discord.Interaction) -> None:
 @app_commands.describe(topic="Show the terms under one topic (optional).")
 @app_commands.autocomplete(topic=topic_names)
 async def topics(interaction: discord.Interaction, topic: str | None = None) -> None:
-    pack = (await _services(interaction).answerer_for(interaction.guild_id)).pack
+    pack = (await _services(interaction).answerer_here(interaction, ephemeral=True)).pack
     if topic:
         terms = sorted(e.term for e in pack.entries.values() if topic in e.tags)
         embed = discord.Embed(title=f"Topic: {clip(topic, 200)}", colour=COLOUR_INFO)

@@ -157,7 +157,7 @@ async def practice(interaction: discord.Interaction, topic: str | None = None) -
             interaction, "The database is unavailable, so practice cards can't be saved."
         )
         return
-    pack = (await services.answerer_for(interaction.guild_id)).pack
+    pack = (await services.answerer_here(interaction, ephemeral=True)).pack
     session = await PracticeSession.open(
         pack, services.store, interaction.user.id, topic=topic, now=_now
     )

@@ -382,7 +382,7 @@ class Quizzes:
         server: ServerSettings,
     ) -> None:
         # The server's pack, for the whole game, even across a reload or a /kb use.
-        pack = (await self.services.answerer_for(interaction.guild_id)).pack
+        pack = (await self.services.answerer_here(interaction, ephemeral=False)).pack
         try:
             # Picking and building questions walks the pack: seconds on a big one, so off the loop.
             picked = await asyncio.to_thread(
@@ -411,13 +411,14 @@ class Quizzes:
         # Recording the game writes to the database, which another writer may hold: answer
         # Discord first, so a slow write can never cost the 3-second window.
         try:
-            await interaction.response.defer(thinking=True)
+            if not interaction.response.is_done():  # deferred already if the pack had to load
+                await interaction.response.defer(thinking=True)
         except discord.HTTPException as err:
             # Discord did not take the acknowledgement: nothing is recorded or registered.
             log.warning("quiz in channel %s could not acknowledge its start: %s", channel_id, err)
             return
         saved = await recorded.begin()
-        language = await self.services.language_for(interaction.guild_id)
+        language = await self.services.language_here(interaction)
         started = (
             "{starter} started a quiz on **{topic}**: {count} question(s), {seconds} seconds each, "
             "{how}"

@@ -84,11 +84,11 @@ async def set_(
     try:
         current = await services.settings_book.change(guild_id, setting.value, value)
     except SettingError as err:
-        language = await services.language_for(interaction.guild_id)
+        language = await services.language_here(interaction)
         await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
         return
     # After the change: a server that just chose German hears it in German.
-    language = await services.language_for(interaction.guild_id)
+    language = await services.language_here(interaction)
     note = tr(
         "**{setting}** is now {value}.",
         language,
@@ -110,10 +110,10 @@ async def reset(interaction: discord.Interaction, setting: app_commands.Choice[s
     try:
         current = await services.settings_book.reset(interaction.guild_id or 0, setting.value)
     except SettingError as err:
-        language = await services.language_for(interaction.guild_id)
+        language = await services.language_here(interaction)
         await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
         return
-    language = await services.language_for(interaction.guild_id)
+    language = await services.language_here(interaction)
     note = tr(
         "**{setting}** is back to the default: {value}.",
         language,

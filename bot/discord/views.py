@@ -53,7 +53,7 @@ class DefineButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         services = interaction.client.services  # type: ignore[attr-defined]
         try:
-            answerer = await services.answerer_for(interaction.guild_id)
+            answerer = await services.answerer_here(interaction, ephemeral=False)
             reply = answerer.entry_answer(self.entry_id)
             if reply.answer is None:
                 await send_ephemeral(interaction, GONE)
