@@ -60,6 +60,8 @@ def too_long_message(length: int, cap: int, language: str = ENGLISH) -> str:
     )
 
 
+NO_ENTRY = "No entry called “{term}” in this pack."
+
 PAUSED_IN_QUIZ = (
     "A quiz is running in this channel, so answers are paused here until it ends "
     "(they would give the quiz away). Ask in another channel, or after the game."
@@ -93,7 +95,7 @@ async def allowed(interaction: discord.Interaction) -> bool:
 
 async def _tr(interaction: discord.Interaction, text: str, **values: object) -> str:
     """One of studybot's fixed replies in the language of the interaction's server."""
-    return tr(text, await _services(interaction).language_here(interaction), **values)
+    return await _services(interaction).translate(interaction, text, **values)
 
 
 def reply_kwargs(
@@ -153,7 +155,7 @@ async def ask_and_reply(
         kwargs["content"] = tr("Answered just now: {link}", language, link=shown_at)
         private = True  # one copy in the channel is enough
     if not private:
-        with_delete_button(kwargs, interaction.user.id)
+        with_delete_button(kwargs, interaction.user.id, language)
     sent = await send(interaction, ephemeral=private, **kwargs)
     if key and not private:
         with contextlib.suppress(discord.HTTPException):
@@ -179,16 +181,17 @@ async def define(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
     answerer = await answerer_here(interaction)
+    language = await _services(interaction).language_here(interaction)
     entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
         reply = await asyncio.to_thread(answerer.ask, term)
-        kwargs = reply_kwargs(reply)
+        kwargs = reply_kwargs(reply, language=language)
         kwargs.pop("embed", None)
-        kwargs["content"] = f"No entry called “{echo(term, 100)}” in this pack."
+        kwargs["content"] = tr(NO_ENTRY, language, term=echo(term, 100))
         await send(interaction, **kwargs)
         return
     reply = answerer.entry_answer(entry.id)
-    await send(interaction, **reply_kwargs(reply, show_confidence=False))
+    await send(interaction, **reply_kwargs(reply, show_confidence=False, language=language))
 
 
 @app_commands.command(name="fact", description="A random fact with its source.")
@@ -199,23 +202,30 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
         return
     services = _services(interaction)
     answerer = await answerer_here(interaction)
+    language = await services.language_here(interaction)
     answer = answerer.random_fact(topic, services.rng)
     if answer is None:
-        topics = ", ".join(answerer.pack.tags()[:20]) or "none"
+        topics = ", ".join(answerer.pack.tags()[:20]) or tr("none", language)
+        note = "No facts about “{topic}”. Topics: {topics}"
         await send_ephemeral(
-            interaction,
-            f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}",
+            interaction, tr(note, language, topic=echo(topic or "", 100), topics=topics)
         )
         return
-    embed = answer_embed(answer)
-    embed.set_footer(text="Random fact" + (f" about {clip(topic, 100)}" if topic else ""))
+    embed = answer_embed(answer, language=language)
+    footer = (
+        tr("Random fact about {topic}", language, topic=clip(topic, 100))
+        if topic
+        else tr("Random fact", language)
+    )
+    embed.set_footer(text=footer)
     await send(interaction, embed=embed)
 
 
 @app_commands.command(name="sources", description="Where this pack's answers come from.")
 async def sources(interaction: discord.Interaction) -> None:
     pack = (await answerer_here(interaction)).pack
-    await send(interaction, embed=sources_embed(pack))
+    language = await _services(interaction).language_here(interaction)
+    await send(interaction, embed=sources_embed(pack, language))
 
 
 @app_commands.command(name="related", description="Terms related to a term in the pack.")
@@ -225,14 +235,17 @@ async def related(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
     answerer = await answerer_here(interaction)
+    language = await _services(interaction).language_here(interaction)
     entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
-        await send_ephemeral(interaction, f"No entry called “{echo(term, 100)}” in this pack.")
+        await send_ephemeral(interaction, tr(NO_ENTRY, language, term=echo(term, 100)))
         return
     others = answerer.related(entry.id)
-    embed = discord.Embed(title=f"Related to {entry.term}", colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=tr("Related to {term}", language, term=entry.term), colour=COLOUR_INFO
+    )
     if not others:
-        embed.description = "The pack links no related terms to this one."
+        embed.description = tr("The pack links no related terms to this one.", language)
     for other in others:
         summary = other.definition.text if other.definition else other.kind
         embed.add_field(name=other.term, value=clip(summary, 300), inline=False)

@@ -23,7 +23,7 @@ import discord
 
 from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown, RecentAnswers
-from bot.discord.i18n import ENGLISH, LANGUAGES, language_of
+from bot.discord.i18n import ENGLISH, LANGUAGES, language_of, tr
 from bot.packs.library import PackLibrary
 from bot.packs.loader import PackError
 from bot.server_settings import BUNDLED, ServerSettings, ServerSettingsBook
@@ -167,6 +167,10 @@ class Services:
         if (await self.settings_for(interaction.guild_id)).language == "auto":
             await self.acknowledge_before_loading(interaction, ephemeral=ephemeral)
         return await self.language_for(interaction.guild_id)
+
+    async def translate(self, interaction: discord.Interaction, text: str, **values: object) -> str:
+        """One of studybot's fixed replies (`i18n.tr`) in the language of the interaction's server."""
+        return tr(text, await self.language_here(interaction), **values)
 
     def cached_answerer(self, guild_id: int | None) -> Answerer:
         """The server's answerer if already in memory, else the bundled one; never waits.
