@@ -294,8 +294,8 @@ class Matcher:
             return Search([], query.want, 1.0)
         sims: np.ndarray | None = None
         pool: dict[int, float] = {}
-        for cand in lexical:
-            pool[self.entry_index[cand.entry.id]] = cand.confidence
+        for hit in lexical:
+            pool[self.entry_index[hit.entry.id]] = hit.score
         sem_best: dict[int, float] = {}
         rest_vector: np.ndarray | None = None
         if self.semantic is not None and self.embedder is not None:
