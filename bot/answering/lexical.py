@@ -62,13 +62,18 @@ _ABOUT_FROM_INTENT = {
 }
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One entry the question may be about, with the item that best answers it."""
+class Hit(NamedTuple):
+    """One entry the question may be about, with its best item, as the lexical ranking sees it.
+
+    Not a `matcher.Candidate`: the score is raw word overlap in [0, 1], not a calibrated
+    probability, and the matcher takes only the entry and this score from it (it picks items and
+    judges naming itself). A plain tuple: one is made per shortlisted entry per question, and
+    nothing but the matcher's pooling reads it.
+    """
 
     entry: Entry
     item: Item | None
-    confidence: float
+    score: float
     named: bool = False
     """The question calls this entry by one of its names, in full."""
 
@@ -232,11 +237,11 @@ class LexicalMatcher:
         weight = max((self.idf[v] for v in variants), default=self.unknown_idf)
         return weight * SOFT_WEIGHT if token in SOFT else weight
 
-    def search(self, question: str, limit: int = 5) -> list[Candidate]:
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank entries for a question, best first, each with its best item."""
         return self.search_with_query(question, limit)[0]
 
-    def search_with_query(self, question: str, limit: int = 5) -> tuple[list[Candidate], Query]:
+    def search_with_query(self, question: str, limit: int = 5) -> tuple[list[Hit], Query]:
         """`search`, plus what was made of the question, for the hybrid matcher's features."""
         text = strip_mentions(question)
         query = list(dict.fromkeys(self.words_of(text)))
@@ -391,7 +396,7 @@ class LexicalMatcher:
         results.sort(key=lambda r: (r[0], r[1]), reverse=True)
         named_entries = {self.entries[e].id: hit[0] for e, hit in name_hit.items() if hit[0] >= 0.5}
         return [
-            Candidate(self.entries[-neg], item, round(min(1.0, max(0.0, score)), 4), full_name)
+            Hit(self.entries[-neg], item, round(min(1.0, max(0.0, score)), 4), full_name)
             for score, neg, item, full_name in results[:limit]
         ], Query(query, want, weights, variant_sets, unknown, named_entries, cover)
 
@@ -475,4 +480,4 @@ def is_noise(question: str) -> bool:
     return not [w for w in words(strip_mentions(question)) if w not in STOPWORDS]
 
 
-__all__ = ["Candidate", "LexicalMatcher", "Query", "is_noise", "normalise"]
+__all__ = ["Hit", "LexicalMatcher", "Query", "is_noise", "normalise"]

@@ -306,8 +306,8 @@ class Matcher:
             return Search([], query.want, 1.0)
         sims: np.ndarray | None = None
         pool: dict[int, float] = {}
-        for cand in lexical:
-            pool[self.entry_index[cand.entry.id]] = cand.confidence
+        for hit in lexical:
+            pool[self.entry_index[hit.entry.id]] = hit.score
         # An entry the question calls by its full name is always a candidate, even when the
         # lexical cut kept entries whose items repeat the question's other words more often
         # ("whats a parent commit": the entry *parent*, not every item mentioning commits).

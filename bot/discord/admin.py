@@ -20,6 +20,7 @@ from bot.answering.answers import Answerer
 from bot.discord.autocomplete import pack_names
 from bot.discord.client import SERVERS_ONLY, Services, send_ephemeral
 from bot.discord.embeds import COLOUR_INFO, code_block, echo
+from bot.discord.i18n import ENGLISH, tr
 from bot.discord.messages import send
 from bot.packs.bulk import build_long_lived
 from bot.packs.cache import open_answerer
@@ -37,10 +38,17 @@ def _services(interaction: discord.Interaction) -> Services:
     return interaction.client.services  # type: ignore[attr-defined, no-any-return]
 
 
-def describe(pack: Pack) -> str:
-    return (
-        f"**{pack.name}**: {len(pack.sources)} sources, {len(pack.entries)} entries, "
-        f"{pack.item_count()} answerable items, {len(pack.quiz)} quiz questions"
+def describe(pack: Pack, language: str = ENGLISH) -> str:
+    """A pack in one line: its name and what it holds."""
+    return tr(
+        "**{pack}**: {sources} sources, {entries} entries, {items} answerable items, "
+        "{questions} quiz questions",
+        language,
+        pack=pack.name,
+        sources=len(pack.sources),
+        entries=len(pack.entries),
+        items=pack.item_count(),
+        questions=len(pack.quiz),
     )
 
 
@@ -89,8 +97,9 @@ async def reload(interaction: discord.Interaction) -> None:
     # Reading and checking a big pack can take longer than Discord's three seconds: defer first.
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)
+    language = await services.language_here(interaction)
     if not is_host_owner(interaction):
-        await send(interaction, NOT_OWNER, ephemeral=True)
+        await send(interaction, tr(NOT_OWNER, language), ephemeral=True)
         return
     folder = services.settings.knowledge_dir
     async with services.reload_lock:
@@ -98,8 +107,13 @@ async def reload(interaction: discord.Interaction) -> None:
             answerer = await asyncio.to_thread(build_answerer, services.settings)
         except PackError as err:
             header = (
-                f"Reload failed: {len(err.problems)} problem(s). Still using the old pack, "
-                f"{describe(services.current.pack)}.\n"
+                tr(
+                    "Reload failed: {count} problem(s). Still using the old pack, {pack}.",
+                    language,
+                    count=len(err.problems),
+                    pack=describe(services.current.pack, language),
+                )
+                + "\n"
             )
             # Pack text inside a code block: shown literally, never formatted or pinging.
             await send(
@@ -107,10 +121,10 @@ async def reload(interaction: discord.Interaction) -> None:
             )
             return
         except OSError as err:
+            note = "Reload failed: cannot read {folder}: {error}. Still using the old pack."
             await send(
                 interaction,
-                f"Reload failed: cannot read {folder}: {err.strerror or err}. "
-                "Still using the old pack.",
+                tr(note, language, folder=folder, error=err.strerror or err),
                 ephemeral=True,
             )
             return
@@ -120,22 +134,29 @@ async def reload(interaction: discord.Interaction) -> None:
         services.answerer = answerer
         # Freeing a big old pack is millions of deallocations: let a worker thread do them.
         await asyncio.to_thread(old.clear)
-    await send(interaction, f"Reloaded {describe(answerer.pack)}.", ephemeral=True)
+    reloaded = tr("Reloaded {pack}.", language, pack=describe(answerer.pack, language))
+    await send(interaction, reloaded, ephemeral=True)
 
 
 @kb.command(name="stats", description="What this server's pack holds.")
 async def stats(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
-    pack = (await _services(interaction).answerer_for(interaction.guild_id)).pack
-    embed = discord.Embed(title=f"Pack: {pack.name}", colour=COLOUR_INFO)
+    services = _services(interaction)
+    pack = (await services.answerer_here(interaction)).pack
+    language = await services.language_here(interaction)
+    embed = discord.Embed(title=tr("Pack: {pack}", language, pack=pack.name), colour=COLOUR_INFO)
     embed.description = pack.description or None
     differing = sum(1 for item in pack.items() if item.differs)
-    embed.add_field(name="Sources", value=str(len(pack.sources)))
-    embed.add_field(name="Entries", value=str(len(pack.entries)))
-    embed.add_field(name="Answerable items", value=str(pack.item_count()))
-    embed.add_field(name="Quiz questions", value=str(len(pack.quiz)))
-    embed.add_field(name="Items where sources differ", value=str(differing))
-    embed.add_field(name="Topics", value=", ".join(pack.tags()) or "none", inline=False)
+    for label, value in (
+        ("Sources", len(pack.sources)),
+        ("Entries", len(pack.entries)),
+        ("Answerable items", pack.item_count()),
+        ("Quiz questions", len(pack.quiz)),
+        ("Items where sources differ", differing),
+    ):
+        embed.add_field(name=tr(label, language), value=str(value))
+    topics = ", ".join(pack.tags()) or tr("none", language)
+    embed.add_field(name=tr("Topics", language), value=topics, inline=False)
     await send(interaction, embed=embed, ephemeral=True)
 
 
@@ -143,22 +164,26 @@ async def stats(interaction: discord.Interaction) -> None:
 @app_commands.describe(limit="How many to list (1–25, default 10).")
 async def gaps(interaction: discord.Interaction, limit: Range[int, 1, 25] = 10) -> None:
     services = _services(interaction)
-    if services.store is None:
-        await send_ephemeral(
-            interaction, "Unanswered questions are not being recorded: the database is not open."
-        )
-        return
     await interaction.response.defer(ephemeral=True, thinking=True)
+    language = await services.language_here(interaction)
+    if services.store is None:
+        note = "Unanswered questions are not being recorded: the database is not open."
+        await send_ephemeral(interaction, tr(note, language))
+        return
     rows = await services.store.unanswered(interaction.guild_id, limit)
-    embed = discord.Embed(title="Questions the pack could not answer", colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=tr("Questions the pack could not answer", language), colour=COLOUR_INFO
+    )
     if not rows:
-        embed.description = "None recorded in this server yet."
+        embed.description = tr("None recorded in this server yet.", language)
     else:
         # Member text: escaped, one line each, so a logged "@everyone" shows but never pings.
         embed.description = "\n".join(
             f"**{count}×** {echo(question, 200)}" for question, count in rows
         )
-    embed.set_footer(text="Add entries or `asks` phrasings to the pack, then /kb reload.")
+    embed.set_footer(
+        text=tr("Add entries or `asks` phrasings to the pack, then /kb reload.", language)
+    )
     await send(interaction, embed=embed, ephemeral=True)
 
 
@@ -180,11 +205,18 @@ async def upload(
     services = _services(interaction)
     library = services.packs
     guild_id = interaction.guild_id or 0
+    language = await services.language_here(interaction)
     if file.size > library.limits.max_bytes:
+        note = "Not uploaded: {file} is {size} bytes; packs may be at most {limit}."
         await _say(
             interaction,
-            f"Not uploaded: {echo(file.filename, 100)} is {file.size:,} bytes; "
-            f"packs may be at most {library.limits.max_bytes:,}.",
+            tr(
+                note,
+                language,
+                file=echo(file.filename, 100),
+                size=f"{file.size:,}",
+                limit=f"{library.limits.max_bytes:,}",
+            ),
         )
         return
     chosen = pack_name_for(name or file.filename)
@@ -192,19 +224,29 @@ async def upload(
         data = await file.read()
         installed = await asyncio.to_thread(library.install, guild_id, file.filename, data, chosen)
     except PackError as err:
-        header = (
-            f"Not uploaded: {len(err.problems)} problem(s); this server's packs are unchanged.\n"
-        )
+        note = "Not uploaded: {count} problem(s); this server's packs are unchanged."
+        header = tr(note, language, count=len(err.problems)) + "\n"
         await send(
             interaction, header + code_block(err.report(), 2000 - len(header)), ephemeral=True
         )
         return
     except (UploadError, discord.HTTPException, OSError) as err:
-        await _say(interaction, f"Not uploaded: {err}. This server's packs are unchanged.")
+        note = "Not uploaded: {error}. This server's packs are unchanged."
+        await _say(interaction, tr(note, language, error=err))
         return
     in_use = (await services.settings_for(guild_id)).pack == chosen
-    after = "It is in use now." if in_use else f"Members get it after `/kb use pack:{chosen}`."
-    text = f"Uploaded `{chosen}`: {describe(installed.pack)}. {after}"
+    after = (
+        tr("It is in use now.", language)
+        if in_use
+        else tr("Members get it after `/kb use pack:{name}`.", language, name=chosen)
+    )
+    text = tr(
+        "Uploaded `{name}`: {pack}. {after}",
+        language,
+        name=chosen,
+        pack=describe(installed.pack, language),
+        after=after,
+    )
     if installed.summary:
         # The same summary `studybot kb import` prints: what was made and what was skipped.
         text += "\n" + code_block(installed.summary, 2000 - len(text) - 1)
@@ -220,17 +262,18 @@ async def use(interaction: discord.Interaction, pack: Range[str, 1, 40]) -> None
     guild_id = interaction.guild_id or 0
     name = pack.strip().lower()
     library = services.packs
+    language = await services.language_here(interaction)
     if name != BUNDLED and not library.has(guild_id, name):
         known = ", ".join([BUNDLED, *library.names(guild_id)])
-        await _say(interaction, f"No pack called “{echo(pack, 40)}” here. Packs: {known}.")
+        note = "No pack called “{pack}” here. Packs: {known}."
+        await _say(interaction, tr(note, language, pack=echo(pack, 40), known=known))
         return
     if name != BUNDLED:
         try:
             answerer = await library.open(guild_id, name)
         except (PackError, OSError) as err:
-            await _say(
-                interaction, f"Pack `{name}` does not load ({err}); still using the old one."
-            )
+            note = "Pack `{name}` does not load ({error}); still using the old one."
+            await _say(interaction, tr(note, language, name=name, error=err))
             return
     else:
         answerer = services.current
@@ -238,7 +281,10 @@ async def use(interaction: discord.Interaction, pack: Range[str, 1, 40]) -> None
     await services.settings_book.change(guild_id, "pack", name)
     if before not in (BUNDLED, name):
         library.release(guild_id, before)  # nobody else uses a server's own upload
-    await _say(interaction, f"This server now uses `{name}`: {describe(answerer.pack)}.")
+    # The language of the new pack, when the server follows its pack's language.
+    language = await services.language_here(interaction)
+    note = "This server now uses `{name}`: {pack}."
+    await _say(interaction, tr(note, language, name=name, pack=describe(answerer.pack, language)))
 
 
 @kb.command(name="download", description="This server's pack as a file, to edit and upload again.")
@@ -252,9 +298,14 @@ async def download(interaction: discord.Interaction) -> None:
         data = await asyncio.to_thread(zip_folder, folder, BUNDLED)
     else:
         data = await asyncio.to_thread(services.packs.archive, guild_id, name)
+    language = await services.language_here(interaction)
     await send(
         interaction,
-        f"The pack `{name}` (upload it again with /kb upload after editing).",
+        tr(
+            "The pack `{name}` (upload it again with /kb upload after editing).",
+            language,
+            name=name,
+        ),
         file=discord.File(io.BytesIO(data), filename=f"{name}.zip"),
         ephemeral=True,
     )

@@ -19,6 +19,7 @@ import discord
 from bot.discord.client import MessageHandler, Services
 from bot.discord.commands import reply_kwargs, should_log_gap, too_long_message
 from bot.discord.embeds import plain_text
+from bot.discord.i18n import tr
 from bot.discord.messages import send
 from bot.server_settings import ServerSettings
 
@@ -122,11 +123,11 @@ def make_handler(bot: StudyBot, services: Services) -> MessageHandler:
             # A bare @mention in a reply asks about the message it replies to.
             original = await replied_to(message)
             if original is None:
-                await send(message, HELP)
+                await send(message, tr(HELP, await services.language_for(guild_id)))
                 return True
             question = " ".join((original.content or "").split())
             if not question:
-                await send(message, UNREADABLE_REPLY)
+                await send(message, tr(UNREADABLE_REPLY, await services.language_for(guild_id)))
                 return True
             if can_send(original):
                 target = original

@@ -28,6 +28,7 @@ __all__ = [
     "StudyBot",
     "StudyTree",
     "invite_url",
+    "reply_language",
     "send_ephemeral",
 ]
 
@@ -87,7 +88,7 @@ class StudyTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         command = interaction.command.qualified_name if interaction.command else "?"
-        language = await _language(interaction)
+        language = await reply_language(interaction)
         if isinstance(error, app_commands.CheckFailure):
             await send_ephemeral(interaction, tr(NO_PERMISSION, language))
             return
@@ -105,11 +106,11 @@ class StudyTree(app_commands.CommandTree):
         await send_ephemeral(interaction, tr(APOLOGY, language))
 
 
-async def _language(interaction: discord.Interaction) -> str:
+async def reply_language(interaction: discord.Interaction) -> str:
     """The reply language of the interaction's server; English if even that cannot be found."""
     try:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
-        return await services.language_for(interaction.guild_id)
+        return await services.language_here(interaction, ephemeral=True)
     except Exception:
         log.warning("could not tell the language of server %s", interaction.guild_id)
         return "en"

@@ -1,7 +1,9 @@
 """The member commands: /ask, /define, /fact, /sources, /related.
 
 Each one answers straight away (the answerer takes milliseconds), well inside Discord's three
-seconds; only after the reply is sent does /ask log an unanswered question to the database.
+seconds; only after the reply is sent does /ask log an unanswered question to the database. When
+the server's pack must first be loaded, `Services.answerer_here` defers the interaction before
+loading, and the reply comes as a follow-up.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.discord.i18n import ENGLISH, tr
 from bot.discord.members import with_delete_button
 from bot.discord.messages import send
 from bot.discord.quiz import quiz_running
+from bot.discord.services import deferred_privately
 from bot.discord.views import DefineButton, suggestions_view
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
 
@@ -57,6 +60,8 @@ def too_long_message(length: int, cap: int, language: str = ENGLISH) -> str:
     )
 
 
+NO_ENTRY = "No entry called “{term}” in this pack."
+
 PAUSED_IN_QUIZ = (
     "A quiz is running in this channel, so answers are paused here until it ends "
     "(they would give the quiz away). Ask in another channel, or after the game."
@@ -65,7 +70,7 @@ PAUSED_IN_QUIZ = (
 
 async def answerer_here(interaction: discord.Interaction) -> Answerer:
     """The answerer of the pack this server uses (the bundled one in direct messages)."""
-    return await _services(interaction).answerer_for(interaction.guild_id)
+    return await _services(interaction).answerer_here(interaction)
 
 
 async def allowed(interaction: discord.Interaction) -> bool:
@@ -82,7 +87,7 @@ async def allowed(interaction: discord.Interaction) -> bool:
     cooldown = services.cooldown_for(interaction.guild_id, server)
     wait = cooldown.try_acquire(interaction.user.id)
     if wait > 0:
-        language = await services.language_for(interaction.guild_id)
+        language = await services.language_here(interaction)
         await send_ephemeral(interaction, cooldown_message(wait, language))
         return False
     return True
@@ -90,7 +95,7 @@ async def allowed(interaction: discord.Interaction) -> bool:
 
 async def _tr(interaction: discord.Interaction, text: str, **values: object) -> str:
     """One of studybot's fixed replies in the language of the interaction's server."""
-    return tr(text, await _services(interaction).language_for(interaction.guild_id), **values)
+    return await _services(interaction).translate(interaction, text, **values)
 
 
 def reply_kwargs(
@@ -129,7 +134,7 @@ async def ask_and_reply(
     posted again (the member gets a link to it); the asker gets a button to delete the answer.
     """
     services = _services(interaction)
-    language = await services.language_for(interaction.guild_id)
+    language = await services.language_here(interaction)
     cap = services.settings.max_question_chars
     if len(question.strip()) > cap:
         await send_ephemeral(interaction, too_long_message(len(question.strip()), cap, language))
@@ -142,18 +147,20 @@ async def ask_and_reply(
     kwargs = reply_kwargs(reply, language=language)
     if about is not None and reply.answer is not None:
         kwargs["content"] = tr("About {link}:", language, link=about.jump_url)
-    private = server.private_misses and not reply.answered
+    # Deferred privately while the pack loaded: the reply is private whatever it says.
+    private = (server.private_misses and not reply.answered) or deferred_privately(interaction)
     key = reply.answer.item_id if reply.answer is not None else None
     shown_at = services.recent.recent(interaction.channel_id, key) if key else None
     if shown_at is not None:
         kwargs["content"] = tr("Answered just now: {link}", language, link=shown_at)
         private = True  # one copy in the channel is enough
     if not private:
-        with_delete_button(kwargs, interaction.user.id)
-    await send(interaction, ephemeral=private, **kwargs)
+        with_delete_button(kwargs, interaction.user.id, language)
+    sent = await send(interaction, ephemeral=private, **kwargs)
     if key and not private:
         with contextlib.suppress(discord.HTTPException):
-            sent = await interaction.original_response()
+            # A follow-up (after a deferral) comes back as the message; a first response does not.
+            sent = sent or await interaction.original_response()
             services.recent.remember(interaction.channel_id, key, sent.jump_url)
     if should_log_gap(reply):
         await services.record_unanswered(interaction.guild_id, question)
@@ -174,16 +181,17 @@ async def define(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
     answerer = await answerer_here(interaction)
+    language = await _services(interaction).language_here(interaction)
     entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
         reply = await asyncio.to_thread(answerer.ask, term)
-        kwargs = reply_kwargs(reply)
+        kwargs = reply_kwargs(reply, language=language)
         kwargs.pop("embed", None)
-        kwargs["content"] = f"No entry called “{echo(term, 100)}” in this pack."
+        kwargs["content"] = tr(NO_ENTRY, language, term=echo(term, 100))
         await send(interaction, **kwargs)
         return
     reply = answerer.entry_answer(entry.id)
-    await send(interaction, **reply_kwargs(reply, show_confidence=False))
+    await send(interaction, **reply_kwargs(reply, show_confidence=False, language=language))
 
 
 @app_commands.command(name="fact", description="A random fact with its source.")
@@ -194,23 +202,30 @@ async def fact(interaction: discord.Interaction, topic: str | None = None) -> No
         return
     services = _services(interaction)
     answerer = await answerer_here(interaction)
+    language = await services.language_here(interaction)
     answer = answerer.random_fact(topic, services.rng)
     if answer is None:
-        topics = ", ".join(answerer.pack.tags()[:20]) or "none"
+        topics = ", ".join(answerer.pack.tags()[:20]) or tr("none", language)
+        note = "No facts about “{topic}”. Topics: {topics}"
         await send_ephemeral(
-            interaction,
-            f"No facts about “{echo(topic or '', 100)}”. Topics: {topics}",
+            interaction, tr(note, language, topic=echo(topic or "", 100), topics=topics)
         )
         return
-    embed = answer_embed(answer)
-    embed.set_footer(text="Random fact" + (f" about {clip(topic, 100)}" if topic else ""))
+    embed = answer_embed(answer, language=language)
+    footer = (
+        tr("Random fact about {topic}", language, topic=clip(topic, 100))
+        if topic
+        else tr("Random fact", language)
+    )
+    embed.set_footer(text=footer)
     await send(interaction, embed=embed)
 
 
 @app_commands.command(name="sources", description="Where this pack's answers come from.")
 async def sources(interaction: discord.Interaction) -> None:
     pack = (await answerer_here(interaction)).pack
-    await send(interaction, embed=sources_embed(pack))
+    language = await _services(interaction).language_here(interaction)
+    await send(interaction, embed=sources_embed(pack, language))
 
 
 @app_commands.command(name="related", description="Terms related to a term in the pack.")
@@ -220,14 +235,17 @@ async def related(interaction: discord.Interaction, term: str) -> None:
     if not await allowed(interaction):
         return
     answerer = await answerer_here(interaction)
+    language = await _services(interaction).language_here(interaction)
     entry = await asyncio.to_thread(answerer.find_entry, term)
     if entry is None:
-        await send_ephemeral(interaction, f"No entry called “{echo(term, 100)}” in this pack.")
+        await send_ephemeral(interaction, tr(NO_ENTRY, language, term=echo(term, 100)))
         return
     others = answerer.related(entry.id)
-    embed = discord.Embed(title=f"Related to {entry.term}", colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=tr("Related to {term}", language, term=entry.term), colour=COLOUR_INFO
+    )
     if not others:
-        embed.description = "The pack links no related terms to this one."
+        embed.description = tr("The pack links no related terms to this one.", language)
     for other in others:
         summary = other.definition.text if other.definition else other.kind
         embed.add_field(name=other.term, value=clip(summary, 300), inline=False)

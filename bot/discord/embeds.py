@@ -10,7 +10,7 @@ from __future__ import annotations
 import discord
 
 from bot.answering.answers import DONT_KNOW, Answer, Reply
-from bot.discord.i18n import tr
+from bot.discord.i18n import ENGLISH, tr
 from bot.packs.model import Pack, Source
 
 CONTENT_LIMIT = 2000
@@ -119,8 +119,13 @@ def fit(embed: discord.Embed, *, hidden: int = 0) -> discord.Embed:
     return embed
 
 
-def answer_embed(answer: Answer, confidence: float | None = None) -> discord.Embed:
-    """Term as title, the answer, its source linked, the evidence quoted, confidence below."""
+def answer_embed(
+    answer: Answer, confidence: float | None = None, language: str = ENGLISH
+) -> discord.Embed:
+    """Term as title, the answer, its source linked, the evidence quoted, confidence below.
+
+    The labels are studybot's, in `language`; the answer itself is in the pack's words.
+    """
     first = answer.sources[0] if answer.sources else None
     embed = discord.Embed(
         title=answer.title,
@@ -128,12 +133,15 @@ def answer_embed(answer: Answer, confidence: float | None = None) -> discord.Emb
         colour=COLOUR_DIFFERS if answer.differs else COLOUR_ANSWER,
     )
     if answer.differs:
-        embed.description = "The sources differ. Each claim is shown with its own source."
+        embed.description = tr(
+            "The sources differ. Each claim is shown with its own source.", language
+        )
         for n, claim in enumerate(answer.claims[: FIELD_COUNT_LIMIT - 2], start=1):
-            tail = f"\n{quote(claim.evidence, 300)}\nSource: {cite(claim.source)}"
+            source = tr("Source: {source}", language, source=cite(claim.source))
+            tail = f"\n{quote(claim.evidence, 300)}\n{source}"
             room = FIELD_VALUE_LIMIT - len(tail)
             embed.add_field(
-                name=f"Claim {n}: {claim.source.publisher}",
+                name=tr("Claim {n}: {publisher}", language, n=n, publisher=claim.source.publisher),
                 value=clip(claim.text, max(50, room)) + tail,
                 inline=False,
             )
@@ -141,19 +149,21 @@ def answer_embed(answer: Answer, confidence: float | None = None) -> discord.Emb
         embed.description = answer.text
         if answer.sources:
             embed.add_field(
-                name="Source" if len(answer.sources) == 1 else "Sources",
+                name=tr("Source" if len(answer.sources) == 1 else "Sources", language),
                 value="\n".join(cite(s) for s in answer.sources),
                 inline=False,
             )
         if answer.evidence:
             evidence = quote(answer.evidence, FIELD_VALUE_LIMIT)
-            embed.add_field(name="Evidence", value=evidence, inline=False)
+            embed.add_field(name=tr("Evidence", language), value=evidence, inline=False)
     if answer.related:
         embed.add_field(
-            name="Related", value=", ".join(term for _id, term in answer.related), inline=False
+            name=tr("Related", language),
+            value=", ".join(term for _id, term in answer.related),
+            inline=False,
         )
     if confidence is not None:
-        embed.set_footer(text=f"Confidence {confidence:.0%}")
+        embed.set_footer(text=tr("Confidence {percent}", language, percent=f"{confidence:.0%}"))
     return fit(embed)
 
 
@@ -166,7 +176,8 @@ def reply_message(
     there was no guess to be sure about. The bot's own fixed lines are in `language`.
     """
     if reply.answer is not None:
-        return "", answer_embed(reply.answer, reply.confidence if show_confidence else None)
+        confidence = reply.confidence if show_confidence else None
+        return "", answer_embed(reply.answer, confidence, language)
     message = reply.message or DONT_KNOW
     if message == DONT_KNOW and reply.query.strip():
         asked = tr("You asked: “{question}”", language, question=echo(reply.query))
@@ -181,22 +192,24 @@ def plain_text(reply: Reply) -> str:
     return clip(reply.as_text(), CONTENT_LIMIT)
 
 
-def sources_embed(pack: Pack) -> discord.Embed:
+def sources_embed(pack: Pack, language: str = ENGLISH) -> discord.Embed:
     """Every source of the pack, one line each; a long registry ends with "and N more"."""
-    embed = discord.Embed(title=f"Sources of {pack.name}", colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=tr("Sources of {pack}", language, pack=pack.name), colour=COLOUR_INFO
+    )
     lines: list[str] = []
     used = 0
     sources = list(pack.sources.values())
     for n, source in enumerate(sources):
         line = f"• {cite(source)} ({source.kind})"
-        more = f"\n… and {len(sources) - n} more"
+        more = "\n" + tr("… and {count} more", language, count=len(sources) - n)
         if used + len(line) + 1 + len(more) > DESCRIPTION_LIMIT:
             lines.append(more.strip())
             break
         lines.append(line)
         used += len(line) + 1
-    embed.description = "\n".join(lines) or "This pack lists no sources."
-    embed.set_footer(text=f"{len(sources)} sources")
+    embed.description = "\n".join(lines) or tr("This pack lists no sources.", language)
+    embed.set_footer(text=tr("{count} sources", language, count=len(sources)))
     return fit(embed)
 
 

@@ -256,6 +256,303 @@ _GERMAN_TEXT = {
         "Hinweis: Einfache Fragen in Kanälen brauchen den Message-Content-Intent, den dieser Host "
         "nicht aktiviert hat; Erwähnungen des Bots werden überall beantwortet."
     ),
+    # answers (the labels around what a pack says; the pack's own words stay as they are)
+    "The sources differ. Each claim is shown with its own source.": (
+        "Die Quellen sind sich nicht einig. Jede Aussage steht mit ihrer eigenen Quelle da."
+    ),
+    "Claim {n}: {publisher}": "Aussage {n}: {publisher}",
+    "Source: {source}": "Quelle: {source}",
+    "Source": "Quelle",
+    "Sources": "Quellen",
+    "Evidence": "Beleg",
+    "Related": "Verwandt",
+    "Confidence {percent}": "Sicherheit {percent}",
+    "Sources of {pack}": "Quellen von {pack}",
+    "… and {count} more": "… und {count} weitere",
+    "This pack lists no sources.": "Dieses Paket nennt keine Quellen.",
+    "{count} sources": "{count} Quellen",
+    "Hi! Ask me a question about this pack's topics, or say `help`.": (
+        "Hallo! Stell mir eine Frage zu den Themen dieses Pakets oder sag `help`."
+    ),
+    "You're welcome! Ask me anything else about this pack's topics.": (
+        "Gern geschehen! Frag mich gern noch mehr zu den Themen dieses Pakets."
+    ),
+    'Ask me a question in plain words ("what is ...", "who ...", "when ...") and I answer from '
+    "this pack, with the source and the excerpt that supports it. If I'm not sure, I offer "
+    "choices.": (
+        "Stell mir eine Frage in einfachen Worten („Was ist …“, „Wer …“, „Wann …“), und ich "
+        "antworte aus diesem Paket, mit der Quelle und dem Auszug, der die Antwort belegt. Wenn "
+        "ich nicht sicher bin, biete ich eine Auswahl an."
+    ),
+    "If you are picking from a list of choices, use its buttons (or type the number right after "
+    "it).": (
+        "Wenn du aus einer Auswahl wählst, nimm ihre Knöpfe (oder tippe die Nummer direkt danach)."
+    ),
+    # /define, /fact, /related, /topics, chat
+    "No entry called “{term}” in this pack.": "Kein Eintrag namens „{term}“ in diesem Paket.",
+    "none": "keine",
+    "No facts about “{topic}”. Topics: {topics}": "Keine Fakten zu „{topic}“. Themen: {topics}",
+    "Random fact": "Zufälliger Fakt",
+    "Random fact about {topic}": "Zufälliger Fakt zu {topic}",
+    "Related to {term}": "Verwandt mit {term}",
+    "The pack links no related terms to this one.": (
+        "Das Paket verknüpft keine verwandten Begriffe mit diesem."
+    ),
+    "Topic: {topic}": "Thema: {topic}",
+    "No topic called “{topic}” in this pack.": "Kein Thema namens „{topic}“ in diesem Paket.",
+    "Topics of {pack}": "Themen von {pack}",
+    "• **{tag}** ({count} terms)": "• **{tag}** ({count} Begriffe)",
+    "This pack has no topics; /define lists its terms as you type.": (
+        "Dieses Paket hat keine Themen; /define schlägt seine Begriffe beim Tippen vor."
+    ),
+    "/topics topic:<name> lists a topic's terms; /fact topic:<name>": (
+        "/topics topic:<Name> listet die Begriffe eines Themas; /fact topic:<Name>"
+    ),
+    "Ask me a question about this pack's topics, e.g. “@me who led the Left Opposition?”": (
+        "Stell mir eine Frage zu den Themen dieses Pakets, z. B. „@ich Wer führte die Linke "
+        "Opposition?“"
+    ),
+    "I can't read the message you replied to (this bot has no message content access). "
+    "Use the message's menu instead: Apps → Ask studybot.": (
+        "Ich kann die Nachricht, auf die du antwortest, nicht lesen (dieser Bot hat keinen Zugriff "
+        "auf Nachrichteninhalte). Nimm stattdessen das Menü der Nachricht: Apps → Studybot fragen."
+    ),
+    "That entry is no longer in the pack (it was changed by /kb reload). Ask again?": (
+        "Diesen Eintrag gibt es im Paket nicht mehr (es wurde mit /kb reload geändert). "
+        "Noch einmal fragen?"
+    ),
+    # delete button, "Ask studybot", /forgetme
+    "Delete": "Löschen",
+    "Only the member who asked can delete this answer.": (
+        "Nur wer gefragt hat, kann diese Antwort löschen."
+    ),
+    "That message has no text to answer.": "Diese Nachricht hat keinen Text, den ich beantworten kann.",
+    "Only admins (Manage Server) can delete another member's data.": (
+        "Nur Admins (Server verwalten) können die Daten eines anderen Mitglieds löschen."
+    ),
+    "The database is not open, so nothing is stored to delete.": (
+        "Die Datenbank ist nicht geöffnet, also ist nichts gespeichert, was gelöscht werden könnte."
+    ),
+    "Deleted your data: {points} quiz point record(s) in this server, ": (
+        "Deine Daten sind gelöscht: {points} Quizpunkte-Einträge auf diesem Server, "
+    ),
+    "Deleted {member}'s data: {points} quiz point record(s) in this server, ": (
+        "Die Daten von {member} sind gelöscht: {points} Quizpunkte-Einträge auf diesem Server, "
+    ),
+    "{cards} practice card(s) and {reviews} review(s). studybot stores no other "
+    "data about members (unanswered questions for /kb gaps are kept without names).": (
+        "{cards} Lernkarte(n) und {reviews} Wiederholung(en). studybot speichert keine anderen "
+        "Daten über Mitglieder (unbeantwortete Fragen für /kb gaps werden ohne Namen aufbewahrt)."
+    ),
+    # /kb
+    "**{pack}**: {sources} sources, {entries} entries, {items} answerable items, "
+    "{questions} quiz questions": (
+        "**{pack}**: {sources} Quellen, {entries} Einträge, {items} beantwortbare Aussagen, "
+        "{questions} Quizfragen"
+    ),
+    "Only the host's owner can reload the bundled pack: it changes every server. "
+    "To change this server's pack, use /kb upload and /kb use.": (
+        "Nur der Betreiber des Hosts kann das mitgelieferte Paket neu laden: Es ändert jeden "
+        "Server. Um das Paket dieses Servers zu ändern, nimm /kb upload und /kb use."
+    ),
+    "Reload failed: {count} problem(s). Still using the old pack, {pack}.": (
+        "Neu laden fehlgeschlagen: {count} Problem(e). Weiter gilt das alte Paket, {pack}."
+    ),
+    "Reload failed: cannot read {folder}: {error}. Still using the old pack.": (
+        "Neu laden fehlgeschlagen: {folder} ist nicht lesbar: {error}. Weiter gilt das alte Paket."
+    ),
+    "Reloaded {pack}.": "Neu geladen: {pack}.",
+    "Pack: {pack}": "Paket: {pack}",
+    "Entries": "Einträge",
+    "Answerable items": "Beantwortbare Aussagen",
+    "Quiz questions": "Quizfragen",
+    "Items where sources differ": "Aussagen, bei denen die Quellen abweichen",
+    "Topics": "Themen",
+    "Unanswered questions are not being recorded: the database is not open.": (
+        "Unbeantwortete Fragen werden nicht erfasst: Die Datenbank ist nicht geöffnet."
+    ),
+    "Questions the pack could not answer": "Fragen, die das Paket nicht beantworten konnte",
+    "None recorded in this server yet.": "Auf diesem Server noch keine erfasst.",
+    "Add entries or `asks` phrasings to the pack, then /kb reload.": (
+        "Ergänze Einträge oder `asks`-Formulierungen im Paket, dann /kb reload."
+    ),
+    "Not uploaded: {file} is {size} bytes; packs may be at most {limit}.": (
+        "Nicht hochgeladen: {file} hat {size} Bytes; Pakete dürfen höchstens {limit} haben."
+    ),
+    "Not uploaded: {count} problem(s); this server's packs are unchanged.": (
+        "Nicht hochgeladen: {count} Problem(e); die Pakete dieses Servers sind unverändert."
+    ),
+    "Not uploaded: {error}. This server's packs are unchanged.": (
+        "Nicht hochgeladen: {error}. Die Pakete dieses Servers sind unverändert."
+    ),
+    "It is in use now.": "Es ist jetzt in Gebrauch.",
+    "Members get it after `/kb use pack:{name}`.": (
+        "Die Mitglieder bekommen es nach `/kb use pack:{name}`."
+    ),
+    "Uploaded `{name}`: {pack}. {after}": "`{name}` hochgeladen: {pack}. {after}",
+    "No pack called “{pack}” here. Packs: {known}.": (
+        "Hier gibt es kein Paket namens „{pack}“. Pakete: {known}."
+    ),
+    "Pack `{name}` does not load ({error}); still using the old one.": (
+        "Das Paket `{name}` lädt nicht ({error}); weiter gilt das alte."
+    ),
+    "This server now uses `{name}`: {pack}.": "Dieser Server nutzt jetzt `{name}`: {pack}.",
+    "The pack `{name}` (upload it again with /kb upload after editing).": (
+        "Das Paket `{name}` (nach dem Bearbeiten mit /kb upload wieder hochladen)."
+    ),
+    # /settings
+    "Settings for this server": "Einstellungen für diesen Server",
+    "*(default)*": "*(Standard)*",
+    "Change one with /settings set, undo with /settings reset.": (
+        "Ändern mit /settings set, zurücknehmen mit /settings reset."
+    ),
+    "Use /kb use to pick the pack: it checks the pack exists and loads.": (
+        "Wähle das Paket mit /kb use: Es prüft, ob das Paket existiert und lädt."
+    ),
+    # /practice
+    "Again": "Nochmal",
+    "Hard": "Schwer",
+    "Good": "Gut",
+    "Easy": "Leicht",
+    "in under a minute": "in weniger als einer Minute",
+    "in 1 minute": "in 1 Minute",
+    "in {count} minutes": "in {count} Minuten",
+    "in 1 hour": "in 1 Stunde",
+    "in {count} hours": "in {count} Stunden",
+    "in 1 day": "in 1 Tag",
+    "in {count} days": "in {count} Tagen",
+    "{due} due · {new} new · {reviewed} reviewed": (
+        "{due} fällig · {new} neu · {reviewed} wiederholt"
+    ),
+    "Flash card": "Lernkarte",
+    "Think of the answer, then turn the card over.": (
+        "Überleg dir die Antwort, dann dreh die Karte um."
+    ),
+    "How well did you know it? · {counts}": "Wie gut wusstest du es? · {counts}",
+    "All done for now": "Für jetzt geschafft",
+    "You reviewed {count} card(s).": "Du hast {count} Karte(n) wiederholt.",
+    "The next card is due {when}.": "Die nächste Karte ist {when} fällig.",
+    "{count} new card(s) are waiting: run /practice again.": (
+        "{count} neue Karte(n) warten: Starte /practice noch einmal."
+    ),
+    "Show answer": "Antwort zeigen",
+    "Sorry, that rating could not be saved. Try /practice again.": (
+        "Entschuldigung, diese Bewertung konnte nicht gespeichert werden. Versuch /practice noch "
+        "einmal."
+    ),
+    "This sitting is over: run /practice again.": (
+        "Diese Runde ist vorbei: Starte /practice noch einmal."
+    ),
+    "The database is unavailable, so practice cards can't be saved.": (
+        "Die Datenbank ist nicht erreichbar, darum können keine Lernkarten gespeichert werden."
+    ),
+    "No cards on “{topic}”. Topics: {topics}": "Keine Karten zu „{topic}“. Themen: {topics}",
+    # quizzes: questions, reveals, answers, hints
+    "Question {number}/{total}": "Frage {number}/{total}",
+    "Pick a button: one pick each.": "Wähl einen Knopf: eine Wahl pro Person.",
+    "Type your answer in chat (or use /answer).": "Tipp deine Antwort in den Chat (oder nimm /answer).",
+    "Answer with /answer.": "Antworte mit /answer.",
+    "{seconds} seconds · {how} · /quiz hint for a hint": (
+        "{seconds} Sekunden · {how} · /quiz hint für einen Tipp"
+    ),
+    " · streak {streak}": " · Serie {streak}",
+    "✅ {name} got it! +{points} points{streak}": "✅ {name} hat es! +{points} Punkte{streak}",
+    "⏰ Time's up!": "⏰ Die Zeit ist um!",
+    "⏭️ Skipped.": "⏭️ Übersprungen.",
+    "⏹️ Quiz stopped.": "⏹️ Quiz beendet.",
+    "Closed.": "Geschlossen.",
+    "The answer: **{answer}**": "Die Antwort: **{answer}**",
+    "The database refused this point: it counts in this game only.": (
+        "Die Datenbank hat diesen Punkt abgelehnt: Er zählt nur in diesem Spiel."
+    ),
+    "That quiz is no longer running.": "Dieses Quiz läuft nicht mehr.",
+    "Quizzes run in a channel.": "Quizze laufen in einem Kanal.",
+    "A quiz is already running here (started by {member}). Answer along, or "
+    "`/quiz stop` it first.": (
+        "Hier läuft schon ein Quiz (gestartet von {member}). Spiel mit oder beende es zuerst mit "
+        "`/quiz stop`."
+    ),
+    "A quiz is already running here. Answer along, or `/quiz stop` it first.": (
+        "Hier läuft schon ein Quiz. Spiel mit oder beende es zuerst mit `/quiz stop`."
+    ),
+    "Answers typed in chat can't be read here (the message content intent is off), "
+    "so answer with `/answer`.": (
+        "Im Chat getippte Antworten kann ich hier nicht lesen (der Message-Content-Intent ist "
+        "aus), darum antworte mit `/answer`."
+    ),
+    "The database is unavailable: scores from this game won't be kept.": (
+        "Die Datenbank ist nicht erreichbar: Die Punkte dieses Spiels werden nicht gespeichert."
+    ),
+    "I can't post the questions in this channel. Give me Send Messages and Embed Links here, "
+    "or start the quiz in another channel.": (
+        "Ich kann die Fragen in diesem Kanal nicht posten. Gib mir hier „Nachrichten senden“ und "
+        "„Links einbetten“ oder starte das Quiz in einem anderen Kanal."
+    ),
+    "Sorry, this quiz hit an error and had to stop. Points already announced are saved.": (
+        "Entschuldigung, dieses Quiz hatte einen Fehler und musste enden. Bereits verkündete "
+        "Punkte sind gespeichert."
+    ),
+    "A quiz is running in this channel, so I'm not answering questions here until it ends.": (
+        "In diesem Kanal läuft ein Quiz, darum beantworte ich hier keine Fragen, bis es vorbei ist."
+    ),
+    "No quiz is running here. Start one with /quiz start.": (
+        "Hier läuft kein Quiz. Starte eins mit /quiz start."
+    ),
+    "Too late: that question is closed.": "Zu spät: Diese Frage ist geschlossen.",
+    "You already picked an answer for this question.": (
+        "Du hast für diese Frage schon eine Antwort gewählt."
+    ),
+    "Not this one: one pick per question.": "Diese nicht: eine Wahl pro Frage.",
+    "Not quite. Try again!": "Nicht ganz. Versuch es noch einmal!",
+    "That quiz is over.": "Dieses Quiz ist vorbei.",
+    "That question is closed.": "Diese Frage ist geschlossen.",
+    "Too late: time was up.": "Zu spät: Die Zeit war um.",
+    "You picked **{option}**.": "Du hast **{option}** gewählt.",
+    "There is no open question to hint at.": "Es gibt keine offene Frage für einen Tipp.",
+    "Hints are turned off in this server.": "Tipps sind auf diesem Server ausgeschaltet.",
+    "Hint: `{hint}`": "Tipp: `{hint}`",
+    "💡 {hint} (hints lower this question's points)": (
+        "💡 {hint} (Tipps senken die Punkte dieser Frage)"
+    ),
+    "There is no open question to skip.": "Es gibt keine offene Frage zum Überspringen.",
+    "Only the member who started the quiz (or a moderator) can skip.": (
+        "Nur wer das Quiz gestartet hat (oder ein Moderator), kann überspringen."
+    ),
+    "No quiz is running here.": "Hier läuft kein Quiz.",
+    "Only the member who started the quiz (or a moderator) can stop it.": (
+        "Nur wer das Quiz gestartet hat (oder ein Moderator), kann es beenden."
+    ),
+    "Quizzes run in {places} in this server.": "Quizze laufen auf diesem Server in {places}.",
+    "In this server, quizzes are started by members who can manage messages.": (
+        "Auf diesem Server starten Quizze die Mitglieder, die Nachrichten verwalten dürfen."
+    ),
+    "In this server, quizzes are started by members with {role}.": (
+        "Auf diesem Server starten Quizze die Mitglieder mit {role}."
+    ),
+    "In this server, quizzes are started by members with a role not yet chosen.": (
+        "Auf diesem Server starten Quizze die Mitglieder mit einer Rolle, die noch nicht gewählt "
+        "ist."
+    ),
+    # /leaderboard, /stats
+    "The database is unavailable, so there are no scores.": (
+        "Die Datenbank ist nicht erreichbar, darum gibt es keine Punktestände."
+    ),
+    "Leaderboard: last 7 days": "Bestenliste: letzte 7 Tage",
+    "Leaderboard: all time": "Bestenliste: gesamt",
+    "No points yet. Start a quiz with /quiz start!": (
+        "Noch keine Punkte. Starte ein Quiz mit /quiz start!"
+    ),
+    "The database is unavailable, so there are no stats.": (
+        "Die Datenbank ist nicht erreichbar, darum gibt es keine Statistik."
+    ),
+    "Stats for {member}": "Statistik von {member}",
+    "Points": "Punkte",
+    "{points} ({week} this week)": "{points} ({week} diese Woche)",
+    "Right answers": "Richtige Antworten",
+    "Games scored in": "Spiele mit Punkten",
+    "Best streak": "Beste Serie",
+    "Practice cards": "Lernkarten",
+    "{cards} ({reviews} reviews)": "{cards} ({reviews} Wiederholungen)",
     "Nobody answered the last {count} questions, so the quiz stopped. "
     "Start another with /quiz start.": (
         "Die letzten {count} Fragen hat niemand beantwortet, darum ist das Quiz beendet. "

@@ -38,10 +38,10 @@ class DeleteButton(
 ):
     """Removes the bot's answer; only the member who asked (or a moderator) may press it."""
 
-    def __init__(self, user_id: int) -> None:
+    def __init__(self, user_id: int, label: str = "Delete") -> None:
         super().__init__(
             discord.ui.Button(
-                label="Delete",
+                label=label,
                 emoji="🗑️",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"{DELETE_PREFIX}{user_id}",
@@ -54,12 +54,15 @@ class DeleteButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any, /
     ) -> DeleteButton:
-        return cls(int(match["user"]))
+        return cls(int(match["user"]), item.label or "Delete")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         perms = interaction.permissions
         if interaction.user.id != self.user_id and not perms.manage_messages:
-            await send_ephemeral(interaction, "Only the member who asked can delete this answer.")
+            note = "Only the member who asked can delete this answer."
+            await send_ephemeral(
+                interaction, await _services(interaction).translate(interaction, note)
+            )
             return
         await interaction.response.defer()
         if interaction.message is not None:
@@ -69,10 +72,12 @@ class DeleteButton(
                 log.warning("could not delete answer %s", interaction.message.id, exc_info=True)
 
 
-def with_delete_button(kwargs: dict[str, Any], asker: int) -> dict[str, Any]:
+def with_delete_button(
+    kwargs: dict[str, Any], asker: int, language: str = ENGLISH
+) -> dict[str, Any]:
     """Add the asker's delete button to a reply's send arguments (beside any other buttons)."""
     view = kwargs.get("view") or discord.ui.View(timeout=None)
-    view.add_item(DeleteButton(asker))
+    view.add_item(DeleteButton(asker, tr("Delete", language)))
     kwargs["view"] = view
     return kwargs
 
@@ -121,8 +126,8 @@ def help_embed(
 @app_commands.command(name="help", description="What studybot does, its commands and this pack.")
 async def help_command(interaction: discord.Interaction) -> None:
     services = _services(interaction)
-    pack = (await services.answerer_for(interaction.guild_id)).pack
-    language = await services.language_for(interaction.guild_id)
+    pack = (await services.answerer_here(interaction, ephemeral=True)).pack
+    language = await services.language_here(interaction, ephemeral=True)
     embed = help_embed(services, pack.name, len(pack.sources), len(pack.entries), language)
     await send(interaction, embed=embed, ephemeral=True)
 
@@ -131,21 +136,31 @@ async def help_command(interaction: discord.Interaction) -> None:
 @app_commands.describe(topic="Show the terms under one topic (optional).")
 @app_commands.autocomplete(topic=topic_names)
 async def topics(interaction: discord.Interaction, topic: str | None = None) -> None:
-    pack = (await _services(interaction).answerer_for(interaction.guild_id)).pack
+    services = _services(interaction)
+    pack = (await services.answerer_here(interaction, ephemeral=True)).pack
+    language = await services.language_here(interaction, ephemeral=True)
     if topic:
         terms = sorted(e.term for e in pack.entries.values() if topic in e.tags)
-        embed = discord.Embed(title=f"Topic: {clip(topic, 200)}", colour=COLOUR_INFO)
+        embed = discord.Embed(
+            title=tr("Topic: {topic}", language, topic=clip(topic, 200)), colour=COLOUR_INFO
+        )
         embed.description = (
-            ", ".join(terms) if terms else f"No topic called “{echo(topic, 100)}” in this pack."
+            ", ".join(terms)
+            if terms
+            else tr("No topic called “{topic}” in this pack.", language, topic=echo(topic, 100))
         )
     else:
         counts = Counter(tag for e in pack.entries.values() for tag in e.tags)
-        embed = discord.Embed(title=f"Topics of {clip(pack.name, 200)}", colour=COLOUR_INFO)
-        embed.description = (
-            "\n".join(f"• **{tag}** ({n} terms)" for tag, n in sorted(counts.items()))
-            or "This pack has no topics; /define lists its terms as you type."
+        embed = discord.Embed(
+            title=tr("Topics of {pack}", language, pack=clip(pack.name, 200)), colour=COLOUR_INFO
         )
-        embed.set_footer(text="/topics topic:<name> lists a topic's terms; /fact topic:<name>")
+        embed.description = "\n".join(
+            tr("• **{tag}** ({count} terms)", language, tag=tag, count=n)
+            for tag, n in sorted(counts.items())
+        ) or tr("This pack has no topics; /define lists its terms as you type.", language)
+        embed.set_footer(
+            text=tr("/topics topic:<name> lists a topic's terms; /fact topic:<name>", language)
+        )
     await send(interaction, embed=fit(embed), ephemeral=True)
 
 
@@ -155,26 +170,30 @@ async def topics(interaction: discord.Interaction, topic: str | None = None) -> 
 async def forgetme(interaction: discord.Interaction, member: discord.User | None = None) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)
+    language = await services.language_here(interaction)
     who = member or interaction.user
     if who.id != interaction.user.id and not interaction.permissions.manage_guild:
-        await send(
-            interaction,
-            "Only admins (Manage Server) can delete another member's data.",
-            ephemeral=True,
-        )
+        note = "Only admins (Manage Server) can delete another member's data."
+        await send(interaction, tr(note, language), ephemeral=True)
         return
     if services.store is None:
-        await send(
-            interaction, "The database is not open, so nothing is stored to delete.", ephemeral=True
-        )
+        note = "The database is not open, so nothing is stored to delete."
+        await send(interaction, tr(note, language), ephemeral=True)
         return
     gone = await services.store.forget_member(interaction.guild_id, who.id)
-    whose = "your" if who.id == interaction.user.id else f"<@{who.id}>'s"
+    done = (
+        "Deleted your data: {points} quiz point record(s) in this server, "
+        if who.id == interaction.user.id
+        else "Deleted {member}'s data: {points} quiz point record(s) in this server, "
+    )
+    rest = (
+        "{cards} practice card(s) and {reviews} review(s). studybot stores no other "
+        "data about members (unanswered questions for /kb gaps are kept without names)."
+    )
     await send(
         interaction,
-        f"Deleted {whose} data: {gone.points} quiz point record(s) in this server, "
-        f"{gone.cards} practice card(s) and {gone.reviews} review(s). studybot stores no other "
-        "data about members (unanswered questions for /kb gaps are kept without names).",
+        tr(done, language, member=f"<@{who.id}>", points=gone.points)
+        + tr(rest, language, cards=gone.cards, reviews=gone.reviews),
         ephemeral=True,
     )
 
@@ -186,7 +205,8 @@ async def ask_about_message(interaction: discord.Interaction, message: discord.M
 
     text = " ".join((message.content or "").split())
     if not text:
-        await send_ephemeral(interaction, "That message has no text to answer.")
+        note = "That message has no text to answer."
+        await send_ephemeral(interaction, await _services(interaction).translate(interaction, note))
         return
     await ask_and_reply(interaction, text, about=message)
 

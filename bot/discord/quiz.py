@@ -73,6 +73,9 @@ NO_INTENT_NOTE = (
 )
 
 
+CLOSED_LATE = "Too late: that question is closed."
+ALREADY_PICKED = "You already picked an answer for this question."
+
 PAUSED_ANSWERING = (
     "A quiz is running in this channel, so I'm not answering questions here until it ends."
 )
@@ -106,11 +109,13 @@ def clean_topic(topic: str | None) -> str | None:
 # -- rendering --
 
 
-def question_embed(game: QuizGame, *, chat_answers: bool) -> discord.Embed:
+def question_embed(game: QuizGame, *, chat_answers: bool, language: str = ENGLISH) -> discord.Embed:
     question = game.current
     assert question is not None
     embed = discord.Embed(
-        title=f"Question {game.number}/{len(game.questions)}",
+        title=tr(
+            "Question {number}/{total}", language, number=game.number, total=len(game.questions)
+        ),
         description=question.prompt,
         colour=COLOUR_ANSWER,
     )
@@ -128,31 +133,55 @@ def question_embed(game: QuizGame, *, chat_answers: bool) -> discord.Embed:
         how = "Type your answer in chat (or use /answer)."
     else:
         how = "Answer with /answer."
-    embed.set_footer(text=f"{game.seconds:g} seconds · {how} · /quiz hint for a hint")
+    footer = tr(
+        "{seconds} seconds · {how} · /quiz hint for a hint",
+        language,
+        seconds=f"{game.seconds:g}",
+        how=tr(how, language),
+    )
+    embed.set_footer(text=footer)
     return fit(embed)
 
 
-def reveal_embed(reveal: Reveal, outcome: Outcome | None = None) -> discord.Embed:
+REVEAL_TITLES = {
+    "timeout": "⏰ Time's up!",
+    "skipped": "⏭️ Skipped.",
+    "stopped": "⏹️ Quiz stopped.",
+}
+
+
+def reveal_embed(
+    reveal: Reveal, outcome: Outcome | None = None, language: str = ENGLISH
+) -> discord.Embed:
     question = reveal.question
     if reveal.winner is not None:
-        streak = f" · streak {outcome.streak}" if outcome and outcome.streak > 1 else ""
+        streak = (
+            tr(" · streak {streak}", language, streak=outcome.streak)
+            if outcome and outcome.streak > 1
+            else ""
+        )
         name = member_text(reveal.winner.name, 80)
-        title = f"✅ {name} got it! +{reveal.points} points{streak}"
+        title = tr(
+            "✅ {name} got it! +{points} points{streak}",
+            language,
+            name=name,
+            points=reveal.points,
+            streak=streak,
+        )
         colour = COLOUR_RIGHT
     else:
-        title = {
-            "timeout": "⏰ Time's up!",
-            "skipped": "⏭️ Skipped.",
-            "stopped": "⏹️ Quiz stopped.",
-        }.get(reveal.reason, "Closed.")
+        title = tr(REVEAL_TITLES.get(reveal.reason, "Closed."), language)
         colour = COLOUR_MISSED
     embed = discord.Embed(title=title, colour=colour)
-    embed.description = f"The answer: **{question.answer}**"
-    embed.add_field(name="Source", value=cite(question.source), inline=False)
+    embed.description = tr("The answer: **{answer}**", language, answer=question.answer)
+    embed.add_field(name=tr("Source", language), value=cite(question.source), inline=False)
     if question.evidence:
-        embed.add_field(name="Evidence", value=quote(question.evidence, 1024), inline=False)
+        embed.add_field(
+            name=tr("Evidence", language), value=quote(question.evidence, 1024), inline=False
+        )
     if outcome is not None and not outcome.saved:
-        embed.set_footer(text="The database refused this point: it counts in this game only.")
+        note = "The database refused this point: it counts in this game only."
+        embed.set_footer(text=tr(note, language))
     return fit(embed)
 
 
@@ -245,7 +274,9 @@ class OptionButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         quizzes = _QUIZZES.get(interaction.client)
         if quizzes is None:
-            await send_ephemeral(interaction, "That quiz is no longer running.")
+            services: Services = interaction.client.services  # type: ignore[attr-defined]
+            note = await services.translate(interaction, "That quiz is no longer running.")
+            await send_ephemeral(interaction, note)
             return
         await quizzes.pick(interaction, self.game, self.number, self.index)
 
@@ -337,13 +368,15 @@ class Quizzes:
     ) -> None:
         """Start a game; what the member left out comes from the server's quiz settings."""
         channel_id = interaction.channel_id
+        say = self.services.translate
         if channel_id is None or interaction.channel is None:
-            await send_ephemeral(interaction, "Quizzes run in a channel.")
+            await send_ephemeral(interaction, await say(interaction, "Quizzes run in a channel."))
             return
         server = await self.services.settings_for(interaction.guild_id)
         refusal = may_start(interaction, server)
         if refusal:
-            await send_ephemeral(interaction, refusal)
+            text, values = refusal
+            await send_ephemeral(interaction, await say(interaction, text, **values))
             return
         questions = questions or server.quiz_questions
         mode = mode or server.quiz_mode
@@ -352,12 +385,13 @@ class Quizzes:
         running = self.games.get(channel_id)
         if (running is not None and not running.ended) or channel_id in self.starting:
             who = running.started_by if running is not None else None
-            await send_ephemeral(
-                interaction,
-                "A quiz is already running here"
-                + (f" (started by <@{who}>)" if who else "")
-                + ". Answer along, or `/quiz stop` it first.",
+            note = (
+                "A quiz is already running here (started by {member}). Answer along, or "
+                "`/quiz stop` it first."
+                if who
+                else "A quiz is already running here. Answer along, or `/quiz stop` it first."
             )
+            await send_ephemeral(interaction, await say(interaction, note, member=f"<@{who}>"))
             return
         topic = clean_topic(topic)
         # Claimed before the first await so a second /quiz start cannot slip in; the game itself
@@ -382,7 +416,7 @@ class Quizzes:
         server: ServerSettings,
     ) -> None:
         # The server's pack, for the whole game, even across a reload or a /kb use.
-        pack = (await self.services.answerer_for(interaction.guild_id)).pack
+        pack = (await self.services.answerer_here(interaction, ephemeral=False)).pack
         try:
             # Picking and building questions walks the pack: seconds on a big one, so off the loop.
             picked = await asyncio.to_thread(
@@ -411,13 +445,14 @@ class Quizzes:
         # Recording the game writes to the database, which another writer may hold: answer
         # Discord first, so a slow write can never cost the 3-second window.
         try:
-            await interaction.response.defer(thinking=True)
+            if not interaction.response.is_done():  # deferred already if the pack had to load
+                await interaction.response.defer(thinking=True)
         except discord.HTTPException as err:
             # Discord did not take the acknowledgement: nothing is recorded or registered.
             log.warning("quiz in channel %s could not acknowledge its start: %s", channel_id, err)
             return
         saved = await recorded.begin()
-        language = await self.services.language_for(interaction.guild_id)
+        language = await self.services.language_here(interaction)
         started = (
             "{starter} started a quiz on **{topic}**: {count} question(s), {seconds} seconds each, "
             "{how}"
@@ -443,9 +478,10 @@ class Quizzes:
             + ending
         ]
         if mode == "text" and not chat_answers:
-            lines.append(NO_INTENT_NOTE)
+            lines.append(tr(NO_INTENT_NOTE, language))
         if not saved:
-            lines.append("The database is unavailable: scores from this game won't be kept.")
+            note = "The database is unavailable: scores from this game won't be kept."
+            lines.append(tr(note, language))
         try:
             await send(interaction, "\n".join(lines), member={"topic": topic or ""})
         except discord.HTTPException as err:
@@ -453,7 +489,7 @@ class Quizzes:
             log.warning("quiz in channel %s could not announce its start: %s", channel_id, err)
             await recorded.end()
             with contextlib.suppress(discord.HTTPException):
-                await send_ephemeral(interaction, CANNOT_POST)
+                await send_ephemeral(interaction, tr(CANNOT_POST, language))
             return
         cg = ChannelGame(
             recorded,
@@ -504,11 +540,11 @@ class Quizzes:
             if self.games.get(channel_id) is cg:
                 del self.games[channel_id]
             with contextlib.suppress(discord.HTTPException):
-                await send(
-                    cg.channel,
+                note = (
                     "Sorry, this quiz hit an error and had to stop. Points already announced "
-                    "are saved.",
+                    "are saved."
                 )
+                await send(cg.channel, tr(note, cg.language))
 
     async def _open_next(self, channel_id: int, cg: ChannelGame) -> None:
         """Post the next question and arm its time limit, or end the game after the last one."""
@@ -531,7 +567,7 @@ class Quizzes:
             if reveal is not None:
                 break
         try:
-            await send(cg.channel, embed=reveal_embed(reveal))
+            await send(cg.channel, embed=reveal_embed(reveal, language=cg.language))
         finally:
             await self._after_close(channel_id, cg, reveal)
 
@@ -546,7 +582,9 @@ class Quizzes:
         assert question is not None
         view = options_view(cg.token, game.number, question.options) if question.options else None
         cg.message = await send(
-            cg.channel, embed=question_embed(game, chat_answers=cg.chat_answers), view=view
+            cg.channel,
+            embed=question_embed(game, chat_answers=cg.chat_answers, language=cg.language),
+            view=view,
         )
 
     async def _after_close(self, channel_id: int, cg: ChannelGame, reveal: Reveal) -> None:
@@ -655,7 +693,7 @@ class Quizzes:
             if me is None or me not in message.mentions:
                 return False
             # Answering questions here mid-game would answer the quiz for whoever asked.
-            await send(message, PAUSED_ANSWERING)
+            await send(message, tr(PAUSED_ANSWERING, cg.language))
             return True
         if cg.game.current is None:
             return True
@@ -667,7 +705,7 @@ class Quizzes:
             return True
         if outcome.reveal is not None:
             try:
-                await send(message, embed=reveal_embed(outcome.reveal, outcome))
+                await send(message, embed=reveal_embed(outcome.reveal, outcome, cg.language))
             finally:
                 await self._after_close(message.channel.id, cg, outcome.reveal)
         return True
@@ -675,11 +713,11 @@ class Quizzes:
     async def answer_command(self, interaction: discord.Interaction, text: str) -> None:
         cg = self._game_here(interaction.channel_id)
         if cg is None:
-            await send_ephemeral(
-                interaction, "No quiz is running here. Start one with /quiz start."
-            )
+            note = "No quiz is running here. Start one with /quiz start."
+            await send_ephemeral(interaction, await self.services.translate(interaction, note))
             return
         choice = cg.game.mode == "choice"
+        language = cg.language
         try:
             if choice:
                 # A pick typed as its letter, its number or the option's own text.
@@ -691,20 +729,20 @@ class Quizzes:
                     interaction.user.id, _name(interaction.user), text
                 )
         except NoQuestionOpenError:
-            await send_ephemeral(interaction, "Too late: that question is closed.")
+            await send_ephemeral(interaction, tr(CLOSED_LATE, language))
             return
         except AlreadyAnsweredError:
-            await send_ephemeral(interaction, "You already picked an answer for this question.")
+            await send_ephemeral(interaction, tr(ALREADY_PICKED, language))
             return
         except QuizError as err:
             await send_ephemeral(interaction, str(err))
             return
         if outcome.reveal is None:
             wrong = "Not this one: one pick per question." if choice else "Not quite. Try again!"
-            await send_ephemeral(interaction, wrong)
+            await send_ephemeral(interaction, tr(wrong, language))
             return
         try:
-            await send(interaction, embed=reveal_embed(outcome.reveal, outcome))
+            await send(interaction, embed=reveal_embed(outcome.reveal, outcome, cg.language))
         finally:
             await self._after_close(cg.channel_id, cg, outcome.reveal)
 
@@ -713,28 +751,33 @@ class Quizzes:
     ) -> None:
         cg = next((g for g in self.games.values() if g.token == token and not g.ended), None)
         if cg is None:
-            await send_ephemeral(interaction, "That quiz is over.")
+            note = "That quiz is over."
+            await send_ephemeral(interaction, await self.services.translate(interaction, note))
             return
+        language = cg.language
         if cg.game.current is None or cg.game.number != number:
-            await send_ephemeral(interaction, "That question is closed.")
+            await send_ephemeral(interaction, tr("That question is closed.", language))
             return
         channel_id = cg.channel_id
         option = cg.game.current.options[index]
         try:
             outcome = await cg.recorded.choose(interaction.user.id, _name(interaction.user), index)
         except AlreadyAnsweredError:
-            await send_ephemeral(interaction, "You already picked an answer for this question.")
+            await send_ephemeral(interaction, tr(ALREADY_PICKED, language))
             return
         except NoQuestionOpenError:
-            await send_ephemeral(interaction, "Too late: that question is closed.")
+            await send_ephemeral(interaction, tr(CLOSED_LATE, language))
             return
         if outcome.late:
-            await send_ephemeral(interaction, "Too late: time was up.")
+            await send_ephemeral(interaction, tr("Too late: time was up.", language))
         else:
-            await send_ephemeral(interaction, f"You picked **{OPTION_LETTERS[index]}. {option}**.")
+            picked = f"{OPTION_LETTERS[index]}. {option}"
+            await send_ephemeral(
+                interaction, tr("You picked **{option}**.", language, option=picked)
+            )
         if outcome.reveal is not None:
             try:
-                await send(cg.channel, embed=reveal_embed(outcome.reveal, outcome))
+                await send(cg.channel, embed=reveal_embed(outcome.reveal, outcome, cg.language))
             finally:
                 await self._after_close(channel_id, cg, outcome.reveal)
 
@@ -746,29 +789,33 @@ class Quizzes:
     async def hint(self, interaction: discord.Interaction) -> None:
         cg = self._game_here(interaction.channel_id)
         if cg is None or cg.game.current is None:
-            await send_ephemeral(interaction, "There is no open question to hint at.")
+            note = "There is no open question to hint at."
+            await send_ephemeral(interaction, await self.services.translate(interaction, note))
             return
         if not cg.hints:
-            await send_ephemeral(interaction, "Hints are turned off in this server.")
+            await send_ephemeral(
+                interaction, tr("Hints are turned off in this server.", cg.language)
+            )
             return
         hint = cg.game.hint()
         # A masked answer reads best in monospace (one * per letter); a ruled-out option does not.
-        shown = hint if cg.game.mode == "choice" else f"Hint: `{hint}`"
-        await send(interaction, f"💡 {shown} (hints lower this question's points)")
+        shown = hint if cg.game.mode == "choice" else tr("Hint: `{hint}`", cg.language, hint=hint)
+        note = tr("💡 {hint} (hints lower this question's points)", cg.language, hint=shown)
+        await send(interaction, note)
 
     async def skip(self, interaction: discord.Interaction) -> None:
         cg = self._game_here(interaction.channel_id)
         if cg is None or cg.game.current is None:
-            await send_ephemeral(interaction, "There is no open question to skip.")
+            note = "There is no open question to skip."
+            await send_ephemeral(interaction, await self.services.translate(interaction, note))
             return
         if not self._may_manage(interaction, cg):
-            await send_ephemeral(
-                interaction, "Only the member who started the quiz (or a moderator) can skip."
-            )
+            note = "Only the member who started the quiz (or a moderator) can skip."
+            await send_ephemeral(interaction, tr(note, cg.language))
             return
         reveal = cg.game.skip()
         try:
-            await send(interaction, embed=reveal_embed(reveal))
+            await send(interaction, embed=reveal_embed(reveal, language=cg.language))
         finally:
             await self._after_close(cg.channel_id, cg, reveal)
 
@@ -776,13 +823,12 @@ class Quizzes:
         channel_id = interaction.channel_id
         cg = self._game_here(channel_id)
         if cg is None or channel_id is None:
-            await send_ephemeral(interaction, "No quiz is running here.")
+            note = "No quiz is running here."
+            await send_ephemeral(interaction, await self.services.translate(interaction, note))
             return
         if not self._may_manage(interaction, cg):
-            await send_ephemeral(
-                interaction,
-                "Only the member who started the quiz (or a moderator) can stop it.",
-            )
+            note = "Only the member who started the quiz (or a moderator) can stop it."
+            await send_ephemeral(interaction, tr(note, cg.language))
             return
         cg.ended = True  # before anything is awaited: no timer may post another question
         if cg.timer is not None:
@@ -795,29 +841,38 @@ class Quizzes:
         if open_question is not None:
             cg.game.stop()
             await self._after_close(channel_id, cg, cg.game.reveals[-1])
-            await send(cg.channel, embed=reveal_embed(cg.game.reveals[-1]))
+            await send(cg.channel, embed=reveal_embed(cg.game.reveals[-1], language=cg.language))
         await self._finish(channel_id, cg)
 
 
 # -- commands --
 
 
-def may_start(interaction: discord.Interaction, server: ServerSettings) -> str | None:
-    """Why this member may not start a quiz in this channel (the server's settings), or None."""
+def may_start(
+    interaction: discord.Interaction, server: ServerSettings
+) -> tuple[str, dict[str, str]] | None:
+    """Why this member may not start a quiz in this channel (the server's settings), or None.
+
+    The reason is a catalogue text and its values, for `tr` in the server's language.
+    """
     channel = interaction.channel
     channel_id = interaction.channel_id
     parent = getattr(channel, "parent_id", None)
     if server.quiz_channels and not ({channel_id, parent} & set(server.quiz_channels)):
         places = " ".join(f"<#{c}>" for c in server.quiz_channels)
-        return f"Quizzes run in {places} in this server."
+        return "Quizzes run in {places} in this server.", {"places": places}
     perms = interaction.permissions
     if server.quiz_starters == "manage-messages" and not perms.manage_messages:
-        return "In this server, quizzes are started by members who can manage messages."
+        return "In this server, quizzes are started by members who can manage messages.", {}
     if server.quiz_starters == "role":
         roles = {r.id for r in getattr(interaction.user, "roles", ())}
         if server.quiz_role not in roles and not perms.manage_guild:
-            role = f"<@&{server.quiz_role}>" if server.quiz_role else "a role not yet chosen"
-            return f"In this server, quizzes are started by members with {role}."
+            if server.quiz_role:
+                return (
+                    "In this server, quizzes are started by members with {role}.",
+                    {"role": f"<@&{server.quiz_role}>"},
+                )
+            return "In this server, quizzes are started by members with a role not yet chosen.", {}
     return None
 
 
@@ -888,25 +943,36 @@ async def leaderboard(
 ) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:
-        await send_ephemeral(interaction, "The database is unavailable, so there are no scores.")
+        note = "The database is unavailable, so there are no scores."
+        await send_ephemeral(interaction, await services.translate(interaction, note))
         return
     await interaction.response.defer()
+    language = await services.language_here(interaction)
     since = time.time() - WEEK_SECONDS if period == "week" else None
     # More rows than shown: members who left the server are dropped below.
     rows = await services.store.leaderboard(
         interaction.guild_id, since=since, limit=LEADERBOARD_ROWS * 3, pack=pack
     )
     rows = (await _still_members(interaction.guild, rows))[:LEADERBOARD_ROWS]
-    title = "Leaderboard: last 7 days" if period == "week" else "Leaderboard: all time"
+    title = tr(
+        "Leaderboard: last 7 days" if period == "week" else "Leaderboard: all time", language
+    )
     if pack is not None:
         title += f" ({echo(pack, 40)})"
     embed = discord.Embed(title=title, colour=COLOUR_INFO)
     if not rows:
-        embed.description = "No points yet. Start a quiz with /quiz start!"
+        embed.description = tr("No points yet. Start a quiz with /quiz start!", language)
     else:
         embed.description = "\n".join(
-            f"{MEDALS[n] if n < len(MEDALS) else f'{n + 1}.'} <@{row.user_id}>: "
-            f"{row.points} points ({row.correct} right)"
+            tr(
+                "{medal} {member}: {points} points ({correct} right{streak})",
+                language,
+                medal=MEDALS[n] if n < len(MEDALS) else f"{n + 1}.",
+                member=f"<@{row.user_id}>",
+                points=row.points,
+                correct=row.correct,
+                streak="",
+            )
             for n, row in enumerate(rows)
         )
     await send(interaction, embed=embed)
@@ -941,17 +1007,33 @@ async def _still_members(guild: discord.Guild | None, rows: list[ScoreRow]) -> l
 async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
     services: Services = interaction.client.services  # type: ignore[attr-defined]
     if services.store is None:
-        await send_ephemeral(interaction, "The database is unavailable, so there are no stats.")
+        note = "The database is unavailable, so there are no stats."
+        await send_ephemeral(interaction, await services.translate(interaction, note))
         return
     await interaction.response.defer(thinking=True)  # database work and a picture to draw
+    language = await services.language_here(interaction)
     who = member or interaction.user
     found = await services.store.member_stats(interaction.guild_id, who.id)
-    embed = discord.Embed(title=f"Stats for {member_text(_name(who), 80)}", colour=COLOUR_INFO)
-    embed.add_field(name="Points", value=f"{found.points} ({found.week_points} this week)")
-    embed.add_field(name="Right answers", value=str(found.correct))
-    embed.add_field(name="Games scored in", value=str(found.games))
-    embed.add_field(name="Best streak", value=str(found.best_streak))
-    embed.add_field(name="Practice cards", value=f"{found.cards} ({found.reviews} reviews)")
+    embed = discord.Embed(
+        title=tr("Stats for {member}", language, member=member_text(_name(who), 80)),
+        colour=COLOUR_INFO,
+    )
+    for label, value in (
+        (
+            "Points",
+            tr(
+                "{points} ({week} this week)", language, points=found.points, week=found.week_points
+            ),
+        ),
+        ("Right answers", str(found.correct)),
+        ("Games scored in", str(found.games)),
+        ("Best streak", str(found.best_streak)),
+        (
+            "Practice cards",
+            tr("{cards} ({reviews} reviews)", language, cards=found.cards, reviews=found.reviews),
+        ),
+    ):
+        embed.add_field(name=tr(label, language), value=value)
     png = await _stats_png(services.store, interaction.guild_id, who.id, _name(who))
     if png is None:
         await send(interaction, embed=embed)

@@ -14,7 +14,7 @@ from discord import app_commands
 
 from bot.discord.client import SERVERS_ONLY, Services
 from bot.discord.embeds import COLOUR_INFO, clip, fit
-from bot.discord.i18n import tr
+from bot.discord.i18n import ENGLISH, tr
 from bot.discord.messages import send
 from bot.server_settings import SETTINGS, ServerSettings, SettingError
 
@@ -33,15 +33,22 @@ def _services(interaction: discord.Interaction) -> Services:
     return interaction.client.services  # type: ignore[attr-defined, no-any-return]
 
 
-def settings_embed(current: ServerSettings, chosen: set[str]) -> discord.Embed:
-    """Every setting with its value; those this server set itself are marked."""
-    embed = discord.Embed(title="Settings for this server", colour=COLOUR_INFO)
+def settings_embed(
+    current: ServerSettings, chosen: set[str], language: str = ENGLISH
+) -> discord.Embed:
+    """Every setting with its value; those this server set itself are marked.
+
+    The settings' own help lines come from `bot.server_settings` and are English.
+    """
+    embed = discord.Embed(title=tr("Settings for this server", language), colour=COLOUR_INFO)
     lines = []
+    default = " " + tr("*(default)*", language)
     for name, info in SETTINGS.items():
-        mark = "" if name in chosen else " *(default)*"
+        mark = "" if name in chosen else default
         lines.append(f"**{name}**: {clip(current.show(name), 300)}{mark}\n-# {info.help}")
     embed.description = "\n".join(lines)
-    embed.set_footer(text="Change one with /settings set, undo with /settings reset.")
+    footer = tr("Change one with /settings set, undo with /settings reset.", language)
+    embed.set_footer(text=footer)
     return fit(embed)
 
 
@@ -56,11 +63,13 @@ settings_group = app_commands.Group(
 @settings_group.command(name="show", description="Every setting and its value here.")
 async def show(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
-    book = _services(interaction).settings_book
+    services = _services(interaction)
+    book = services.settings_book
     guild_id = interaction.guild_id or 0
     current = await book.get(guild_id)
     chosen = set(await book.overrides(guild_id))
-    await send(interaction, embed=settings_embed(current, chosen), ephemeral=True)
+    language = await services.language_here(interaction)
+    await send(interaction, embed=settings_embed(current, chosen, language), ephemeral=True)
 
 
 @settings_group.command(name="set", description="Change one setting for this server.")
@@ -79,16 +88,16 @@ async def set_(
     guild_id = interaction.guild_id or 0
     if setting.value == "pack":
         note = "Use /kb use to pick the pack: it checks the pack exists and loads."
-        await send(interaction, note, ephemeral=True)
+        await send(interaction, await services.translate(interaction, note), ephemeral=True)
         return
     try:
         current = await services.settings_book.change(guild_id, setting.value, value)
     except SettingError as err:
-        language = await services.language_for(interaction.guild_id)
+        language = await services.language_here(interaction)
         await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
         return
     # After the change: a server that just chose German hears it in German.
-    language = await services.language_for(interaction.guild_id)
+    language = await services.language_here(interaction)
     note = tr(
         "**{setting}** is now {value}.",
         language,
@@ -110,10 +119,10 @@ async def reset(interaction: discord.Interaction, setting: app_commands.Choice[s
     try:
         current = await services.settings_book.reset(interaction.guild_id or 0, setting.value)
     except SettingError as err:
-        language = await services.language_for(interaction.guild_id)
+        language = await services.language_here(interaction)
         await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
         return
-    language = await services.language_for(interaction.guild_id)
+    language = await services.language_here(interaction)
     note = tr(
         "**{setting}** is back to the default: {value}.",
         language,

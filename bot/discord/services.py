@@ -1,8 +1,15 @@
 """What every command needs, in one object handed to each feature module's `setup`.
 
-Commands read the pack through `await services.answerer_for(guild_id)` at call time, never from a
-captured variable: each server may use its own pack (`/kb use`), and `/kb reload` can swap the
-bundled answerer so every command sees the new pack at once.
+Commands read the pack through `await services.answerer_here(interaction)` at call time, never
+from a captured variable: each server may use its own pack (`/kb use`), and `/kb reload` can swap
+the bundled answerer so every command sees the new pack at once.
+
+Discord drops an interaction not acknowledged within three seconds, and a server's uploaded pack
+that is not in memory (the first question after a restart, or after the library evicted it) is
+read from its cache first. So every interaction reads the pack, and the reply language that may
+depend on it, through `answerer_here` / `language_here`: they defer the interaction before a load,
+and only then. `answerer_for` / `language_for` (by server id) are for chat messages, which have
+no deadline.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ import logging
 import random
 from dataclasses import dataclass, field
 
+import discord
+
 from bot.answering.answers import Answerer
 from bot.cooldown import Cooldown, RecentAnswers
-from bot.discord.i18n import ENGLISH, LANGUAGES, language_of
+from bot.discord.i18n import ENGLISH, LANGUAGES, language_of, tr
 from bot.packs.library import PackLibrary
 from bot.packs.loader import PackError
 from bot.server_settings import BUNDLED, ServerSettings, ServerSettingsBook
@@ -22,6 +31,14 @@ from bot.settings import Settings
 from bot.storage.store import Store
 
 log = logging.getLogger("studybot.discord")
+
+DEFERRED_EPHEMERAL = "studybot.deferred_ephemeral"
+"""`Interaction.extras` key: set (to the deferral's visibility) when `Services` deferred it."""
+
+
+def deferred_privately(interaction: discord.Interaction) -> bool:
+    """Whether `Services` deferred this interaction ephemerally (so its reply will be private)."""
+    return bool(interaction.extras.get(DEFERRED_EPHEMERAL))
 
 
 @dataclass
@@ -106,6 +123,54 @@ class Services:
         if chosen == "auto":
             chosen = language_of((await self.answerer_for(guild_id)).pack.language)
         return chosen if chosen in LANGUAGES else ENGLISH
+
+    async def needs_loading(self, guild_id: int | None) -> bool:
+        """Whether answering this server would first load its pack (it is not in memory)."""
+        chosen = (await self.settings_for(guild_id)).pack
+        if guild_id is None or chosen == BUNDLED:
+            return False
+        return self.packs.cached(guild_id, chosen) is None
+
+    async def acknowledge_before_loading(
+        self, interaction: discord.Interaction, *, ephemeral: bool | None = None
+    ) -> None:
+        """Defer `interaction` if its server's pack must be loaded before the reply.
+
+        A deferral's visibility cannot change later: the reply that completes it shows as the
+        deferral did. `ephemeral` is the reply's when the caller knows it (help, practice: private;
+        a quiz start: public); otherwise it follows the server's private-misses setting, the rule
+        for answers (so with the setting on, an answer that had to wait for its pack is private).
+        `messages.send` then answers with a follow-up. Does nothing once the interaction has been
+        answered or deferred, or when the pack is in memory (no reason to show "thinking").
+        """
+        if interaction.response.is_done() or not await self.needs_loading(interaction.guild_id):
+            return
+        if ephemeral is None:
+            ephemeral = (await self.settings_for(interaction.guild_id)).private_misses
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        except discord.InteractionResponded:
+            return  # another task of the same interaction answered it meanwhile
+        interaction.extras[DEFERRED_EPHEMERAL] = ephemeral
+
+    async def answerer_here(
+        self, interaction: discord.Interaction, *, ephemeral: bool | None = None
+    ) -> Answerer:
+        """`answerer_for` the interaction's server, deferring it first if the pack must load."""
+        await self.acknowledge_before_loading(interaction, ephemeral=ephemeral)
+        return await self.answerer_for(interaction.guild_id)
+
+    async def language_here(
+        self, interaction: discord.Interaction, *, ephemeral: bool | None = None
+    ) -> str:
+        """`language_for` the interaction's server; with `auto` that reads the pack: see above."""
+        if (await self.settings_for(interaction.guild_id)).language == "auto":
+            await self.acknowledge_before_loading(interaction, ephemeral=ephemeral)
+        return await self.language_for(interaction.guild_id)
+
+    async def translate(self, interaction: discord.Interaction, text: str, **values: object) -> str:
+        """One of studybot's fixed replies (`i18n.tr`) in the language of the interaction's server."""
+        return tr(text, await self.language_here(interaction), **values)
 
     def cached_answerer(self, guild_id: int | None) -> Answerer:
         """The server's answerer if already in memory, else the bundled one; never waits.

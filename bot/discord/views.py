@@ -12,8 +12,9 @@ from typing import Any
 
 import discord
 
-from bot.discord.client import APOLOGY, send_ephemeral
+from bot.discord.client import APOLOGY, reply_language, send_ephemeral
 from bot.discord.embeds import clip, reply_message
+from bot.discord.i18n import tr
 from bot.discord.messages import send
 
 log = logging.getLogger("studybot.discord")
@@ -53,12 +54,13 @@ class DefineButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         services = interaction.client.services  # type: ignore[attr-defined]
         try:
-            answerer = await services.answerer_for(interaction.guild_id)
+            answerer = await services.answerer_here(interaction, ephemeral=False)
+            language = await services.language_here(interaction, ephemeral=False)
             reply = answerer.entry_answer(self.entry_id)
             if reply.answer is None:
-                await send_ephemeral(interaction, GONE)
+                await send_ephemeral(interaction, tr(GONE, language))
                 return
-            _content, embed = reply_message(reply, show_confidence=False)
+            _content, embed = reply_message(reply, show_confidence=False, language=language)
             await send(interaction, embed=embed)
         except Exception:
             log.exception(
@@ -67,7 +69,7 @@ class DefineButton(
                 interaction.user.id,
                 interaction.guild_id,
             )
-            await send_ephemeral(interaction, APOLOGY)
+            await send_ephemeral(interaction, tr(APOLOGY, await reply_language(interaction)))
 
 
 def suggestions_view(choices: Iterable[tuple[str, str]]) -> discord.ui.View | None:

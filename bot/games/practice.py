@@ -29,6 +29,7 @@ __all__ = [
     "PracticeSession",
     "describe_wait",
     "flashcards",
+    "wait_amount",
 ]
 
 NEW_PER_SESSION = 10
@@ -229,17 +230,26 @@ class PracticeSession:
         return card.due
 
 
-def describe_wait(until: datetime, now: datetime) -> str:
-    """When a card comes back ("in 10 minutes", "in 3 days"), for people rather than machines."""
+def wait_amount(until: datetime, now: datetime) -> tuple[int, str]:
+    """How long until `until`, in one rounded unit: (10, "minute"), (3, "day").
+
+    (0, "minute") means under a minute. Front ends word it in their own language; `describe_wait`
+    is the English.
+    """
     delta = max(until - now, timedelta(0))
     seconds = delta.total_seconds()
     if seconds < 60:
-        return "in under a minute"
+        return 0, "minute"
     if seconds < 3600:
-        minutes = round(seconds / 60)
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+        return round(seconds / 60), "minute"
     if seconds < 86400:
-        hours = round(seconds / 3600)
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    days = round(seconds / 86400)
-    return f"in {days} day{'s' if days != 1 else ''}"
+        return round(seconds / 3600), "hour"
+    return round(seconds / 86400), "day"
+
+
+def describe_wait(until: datetime, now: datetime) -> str:
+    """When a card comes back ("in 10 minutes", "in 3 days"), for people rather than machines."""
+    count, unit = wait_amount(until, now)
+    if count == 0:
+        return "in under a minute"
+    return f"in {count} {unit}{'s' if count != 1 else ''}"

@@ -3,7 +3,8 @@
 Selected with `STUDYBOT_DATABASE_URL=postgresql://…`; needs the `studybot[postgres]` extra (asyncpg).
 It behaves exactly like `SqliteStore` (the same tests run against both) and applies the same
 versioned schema, translated: ids are BIGINT (Discord snowflakes do not fit in 32 bits) and times
-DOUBLE PRECISION (PostgreSQL's REAL is 4 bytes and would round seconds away).
+DOUBLE PRECISION (PostgreSQL's REAL is 4 bytes and would round seconds away). Its queries are
+`bot.storage.sql`'s, shared with the SQLite store, with their `:name` parameters numbered `$n`.
 
 Durability: every write is one transaction committed before the method returns, and each
 connection insists on `synchronous_commit = on`, so a server configured for speed over safety still
@@ -17,6 +18,8 @@ import time
 from typing import Any
 
 from bot.answering.text import normalise
+from bot.storage import sql
+from bot.storage.sql import leaderboard_where, member_stats_of, settings_from_json
 from bot.storage.store import (
     DAY_SECONDS,
     LOCK_WAIT_MS,
@@ -125,6 +128,12 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def _bind(statement: str, values: dict[str, object]) -> list[object]:
+    """Asyncpg's arguments for a shared statement: its `$n` text, then its values in order."""
+    text, args = sql.postgres_args(statement, values)
+    return [text, *args]
+
+
 def _count(status: str) -> int:
     """Rows touched, from asyncpg's command status (`UPDATE 3`)."""
     tail = status.rsplit(" ", 1)[-1]
@@ -226,29 +235,12 @@ class PostgresStore(Store):
         key = normalise(text)
         if not key:
             return
-        await self._pool.execute(
-            """
-            INSERT INTO unanswered (guild_id, key, question, times, last_asked)
-            VALUES ($1, $2, $3, 1, $4)
-            ON CONFLICT (guild_id, key) DO UPDATE SET
-                times = unanswered.times + 1, question = excluded.question,
-                last_asked = excluded.last_asked
-            """,
-            guild_key(guild_id),
-            key,
-            text,
-            self._clock(),
-        )
+        values = {"guild": guild_key(guild_id), "key": key, "question": text, "now": self._clock()}
+        await self._pool.execute(*_bind(sql.RECORD_UNANSWERED, values))
 
     async def unanswered(self, guild_id: int | None, limit: int) -> list[tuple[str, int]]:
-        rows = await self._pool.fetch(
-            """
-            SELECT question, times FROM unanswered WHERE guild_id = $1
-            ORDER BY times DESC, last_asked DESC LIMIT $2
-            """,
-            guild_key(guild_id),
-            max(0, int(limit)),
-        )
+        values = {"guild": guild_key(guild_id), "limit": max(0, int(limit))}
+        rows = await self._pool.fetch(*_bind(sql.UNANSWERED, values))
         return [(str(q), int(n)) for q, n in rows]
 
     # -- games and points --
@@ -262,19 +254,17 @@ class PostgresStore(Store):
         mode: str,
         questions: int,
     ) -> int:
-        game_id = await self._pool.fetchval(
-            """
-            INSERT INTO games (guild_id, channel_id, started_by, topic, mode, questions, started_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
-            """,
-            guild_key(guild_id),
-            channel_id,
-            started_by,
-            topic,
-            mode,
-            questions,
-            self._clock(),
-        )
+        values = {
+            "guild": guild_key(guild_id),
+            "channel": channel_id,
+            "started_by": started_by,
+            "topic": topic,
+            "mode": mode,
+            "questions": questions,
+            "now": self._clock(),
+        }
+        # PostgreSQL has no cursor.lastrowid: the insert says which id it made.
+        game_id = await self._pool.fetchval(*_bind(sql.START_GAME + " RETURNING id", values))
         return int(game_id)
 
     async def award(
@@ -289,59 +279,32 @@ class PostgresStore(Store):
         streak: int = 1,
         pack: str | None = None,
     ) -> None:
+        values = {
+            "game": game_id,
+            "guild": guild_key(guild_id),
+            "user": user_id,
+            "name": name,
+            "question": question_id,
+            "points": points,
+            "streak": streak,
+            "now": self._clock(),
+            "pack": pack,
+        }
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                """
-                INSERT INTO members (user_id, name) VALUES ($1, $2)
-                ON CONFLICT (user_id) DO UPDATE SET name = excluded.name
-                """,
-                user_id,
-                name,
-            )
-            await conn.execute(
-                """
-                INSERT INTO points
-                    (game_id, guild_id, user_id, question_id, points, streak, awarded_at, pack)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """,
-                game_id,
-                guild_key(guild_id),
-                user_id,
-                question_id,
-                points,
-                streak,
-                self._clock(),
-                pack,
-            )
+            await conn.execute(*_bind(sql.SAVE_MEMBER, values))
+            await conn.execute(*_bind(sql.AWARD, values))
 
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None:
-        await self._pool.execute(
-            "UPDATE games SET ended_at = $1, status = $2 WHERE id = $3",
-            self._clock(),
-            status,
-            game_id,
-        )
+        values = {"now": self._clock(), "status": status, "game": game_id}
+        await self._pool.execute(*_bind(sql.FINISH_GAME, values))
 
     async def interrupt_running(self, guild_id: int | None, channel_id: int | None) -> int:
-        status = await self._pool.execute(
-            """
-            UPDATE games SET status = 'interrupted'
-            WHERE status = 'running' AND guild_id = $1 AND channel_id IS NOT DISTINCT FROM $2
-            """,
-            guild_key(guild_id),
-            channel_id,
-        )
-        return _count(status)
+        values = {"guild": guild_key(guild_id), "channel": channel_id}
+        return _count(await self._pool.execute(*_bind(sql.INTERRUPT_RUNNING, values)))
 
     async def games(self, guild_id: int | None, limit: int = 10) -> list[GameRecord]:
         rows = await self._pool.fetch(
-            """
-            SELECT id, guild_id, channel_id, started_by, topic, mode, questions, started_at,
-                   ended_at, status
-            FROM games WHERE guild_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2
-            """,
-            guild_key(guild_id),
-            limit,
+            *_bind(sql.GAMES, {"guild": guild_key(guild_id), "limit": limit})
         )
         return [
             GameRecord(
@@ -359,22 +322,14 @@ class PostgresStore(Store):
             for r in rows
         ]
 
-    async def _scores(self, where: str, params: tuple[object, ...], limit: int) -> list[ScoreRow]:
-        rows = await self._pool.fetch(
-            f"""
-            SELECT p.user_id, COALESCE(m.name, ''), SUM(p.points), COUNT(*)
-            FROM points p LEFT JOIN members m ON m.user_id = p.user_id
-            WHERE {where}
-            GROUP BY p.user_id, m.name
-            ORDER BY SUM(p.points) DESC, MIN(p.awarded_at) ASC LIMIT ${len(params) + 1}
-            """,  # noqa: S608 - `where` is one of this module's own constant clauses
-            *params,
-            limit,
-        )
+    async def _scores(self, where: str, values: dict[str, object], limit: int) -> list[ScoreRow]:
+        # `where` is made of `sql`'s own constant clauses, never of member text.
+        statement = sql.SCORES.format(where=where)
+        rows = await self._pool.fetch(*_bind(statement, {**values, "limit": limit}))
         return [ScoreRow(int(u), str(n), int(p), int(c)) for u, n, p, c in rows]
 
     async def game_scores(self, game_id: int) -> list[ScoreRow]:
-        return await self._scores("p.game_id = $1", (game_id,), 1000)
+        return await self._scores(sql.SCORES_OF_GAME, {"game": game_id}, 1000)
 
     async def leaderboard(
         self,
@@ -384,105 +339,51 @@ class PostgresStore(Store):
         limit: int = 10,
         pack: str | None = None,
     ) -> list[ScoreRow]:
-        where, params = "p.guild_id = $1", [guild_key(guild_id)]
-        if since is not None:
-            params.append(since)
-            where += f" AND p.awarded_at >= ${len(params)}"
-        if pack is not None:
-            params.append(pack)
-            where += f" AND p.pack = ${len(params)}"
-        return await self._scores(where, tuple(params), limit)
+        where, values = leaderboard_where(guild_id, since, pack)
+        return await self._scores(where, values, limit)
 
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats:
-        week_ago = self._clock() - WEEK_SECONDS
-        row = await self._pool.fetchrow(
-            """
-            SELECT COALESCE(SUM(points), 0), COUNT(*), COUNT(DISTINCT game_id),
-                   COALESCE(MAX(streak), 0),
-                   COALESCE(SUM(CASE WHEN awarded_at >= $1 THEN points ELSE 0 END), 0),
-                   (SELECT name FROM members WHERE user_id = $3),
-                   (SELECT COUNT(*) FROM cards WHERE user_id = $3),
-                   (SELECT COUNT(*) FROM reviews WHERE user_id = $3)
-            FROM points WHERE guild_id = $2 AND user_id = $3
-            """,
-            week_ago,
-            guild_key(guild_id),
-            user_id,
-        )
-        points, correct, games, streak, week, name, cards, reviews = row
-        return MemberStats(
-            user_id=user_id,
-            name=str(name) if name is not None else "",
-            points=int(points),
-            correct=int(correct),
-            games=int(games),
-            best_streak=int(streak),
-            week_points=int(week),
-            cards=int(cards),
-            reviews=int(reviews),
-        )
+        values = {
+            "week_ago": self._clock() - WEEK_SECONDS,
+            "guild": guild_key(guild_id),
+            "user": user_id,
+        }
+        row = await self._pool.fetchrow(*_bind(sql.MEMBER_STATS, values))
+        return member_stats_of(user_id, row)
 
     async def member_history(
         self, guild_id: int | None, user_id: int, *, days: int
     ) -> list[ActivityDay]:
-        since = (int(self._clock() // DAY_SECONDS) - days + 1) * DAY_SECONDS
-        quiz = await self._pool.fetch(
-            """
-            SELECT FLOOR(awarded_at / $1)::bigint AS day, COUNT(*), SUM(points)
-            FROM points WHERE guild_id = $2 AND user_id = $3 AND awarded_at >= $4
-            GROUP BY day
-            """,
-            DAY_SECONDS,
-            guild_key(guild_id),
-            user_id,
-            since,
-        )
-        practice = await self._pool.fetch(
-            """
-            SELECT FLOOR(reviewed_at / $1)::bigint AS day, COUNT(*),
-                   SUM(CASE WHEN rating >= $2 THEN 1 ELSE 0 END)
-            FROM reviews WHERE user_id = $3 AND reviewed_at >= $4
-            GROUP BY day
-            """,
-            DAY_SECONDS,
-            RECALLED_FROM_RATING,
-            user_id,
-            since,
-        )
+        values = {
+            "day": DAY_SECONDS,
+            "guild": guild_key(guild_id),
+            "user": user_id,
+            "since": (int(self._clock() // DAY_SECONDS) - days + 1) * DAY_SECONDS,
+            "recalled": RECALLED_FROM_RATING,
+        }
+        quiz = await self._pool.fetch(*_bind(sql.HISTORY_POINTS["postgres"], values))
+        practice = await self._pool.fetch(*_bind(sql.HISTORY_REVIEWS["postgres"], values))
         return merge_days([tuple(r) for r in quiz], [tuple(r) for r in practice])
 
     # -- practice cards --
     async def save_card(
         self, user_id: int, card_key: str, data: str, due: float, *, rating: int | None = None
     ) -> None:
+        values = {
+            "user": user_id,
+            "card": card_key,
+            "data": data,
+            "due": due,
+            "rating": rating,
+            "now": self._clock(),
+        }
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                """
-                INSERT INTO cards (user_id, card_key, data, due) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (user_id, card_key) DO UPDATE SET
-                    data = excluded.data, due = excluded.due
-                """,
-                user_id,
-                card_key,
-                data,
-                due,
-            )
+            await conn.execute(*_bind(sql.SAVE_CARD, values))
             if rating is not None:
-                await conn.execute(
-                    """
-                    INSERT INTO reviews (user_id, card_key, rating, reviewed_at)
-                    VALUES ($1, $2, $3, $4)
-                    """,
-                    user_id,
-                    card_key,
-                    rating,
-                    self._clock(),
-                )
+                await conn.execute(*_bind(sql.SAVE_REVIEW, values))
 
     async def cards(self, user_id: int) -> dict[str, StoredCard]:
-        rows = await self._pool.fetch(
-            "SELECT card_key, data, due FROM cards WHERE user_id = $1", user_id
-        )
+        rows = await self._pool.fetch(*_bind(sql.CARDS, {"user": user_id}))
         return {
             str(r["card_key"]): StoredCard(user_id, str(r["card_key"]), str(r["data"]), r["due"])
             for r in rows
@@ -490,36 +391,21 @@ class PostgresStore(Store):
 
     # -- per-server settings and members' data --
     async def server_settings(self, guild_id: int) -> dict[str, object]:
-        text = await self._pool.fetchval(
-            "SELECT data FROM server_settings WHERE guild_id = $1", guild_key(guild_id)
-        )
-        if text is None:
-            return {}
-        try:
-            found = json.loads(text)
-        except ValueError:  # a damaged row means defaults, not a server that cannot be answered
-            return {}
-        return found if isinstance(found, dict) else {}
+        values = {"guild": guild_key(guild_id)}
+        return settings_from_json(await self._pool.fetchval(*_bind(sql.SERVER_SETTINGS, values)))
 
     async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
-        await self._pool.execute(
-            """
-            INSERT INTO server_settings (guild_id, data, updated_at) VALUES ($1, $2, $3)
-            ON CONFLICT (guild_id) DO UPDATE SET
-                data = excluded.data, updated_at = excluded.updated_at
-            """,
-            guild_key(guild_id),
-            json.dumps(values, sort_keys=True),
-            self._clock(),
-        )
+        row = {
+            "guild": guild_key(guild_id),
+            "data": json.dumps(values, sort_keys=True),
+            "now": self._clock(),
+        }
+        await self._pool.execute(*_bind(sql.SAVE_SERVER_SETTINGS, row))
 
     async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        values = {"guild": guild_key(guild_id), "user": user_id}
         async with self._pool.acquire() as conn, conn.transaction():
-            points = await conn.execute(
-                "DELETE FROM points WHERE guild_id = $1 AND user_id = $2",
-                guild_key(guild_id),
-                user_id,
-            )
-            cards = await conn.execute("DELETE FROM cards WHERE user_id = $1", user_id)
-            reviews = await conn.execute("DELETE FROM reviews WHERE user_id = $1", user_id)
+            points = await conn.execute(*_bind(sql.FORGET_POINTS, values))
+            cards = await conn.execute(*_bind(sql.FORGET_CARDS, values))
+            reviews = await conn.execute(*_bind(sql.FORGET_REVIEWS, values))
         return ForgottenMember(_count(points), _count(cards), _count(reviews))

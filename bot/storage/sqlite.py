@@ -2,6 +2,8 @@
 
 The embedded default: nothing to install or run beside studybot. One process at a time should play
 games against it (several processes can open it safely, but sharded deployments use PostgreSQL).
+Its queries are `bot.storage.sql`'s, shared with the PostgreSQL store; SQLite binds their `:name`
+parameters itself.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 import aiosqlite
 
 from bot.answering.text import normalise
+from bot.storage import sql
 from bot.storage.files import FILE_MODE, make_private, private_dir
+from bot.storage.sql import leaderboard_where, member_stats_of, settings_from_json
 from bot.storage.store import (
     DAY_SECONDS,
     LOCK_WAIT_MS,
@@ -277,24 +281,13 @@ class SqliteStore(Store):
         key = normalise(text)
         if not key:
             return
-        await self._conn.execute(
-            """
-            INSERT INTO unanswered (guild_id, key, question, times, last_asked)
-            VALUES (?, ?, ?, 1, ?)
-            ON CONFLICT (guild_id, key) DO UPDATE SET
-                times = times + 1, question = excluded.question, last_asked = excluded.last_asked
-            """,
-            (guild_key(guild_id), key, text, self._clock()),
-        )
+        values = {"guild": guild_key(guild_id), "key": key, "question": text, "now": self._clock()}
+        await self._conn.execute(sql.RECORD_UNANSWERED, values)
         await self._conn.commit()
 
     async def unanswered(self, guild_id: int | None, limit: int) -> list[tuple[str, int]]:
         rows = await self._conn.execute_fetchall(
-            """
-            SELECT question, times FROM unanswered WHERE guild_id = ?
-            ORDER BY times DESC, last_asked DESC LIMIT ?
-            """,
-            (guild_key(guild_id), max(0, int(limit))),
+            sql.UNANSWERED, {"guild": guild_key(guild_id), "limit": max(0, int(limit))}
         )
         return [(str(q), int(n)) for q, n in rows]
 
@@ -310,11 +303,16 @@ class SqliteStore(Store):
         questions: int,
     ) -> int:
         cursor = await self._conn.execute(
-            """
-            INSERT INTO games (guild_id, channel_id, started_by, topic, mode, questions, started_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            (guild_key(guild_id), channel_id, started_by, topic, mode, questions, self._clock()),
+            sql.START_GAME,
+            {
+                "guild": guild_key(guild_id),
+                "channel": channel_id,
+                "started_by": started_by,
+                "topic": topic,
+                "mode": mode,
+                "questions": questions,
+                "now": self._clock(),
+            },
         )
         await self._conn.commit()
         game_id = cursor.lastrowid
@@ -333,58 +331,37 @@ class SqliteStore(Store):
         streak: int = 1,
         pack: str | None = None,
     ) -> None:
+        await self._conn.execute(sql.SAVE_MEMBER, {"user": user_id, "name": name})
         await self._conn.execute(
-            """
-            INSERT INTO members (user_id, name) VALUES (?, ?)
-            ON CONFLICT (user_id) DO UPDATE SET name = excluded.name
-            """,
-            (user_id, name),
-        )
-        await self._conn.execute(
-            """
-            INSERT INTO points
-                (game_id, guild_id, user_id, question_id, points, streak, awarded_at, pack)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            (
-                game_id,
-                guild_key(guild_id),
-                user_id,
-                question_id,
-                points,
-                streak,
-                self._clock(),
-                pack,
-            ),
+            sql.AWARD,
+            {
+                "game": game_id,
+                "guild": guild_key(guild_id),
+                "user": user_id,
+                "question": question_id,
+                "points": points,
+                "streak": streak,
+                "now": self._clock(),
+                "pack": pack,
+            },
         )
         await self._conn.commit()
 
     async def finish_game(self, game_id: int, *, status: str = "finished") -> None:
-        await self._conn.execute(
-            "UPDATE games SET ended_at = ?, status = ? WHERE id = ?",
-            (self._clock(), status, game_id),
-        )
+        values = {"now": self._clock(), "status": status, "game": game_id}
+        await self._conn.execute(sql.FINISH_GAME, values)
         await self._conn.commit()
 
     async def interrupt_running(self, guild_id: int | None, channel_id: int | None) -> int:
         cursor = await self._conn.execute(
-            """
-            UPDATE games SET status = 'interrupted'
-            WHERE status = 'running' AND guild_id = ? AND channel_id IS ?
-            """,
-            (guild_key(guild_id), channel_id),
+            sql.INTERRUPT_RUNNING, {"guild": guild_key(guild_id), "channel": channel_id}
         )
         await self._conn.commit()
         return int(cursor.rowcount)
 
     async def games(self, guild_id: int | None, limit: int = 10) -> list[GameRecord]:
         rows = await self._conn.execute_fetchall(
-            """
-            SELECT id, guild_id, channel_id, started_by, topic, mode, questions, started_at,
-                   ended_at, status
-            FROM games WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT ?
-            """,
-            (guild_key(guild_id), limit),
+            sql.GAMES, {"guild": guild_key(guild_id), "limit": limit}
         )
         return [
             GameRecord(
@@ -402,20 +379,15 @@ class SqliteStore(Store):
             for r in rows
         ]
 
-    async def _scores(self, where: str, params: tuple[object, ...], limit: int) -> list[ScoreRow]:
+    async def _scores(self, where: str, values: dict[str, object], limit: int) -> list[ScoreRow]:
+        # `where` is made of `sql`'s own constant clauses, never of member text.
         rows = await self._conn.execute_fetchall(
-            f"""
-            SELECT p.user_id, COALESCE(m.name, ''), SUM(p.points), COUNT(*)
-            FROM points p LEFT JOIN members m ON m.user_id = p.user_id
-            WHERE {where}
-            GROUP BY p.user_id ORDER BY SUM(p.points) DESC, MIN(p.awarded_at) ASC LIMIT ?
-            """,  # noqa: S608 - `where` is one of this module's own constant clauses
-            (*params, limit),
+            sql.SCORES.format(where=where), {**values, "limit": limit}
         )
         return [ScoreRow(int(u), str(n), int(p), int(c)) for u, n, p, c in rows]
 
     async def game_scores(self, game_id: int) -> list[ScoreRow]:
-        return await self._scores("p.game_id = ?", (game_id,), 1000)
+        return await self._scores(sql.SCORES_OF_GAME, {"game": game_id}, 1000)
 
     async def leaderboard(
         self,
@@ -425,141 +397,76 @@ class SqliteStore(Store):
         limit: int = 10,
         pack: str | None = None,
     ) -> list[ScoreRow]:
-        where, params = "p.guild_id = ?", [guild_key(guild_id)]
-        if since is not None:
-            where, params = f"{where} AND p.awarded_at >= ?", [*params, since]
-        if pack is not None:
-            where, params = f"{where} AND p.pack = ?", [*params, pack]
-        return await self._scores(where, tuple(params), limit)
+        where, values = leaderboard_where(guild_id, since, pack)
+        return await self._scores(where, values, limit)
 
     async def member_stats(self, guild_id: int | None, user_id: int) -> MemberStats:
-        key = guild_key(guild_id)
-        week_ago = self._clock() - WEEK_SECONDS
-        rows = list(
-            await self._conn.execute_fetchall(
-                """
-                SELECT COALESCE(SUM(points), 0), COUNT(*), COUNT(DISTINCT game_id),
-                       COALESCE(MAX(streak), 0),
-                       COALESCE(SUM(CASE WHEN awarded_at >= ? THEN points ELSE 0 END), 0)
-                FROM points WHERE guild_id = ? AND user_id = ?
-                """,
-                (week_ago, key, user_id),
-            )
-        )
-        points, correct, games, streak, week = rows[0]
-        names = list(
-            await self._conn.execute_fetchall(
-                "SELECT name FROM members WHERE user_id = ?", (user_id,)
-            )
-        )
-        cards = list(
-            await self._conn.execute_fetchall(
-                "SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)
-            )
-        )
-        reviews = list(
-            await self._conn.execute_fetchall(
-                "SELECT COUNT(*) FROM reviews WHERE user_id = ?", (user_id,)
-            )
-        )
-        return MemberStats(
-            user_id=user_id,
-            name=str(names[0][0]) if names else "",
-            points=int(points),
-            correct=int(correct),
-            games=int(games),
-            best_streak=int(streak),
-            week_points=int(week),
-            cards=int(cards[0][0]),
-            reviews=int(reviews[0][0]),
-        )
+        values = {
+            "week_ago": self._clock() - WEEK_SECONDS,
+            "guild": guild_key(guild_id),
+            "user": user_id,
+        }
+        rows = list(await self._conn.execute_fetchall(sql.MEMBER_STATS, values))
+        return member_stats_of(user_id, rows[0])
 
     async def member_history(
         self, guild_id: int | None, user_id: int, *, days: int
     ) -> list[ActivityDay]:
         first_day = int(self._clock() // DAY_SECONDS) - days + 1
-        quiz = await self._conn.execute_fetchall(
-            """
-            SELECT CAST(awarded_at / ? AS INTEGER) AS day, COUNT(*), SUM(points)
-            FROM points WHERE guild_id = ? AND user_id = ? AND awarded_at >= ?
-            GROUP BY day
-            """,
-            (DAY_SECONDS, guild_key(guild_id), user_id, first_day * DAY_SECONDS),
-        )
-        practice = await self._conn.execute_fetchall(
-            """
-            SELECT CAST(reviewed_at / ? AS INTEGER) AS day, COUNT(*),
-                   SUM(CASE WHEN rating >= ? THEN 1 ELSE 0 END)
-            FROM reviews WHERE user_id = ? AND reviewed_at >= ?
-            GROUP BY day
-            """,
-            (DAY_SECONDS, RECALLED_FROM_RATING, user_id, first_day * DAY_SECONDS),
-        )
+        values = {
+            "day": DAY_SECONDS,
+            "guild": guild_key(guild_id),
+            "user": user_id,
+            "since": first_day * DAY_SECONDS,
+            "recalled": RECALLED_FROM_RATING,
+        }
+        quiz = await self._conn.execute_fetchall(sql.HISTORY_POINTS["sqlite"], values)
+        practice = await self._conn.execute_fetchall(sql.HISTORY_REVIEWS["sqlite"], values)
         return merge_days(list(quiz), list(practice))  # type: ignore[arg-type]
 
     # -- practice cards --
     async def save_card(
         self, user_id: int, card_key: str, data: str, due: float, *, rating: int | None = None
     ) -> None:
-        await self._conn.execute(
-            """
-            INSERT INTO cards (user_id, card_key, data, due) VALUES (?, ?, ?, ?)
-            ON CONFLICT (user_id, card_key) DO UPDATE SET data = excluded.data, due = excluded.due
-            """,
-            (user_id, card_key, data, due),
-        )
+        values = {"user": user_id, "card": card_key, "data": data, "due": due}
+        await self._conn.execute(sql.SAVE_CARD, values)
         if rating is not None:
             await self._conn.execute(
-                "INSERT INTO reviews (user_id, card_key, rating, reviewed_at) VALUES (?, ?, ?, ?)",
-                (user_id, card_key, rating, self._clock()),
+                sql.SAVE_REVIEW, {**values, "rating": rating, "now": self._clock()}
             )
         await self._conn.commit()
 
     async def cards(self, user_id: int) -> dict[str, StoredCard]:
-        rows = await self._conn.execute_fetchall(
-            "SELECT card_key, data, due FROM cards WHERE user_id = ?", (user_id,)
-        )
+        rows = await self._conn.execute_fetchall(sql.CARDS, {"user": user_id})
         return {str(k): StoredCard(user_id, str(k), str(d), float(due)) for k, d, due in rows}
 
     # -- per-server settings and members' data --
     async def server_settings(self, guild_id: int) -> dict[str, object]:
         rows = list(
-            await self._conn.execute_fetchall(
-                "SELECT data FROM server_settings WHERE guild_id = ?", (guild_key(guild_id),)
-            )
+            await self._conn.execute_fetchall(sql.SERVER_SETTINGS, {"guild": guild_key(guild_id)})
         )
-        return _settings_from_json(rows[0][0]) if rows else {}
+        return settings_from_json(rows[0][0]) if rows else {}
 
     async def save_server_settings(self, guild_id: int, values: dict[str, object]) -> None:
         await self._conn.execute(
-            """
-            INSERT INTO server_settings (guild_id, data, updated_at) VALUES (?, ?, ?)
-            ON CONFLICT (guild_id) DO UPDATE SET
-                data = excluded.data, updated_at = excluded.updated_at
-            """,
-            (guild_key(guild_id), json.dumps(values, sort_keys=True), self._clock()),
+            sql.SAVE_SERVER_SETTINGS,
+            {
+                "guild": guild_key(guild_id),
+                "data": json.dumps(values, sort_keys=True),
+                "now": self._clock(),
+            },
         )
         await self._conn.commit()
 
     async def forget_member(self, guild_id: int | None, user_id: int) -> ForgottenMember:
+        values = {"guild": guild_key(guild_id), "user": user_id}
         await self._conn.execute("BEGIN IMMEDIATE")
         try:
-            points = await self._conn.execute(
-                "DELETE FROM points WHERE guild_id = ? AND user_id = ?",
-                (guild_key(guild_id), user_id),
-            )
-            cards = await self._conn.execute("DELETE FROM cards WHERE user_id = ?", (user_id,))
-            reviews = await self._conn.execute("DELETE FROM reviews WHERE user_id = ?", (user_id,))
+            points = await self._conn.execute(sql.FORGET_POINTS, values)
+            cards = await self._conn.execute(sql.FORGET_CARDS, values)
+            reviews = await self._conn.execute(sql.FORGET_REVIEWS, values)
             await self._conn.commit()
         except BaseException:
             await self._conn.rollback()
             raise
         return ForgottenMember(int(points.rowcount), int(cards.rowcount), int(reviews.rowcount))
-
-
-def _settings_from_json(text: str) -> dict[str, object]:
-    try:
-        found = json.loads(text)
-    except ValueError:  # a damaged row means defaults, not a server that cannot be answered
-        return {}
-    return found if isinstance(found, dict) else {}

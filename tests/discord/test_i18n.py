@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +147,232 @@ async def test_a_german_server_gets_help_and_settings_confirmations_in_german(wo
 
     back = await world.admin.slash(world.channel, "settings reset", setting="language")
     assert back.response.content.startswith("**language** is back to the default: ")
+
+
+# -- every fixed reply has a German translation --
+
+DISCORD_PACKAGE = Path(__file__).resolve().parents[2] / "bot" / "discord"
+CORE_REPLIES = ("GREETING", "THANKS", "HELP", "PICK", "DONT_KNOW", "NOT_SURE")
+"""The core's fixed replies, which `embeds.reply_message` passes through `tr`."""
+FROM_THE_CORE = {("embeds.py", "message")}
+"""(module, name) given to `tr` holding a core reply (`Reply.message`): see CORE_REPLIES."""
+
+
+def _strings(node: ast.AST | None) -> list[str] | None:
+    """The text a literal expression can be: a string, either branch of `a if c else b`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _strings(node.body), _strings(node.orelse)
+        return None if body is None or orelse is None else body + orelse
+    return None
+
+
+def _values_of(tree: ast.Module) -> dict[str, list[str]]:
+    """What each name in a module can hold, where that is literal text: assignments anywhere
+    (`X = "..."`, `X = a if c else b`), strings in a dict or tuple bound to it, and the names of
+    `for a, b in (("x", 1), ...)` loops over literal tuples."""
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = node.value
+            texts = _strings(value)
+            if texts is None and isinstance(value, ast.Dict | ast.Tuple | ast.List):
+                # A dict's values, not its keys (`{"good": "Good"}`: "Good" is shown).
+                parts = value.values if isinstance(value, ast.Dict) else [value]
+                texts = [
+                    s.value
+                    for part in parts
+                    for s in ast.walk(part)
+                    if isinstance(s, ast.Constant) and isinstance(s.value, str)
+                ]
+            for target in targets:
+                if isinstance(target, ast.Name) and texts:
+                    found.setdefault(target.id, []).extend(texts)
+        elif (
+            isinstance(node, ast.For)
+            and isinstance(node.iter, ast.Tuple | ast.List)
+            and isinstance(node.target, ast.Tuple)
+        ):
+            for row in node.iter.elts:
+                if isinstance(row, ast.Tuple):
+                    for name, cell in zip(node.target.elts, row.elts, strict=False):
+                        if isinstance(name, ast.Name) and (texts := _strings(cell)):
+                            found.setdefault(name.id, []).extend(texts)
+    return found
+
+
+def _translated_texts() -> tuple[set[str], list[str]]:
+    """Every text studybot's Discord code hands to `tr` (directly or through `translate`), and
+    the call sites whose text could not be read from the source."""
+    from bot.answering import answers
+
+    texts = {getattr(answers, name) for name in CORE_REPLIES}
+    unread: list[str] = []
+    modules = sorted(m for m in DISCORD_PACKAGE.glob("*.py") if m.name != "i18n.py")
+    values: dict[str, list[str]] = {}  # across modules: constants are imported (APOLOGY)
+    for module in modules:
+        for name, read in _values_of(ast.parse(module.read_text())).items():
+            values.setdefault(name, []).extend(read)
+    for module in modules:
+        tree = ast.parse(module.read_text())
+        params = {
+            a.arg
+            for f in ast.walk(tree)
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+            for a in f.args.args + f.args.kwonlyargs
+        }
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call):
+                continue
+            func = call.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            index = {"tr": 0, "_tr": 1, "translate": 1, "say": 1}.get(name)
+            if index is None or len(call.args) <= index:
+                continue
+            arg = call.args[index]
+            if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute):
+                arg = arg.func.value  # DICT.get(key, default): every text in DICT
+            while isinstance(arg, ast.Subscript):
+                arg = arg.value  # DICT[key], DICT[key][n]
+            read = _strings(arg)
+            if read is None and isinstance(arg, ast.Name):
+                read = values.get(arg.id)
+                if read is None and (arg.id in params or (module.name, arg.id) in FROM_THE_CORE):
+                    continue  # passed through (its callers are checked), or a core reply
+            if read is None:
+                unread.append(f"{module.name}:{call.lineno}")
+            else:
+                texts.update(read)
+    return texts, unread
+
+
+def test_every_fixed_reply_has_a_german_translation():
+    texts, unread = _translated_texts()
+    assert not unread, f"texts given to tr() that this test cannot read: {unread}"
+    assert len(texts) > 150  # the scan finds the replies (a broken scan would pass vacuously)
+    german = CATALOGUES["de"][1]
+    missing = sorted(t for t in texts if t not in german)
+    assert not missing, "no German for:\n" + "\n".join(missing)
+
+
+def test_every_catalogue_entry_has_both_languages():
+    """Keys are the English text; each needs a German text that is really there."""
+    for language, (names, texts) in CATALOGUES.items():
+        for table in (names, texts):
+            for english, translated in table.items():
+                assert english.strip() and translated.strip(), (language, english)
+
+
+def _labels(message) -> list[str]:
+    return [b.label for row in message.message.components for b in row.children]
+
+
+async def test_a_german_server_gets_kb_practice_stats_and_answers_in_german(world):
+    """The replies that issue 10 left in English, run in a German server through the client."""
+    from test_server import BIOLOGY
+
+    admin, member, channel = world.admin, world.member, world.channel
+    await admin.slash(channel, "settings set", setting="language", value="de")
+    await admin.slash(channel, "settings set", setting="cooldown", value="0")
+
+    # /kb: upload, use, stats, gaps, download, and the refusals.
+    uploaded = await admin.slash(channel, "kb upload", file=("biology.yaml", BIOLOGY))
+    assert uploaded.response.content.startswith(
+        "`biology` hochgeladen: **Biology**: 1 Quellen, 1 Einträge, "
+    )
+    assert "Die Mitglieder bekommen es nach `/kb use pack:biology`." in uploaded.response.content
+    missing = await admin.slash(channel, "kb use", pack="chemistry")
+    assert missing.response.content.startswith("Hier gibt es kein Paket namens „chemistry“.")
+    used = await admin.slash(channel, "kb use", pack="biology")
+    assert used.response.content.startswith("Dieser Server nutzt jetzt `biology`: **Biology**")
+    stats = (await admin.slash(channel, "kb stats")).response.embeds[0]
+    assert stats.title == "Paket: Biology"
+    assert [f.name for f in stats.fields] == [
+        "Quellen",
+        "Einträge",
+        "Beantwortbare Aussagen",
+        "Quizfragen",
+        "Aussagen, bei denen die Quellen abweichen",
+        "Themen",
+    ]
+    gaps = (await admin.slash(channel, "kb gaps")).response.embeds[0]
+    assert gaps.title == "Fragen, die das Paket nicht beantworten konnte"
+    assert gaps.description == "Auf diesem Server noch keine erfasst."
+    download = await admin.slash(channel, "kb download")
+    assert download.response.content.startswith("Das Paket `biology` (nach dem Bearbeiten")
+    reload = await admin.slash(channel, "kb reload")
+    assert reload.response.content.startswith("Nur der Betreiber des Hosts")
+
+    # Answers: the labels around the pack's words.
+    answer = (await member.slash(channel, "ask", question="what is a cell wall")).response
+    embed = answer.embeds[0]
+    assert [f.name for f in embed.fields] == ["Quelle", "Beleg"]
+    assert embed.footer.text.startswith("Sicherheit ")
+    assert _labels(answer) == ["Löschen"]
+    nothing = await member.slash(channel, "define", term="mitochondrion")
+    assert nothing.response.content.startswith("Kein Eintrag namens „mitochondrion“")
+    topics = (await member.slash(channel, "topics")).response.embeds[0]
+    assert topics.title == "Themen von Biology"
+    assert topics.description == "• **cells** (1 Begriffe)"
+    sources = (await member.slash(channel, "sources")).response.embeds[0]
+    assert sources.title == "Quellen von Biology" and sources.footer.text == "1 Quellen"
+
+    # /practice: the card, its buttons, the back, the end.
+    card = (await member.slash(channel, "practice")).response
+    assert card.embeds[0].description == "Überleg dir die Antwort, dann dreh die Karte um."
+    assert card.embeds[0].footer.text == "0 fällig · 2 neu · 0 wiederholt"
+    for _ in range(2):
+        assert _labels(card) == ["Antwort zeigen"]
+        back = (await member.click(card, label="Antwort zeigen")).response
+        assert back.embeds[0].fields[0].name == "Quelle"
+        assert back.embeds[0].footer.text.startswith("Wie gut wusstest du es? · ")
+        names = [label.split(" · ")[0] for label in _labels(back)]
+        assert names == ["Nochmal", "Schwer", "Gut", "Leicht"]
+        easy = next(label for label in _labels(back) if label.startswith("Leicht"))
+        assert easy.endswith(("Tag", "Tagen")), easy
+        card = (await member.click(back, label=easy)).response
+    done = card.embeds[0]
+    assert done.title == "Für jetzt geschafft"
+    assert done.description.startswith("Du hast 2 Karte(n) wiederholt. Die nächste Karte ist in ")
+
+    # /stats and /leaderboard labels.
+    shown = (await member.slash(channel, "stats")).response.embeds[0]
+    assert shown.title == "Statistik von alice"
+    assert [f.name for f in shown.fields] == [
+        "Punkte",
+        "Richtige Antworten",
+        "Spiele mit Punkten",
+        "Beste Serie",
+        "Lernkarten",
+    ]
+    assert shown.fields[0].value == "0 (0 diese Woche)"
+    assert shown.fields[4].value == "2 (2 Wiederholungen)"
+    board = (await member.slash(channel, "leaderboard")).response.embeds[0]
+    assert board.title == "Bestenliste: gesamt"
+    assert board.description == "Noch keine Punkte. Starte ein Quiz mit /quiz start!"
+
+    # A quiz question and its reveal; the settings page; /forgetme.
+    started = await member.slash(channel, "quiz start", questions=1, seconds=20, mode="text")
+    assert "hat ein Quiz gestartet" in started.response.content, started.response.content
+    assert "darum antworte mit `/answer`." in started.response.content
+    question = [m for m in channel.history() if m.author.bot][-1].embeds[0]
+    assert question.title == "Frage 1/1"
+    assert question.footer.text == "20 Sekunden · Antworte mit /answer. · /quiz hint für einen Tipp"
+    hint = await member.slash(channel, "quiz hint")
+    assert hint.response.content.startswith("💡 Tipp: `")
+    assert hint.response.content.endswith("(Tipps senken die Punkte dieser Frage)")
+    wrong = await member.slash(channel, "answer", text="chloroplast")
+    assert wrong.response.content == "Nicht ganz. Versuch es noch einmal!"
+    skipped = await member.slash(channel, "quiz skip")
+    assert skipped.response.embeds[0].title == "⏭️ Übersprungen."
+    assert skipped.response.embeds[0].description.startswith("Die Antwort: **")
+    # The only question was skipped, so the game is over.
+    none_left = await member.slash(channel, "quiz stop")
+    assert none_left.response.content == "Hier läuft kein Quiz."
+    page = (await admin.slash(channel, "settings show")).response.embeds[0]
+    assert page.title == "Einstellungen für diesen Server"
+    assert "*(Standard)*" in page.description
+    forgot = await member.slash(channel, "forgetme")
+    assert forgot.response.content.startswith("Deine Daten sind gelöscht: 0 Quizpunkte-Einträge")
