@@ -19,17 +19,17 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import Any
 
-from bot.answering.text import normalise
+from bot.answering.text import normalise, singular
 from bot.packs.importers.cards import DeckError, clip, digest, slug
 from bot.packs.importers.writer import COMMENT, DOCUMENTS, render
-from bot.packs.loader import MAX_TEXT
+from bot.packs.loader import MAX_EVIDENCE, MAX_TEXT
 
 __all__ = ["Document", "DraftResult", "draft"]
 
 _DEFINES = re.compile(
     r"^(?:The\s+)?(?P<term>[A-Z][\w'’.\-–]*(?:\s+(?:of|the|and|for|de|von|[A-Z0-9][\w'’.\-–]*)){0,5})"
     r"(?:\s*\([^)]{0,120}\))?"
-    r"(?:,\s*(?:better known as|also known as|known as|or)\s+(?P<alias>[A-Z][^,]{1,60}),)?"
+    r"(?:,\s*(?P<how>better known as|also known as|known as|or)\s+(?P<alias>[A-Z][^,]{1,60}),)?"
     r"(?:,[^,]{1,100},)?"
     r"\s+(?:is|was|are|were|refers to|means|describes)\s+(?:a|an|the|one|any)\b"
 )
@@ -81,6 +81,8 @@ _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 12
 """Facts kept per entry: the sentences that name it, in document order."""
+MIN_FACTS = 3
+"""An entry that is the subject of fewer sentences keeps up to this many that merely name it."""
 MIN_MENTIONS = 2
 """A capitalised name becomes an entry when the documents name it at least this often."""
 MIN_WORD_MENTIONS = 3
@@ -89,6 +91,107 @@ _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
 _FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
 MAX_HEADING_WORDS = 8
+
+_PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
+"""A sentence starting with one of these continues the subject of the sentence before."""
+_SUBJECT_JOINERS = frozenset(
+    {"the", "and", "of", "for", "in", "de", "du", "von", "van", "der", "la", "le", "both", "a", "an"}
+)
+_AUX = frozenset({"is", "was", "are", "were", "has", "had", "have"})
+
+
+def _subject_span(text: str) -> str:
+    """The capitalised words that open the main clause: the sentence's subject, roughly.
+
+    An opening phrase ("In 1932, ...", "After the war, ...") is skipped; the span ends at the
+    first lower-case word that is not a joining word ("the", "of", "and"), which in English is
+    where the verb or the rest of the predicate starts. Names only: a sentence whose subject is
+    a common noun ("Many groups ...") has no span, and so no entry as its subject.
+    """
+    text = _FOOTNOTE.sub("", text).strip()
+    words = text.split()
+    if words and (words[0].lower().strip(",") in _FUNCTION_WORDS or words[0][:1].isdigit()):
+        comma = text.find(",")
+        if comma > 0 and len(text[:comma].split()) <= 12:
+            words = text[comma + 1 :].split()
+    span: list[str] = []
+    for word in words:
+        bare = word.strip("\"'“”‘’()[]")
+        if not bare or not (bare[:1].isupper() or bare.lower() in _SUBJECT_JOINERS):
+            break
+        span.append(bare)
+        if word.endswith((",", ";", ":")):
+            break
+    return " ".join(span)
+
+
+def _evidence(sentence: str, focus: str) -> str:
+    """The sentence, or when it is too long the clauses around `focus`, cut between words.
+
+    Verbatim (evidence must occur in the source), whole words only, and never more than the
+    loader allows.
+    """
+    text = " ".join(sentence.split())
+    if len(text) <= MAX_EVIDENCE:
+        return text
+    # grow a window of whole clauses from the one that names the focus
+    cuts = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
+    at = text.find(focus) if focus and focus in text else 0
+    first = max(i for i, c in enumerate(cuts) if c <= at)
+    lo, hi = cuts[first], cuts[min(first + 1, len(cuts) - 1)]
+    while True:
+        grown = False
+        nxt = [c for c in cuts if c > hi]
+        if nxt and nxt[0] - lo <= MAX_EVIDENCE:
+            hi, grown = nxt[0], True
+        prev = [c for c in cuts if c < lo]
+        if prev and hi - prev[-1] <= MAX_EVIDENCE:
+            lo, grown = prev[-1], True
+        if not grown:
+            break
+    window = text[lo:hi].strip(" ,;:–—-")
+    if len(window) <= MAX_EVIDENCE and window:
+        return window
+    return clip(text, focus=focus)
+
+
+def _when_ask(sentence: str, term: str) -> str:
+    """A "when" phrasing of a dated sentence about `term`: "when was Trotsky exiled by Stalin".
+
+    Made from the words after the subject up to the first figure or comma, so it asks what the
+    sentence answers; empty when the sentence does not read "Subject verb ...".
+    """
+    span = _subject_span(sentence)
+    text = _FOOTNOTE.sub("", sentence)
+    at = text.find(span) if span else -1
+    if at < 0:
+        return ""
+    rest = re.split(r"[,;:()]|\s[–—-]\s|\d", text[at + len(span) :], maxsplit=1)[0].split()
+    while rest and rest[-1].lower() in _FUNCTION_WORDS:
+        rest.pop()
+    if not rest or len(rest) > 12:
+        return ""
+    if rest[0].lower() in _AUX:
+        return " ".join(["when", rest[0].lower(), term, *rest[1:]])
+    return " ".join(["when did", term, *rest])
+
+
+def _name_asks(row: dict[str, Any]) -> list[str]:
+    """How members ask for an entry with a definition: "what is X", "who was X".
+
+    "who" when the entry's own sentences call it he or she, the tense from its definition.
+    """
+    term = row["term"]
+    definition = row["definition"]["text"]
+    verb = re.search(r"\b(is|was|are|were)\b", definition)
+    tense = verb.group(1) if verb else "is"
+    tense = {"are": "is", "were": "was"}.get(tense, tense)
+    texts = [definition, *(f["text"] for f in row.get("facts", []))]
+    person = any(re.search(r"\b(he|she|his|her|him)\b", t, re.IGNORECASE) for t in texts[:4])
+    asks = [f"{'who' if person else 'what'} {tense} {term}"]
+    asks += [f"{'who' if person else 'what'} {tense} {a}" for a in row.get("aliases", [])[:2]]
+    return asks
+
 
 
 @dataclass(frozen=True)
@@ -355,6 +458,11 @@ def _candidate_names(
     return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
 
 
+def _word_in(word: str, text: str) -> bool:
+    """`word` occurs in `text` as a whole word, in exactly this case."""
+    return re.search(rf"(?<![\w'’\-–]){re.escape(word)}(?![\w'’\-–])", text) is not None
+
+
 def _about(sentence: str) -> str | None:
     if _YEAR.search(sentence):
         return "when"
@@ -367,12 +475,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     """Draft entries, items and quiz questions from `documents`; pure (no file is touched)."""
     names: dict[str, dict[str, Any]] = {}
     """Every normalised name (term or alias) to its entry row."""
+    body_text = ""
     rows: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     quiz: list[dict[str, Any]] = []
     files: dict[str, str] = {}
     sentences: list[_Sentence] = []
     headings: list[tuple[str, bool]] = []
+    quoted_titles: set[str] = set()
     bolds: list[str] = []
 
     def entry(term: str, why: str = "", *, trim: bool = True) -> dict[str, Any] | None:
@@ -381,6 +491,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         key = normalise(term)
         if key in names:
             return names[key]
+        plural = ""
+        one = singular(term)
+        if " " not in term and one != term and one[1:].islower() and _word_in(one, body_text):
+            # "Trotskyists" -> "Trotskyist": the canonical singular, when the text uses it too
+            plural, term, key = term, one, normalise(one)
+            if key in names:
+                alias(names[key], plural)
+                return names[key]
         ident = slug(term)
         if not ident or key in taken or ident in taken or not _term_ok(term, title=not trim):
             return None
@@ -391,7 +509,23 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             row[COMMENT] = f"unsure: {why}; check the term and its kind"
         names[key] = row
         rows.append(row)
+        if plural:
+            alias(row, plural)
         return row
+
+    def rename(row: dict[str, Any], name: str) -> None:
+        """Make `name` the term ("X, better known as Y": members type Y) and the old term an alias."""
+        name = _trim_name(name.strip(" .,:;\"'“”"))
+        key = normalise(name)
+        if not _term_ok(name) or key in taken or names.get(key, row) is not row:
+            alias(row, name)
+            return
+        old = row["term"]
+        row["term"], row["id"] = name, slug(name)
+        if any(e["id"] == row["id"] and e is not row for e in rows):
+            row["id"] = f"{slug(name, 40)}-{digest(key)}"
+        names[key] = row
+        row.setdefault("aliases", []).append(old)
 
     def alias(row: dict[str, Any], name: str) -> None:
         name = _trim_name(name.strip(" .,:;\"'“”"))
@@ -445,7 +579,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 match.group("term"), "" if known else "term taken from the sentence's subject"
             )
             if row is not None and match.group("alias"):
-                alias(row, match.group("alias"))
+                if match.group("how") == "better known as" and not known:
+                    rename(row, match.group("alias"))
+                else:
+                    alias(row, match.group("alias"))
         elif (lower := _DEFINES_LOWER.match(sentence.text)) and not any(
             w.lower() in _FUNCTION_WORDS for w in lower.group("term").split()
         ):
@@ -455,6 +592,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             long_words = [w for w in title.split() if len(w) > 3]
             if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
                 entry(title, "a quoted title", trim=False)
+                quoted_titles.add(title)
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
             if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):
@@ -467,9 +605,17 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     for key in multi:
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
+    endings = Counter(normalise(spelled[k].split()[-1]) for k in multi)
     for key in multi:  # most frequent first: "Curie" goes to "Marie Curie"
         words = spelled[key].split()
-        if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+        # "Revolution" in "Cuban Revolution" is a common noun (the text also writes
+        # "revolution", and other names end with it): only a surname stands for the whole name
+        if (
+            2 <= len(words) <= 3
+            and all(w[:1].isupper() for w in words)
+            and endings[normalise(words[-1])] == 1
+            and not _word_in(words[-1].lower(), body_text)
+        ):
             last_words.setdefault(normalise(words[-1]), key)
     for key, n in counts.most_common():
         if " " in key or key in names:
@@ -498,10 +644,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     longest = max((len(k.split()) for k in names), default=1)
     for sentence in sentences:
         sentence.words = normalise(_FOOTNOTE.sub("", sentence.text)).split()
+    works = {r["id"] for r in rows if r["term"] in quoted_titles}
 
-    def mentioned(sentence: _Sentence) -> list[dict[str, Any]]:
+    def mentioned(words: list[str]) -> list[dict[str, Any]]:
+        """The entries `words` name, longest name first, in order."""
         found: list[dict[str, Any]] = []
-        words, at = sentence.words, 0
+        at = 0
         while at < len(words):
             for size in range(min(longest, len(words) - at), 0, -1):
                 row = names.get(" ".join(words[at : at + size]))
@@ -518,7 +666,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         return {
             "text": " ".join(_FOOTNOTE.sub("", sentence.text).split())[:MAX_TEXT],
             "source": sentence.source,
-            "evidence": clip(sentence.text, focus=focus),
+            "evidence": _evidence(sentence.text, focus),
         }
 
     for sentence in sentences:  # definitions first: "X is a ...", "X, a ..., ..."
@@ -530,46 +678,82 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             row = names.get(normalise(_trim_name(apposition.group("term"))))
         if row is not None and "definition" not in row:
             row["definition"] = item(sentence, row["term"])
+    # A sentence is a fact of its subject ("Trotsky was exiled in 1929" is Trotsky's, not
+    # Stalin's, though it names Stalin); "He/It ..." continues the sentence before. An entry that
+    # is never a subject keeps a few sentences that name it, marked unsure, so it is not lost.
+    own: dict[str, list[tuple[_Sentence, str]]] = {}
+    side: dict[str, list[_Sentence]] = {}
+    by_id = {id(r): r for r in rows}
+    previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     for sentence in sentences:
-        found = mentioned(sentence)
-        owners = found or [r for r in [names.get(normalise(sentence.section or ""))] if r]
-        for owner in owners:
-            fact = item(sentence, owner["term"])
-            if owner.get("definition", {}).get("text") == fact["text"]:
+        found = mentioned(sentence.words)
+        place = (sentence.source, sentence.section)
+        first = sentence.text.split(maxsplit=1)[0].lower().strip(",")
+        if first in _PRONOUNS and previous[0] == place:
+            subjects = previous[1]
+        else:
+            subjects = mentioned(normalise(_subject_span(sentence.text)).split())
+        subjects += [r for r in found if r["id"] in works and r not in subjects]
+        previous = (place, subjects)
+        if not found and not subjects:
+            heading = names.get(normalise(sentence.section or ""))
+            if heading is not None:
+                own.setdefault(str(id(heading)), []).append(
+                    (sentence, f"unsure: under the heading `{sentence.section}`, but does not name it")
+                )
+            continue
+        for row in subjects:
+            own.setdefault(str(id(row)), []).append((sentence, ""))
+        for row in found:
+            if row not in subjects:
+                side.setdefault(str(id(row)), []).append(sentence)
+    for key, row in by_id.items():
+        chosen = list(own.get(str(key), []))
+        for sentence in side.get(str(key), []):
+            if len(chosen) >= MIN_FACTS:
+                break
+            chosen.append((sentence, "unsure: names it, but is about something else"))
+        for sentence, doubt in chosen:
+            fact = item(sentence, row["term"])
+            if row.get("definition", {}).get("text") == fact["text"]:
                 continue
-            if "definition" not in owner and sentence.words[: len(owner["term"].split())] == (
-                normalise(owner["term"]).split()
+            if "definition" not in row and sentence.words[: len(row["term"].split())] == (
+                normalise(row["term"]).split()
             ):
-                owner["definition"] = {
+                row["definition"] = {
                     **fact,
                     COMMENT: "unsure: the first sentence that starts with the term",
                 }
                 continue
-            facts = owner.setdefault("facts", [])
+            facts = row.setdefault("facts", [])
             if len(facts) >= MAX_FACTS or any(f["text"] == fact["text"] for f in facts):
                 continue
             about = _about(sentence.text)
             if about:
                 fact["about"] = about
-            if not found:
-                fact[COMMENT] = (
-                    f"unsure: under the heading `{sentence.section}`, but does not name it"
-                )
+            if about == "when" and not doubt:
+                ask = _when_ask(sentence.text, row["term"])
+                if ask:
+                    fact["asks"] = [ask]
+            if doubt:
+                fact[COMMENT] = doubt
             facts.append(fact)
             year = _YEAR.search(fact["evidence"])
-            if year and sum(q["entry"] == owner["id"] for q in quiz) < 2:
+            if year and sum(q["entry"] == row["id"] for q in quiz) < 2:
                 question = fact["text"].replace(year.group(0), "____", 1)
                 quiz.append(
                     {
-                        "id": f"draft-{digest(sentence.source + owner['id'] + fact['text'], 10)}",
+                        "id": f"draft-{digest(sentence.source + row['id'] + fact['text'], 10)}",
                         "question": f"Which year fills the gap? {question}",
                         "answers": [year.group(0)],
                         "kind": "year",
-                        "entry": owner["id"],
+                        "entry": row["id"],
                         "source": sentence.source,
                         "evidence": fact["evidence"],
                     }
                 )
+        if "definition" in row:
+            row["asks"] = _name_asks(row)
     kept = [e for e in rows if "definition" in e or e.get("facts")]
     kept_ids = {e["id"] for e in kept}
     quiz = [q for q in quiz if q["entry"] in kept_ids]
