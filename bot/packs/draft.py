@@ -54,7 +54,8 @@ _FUNCTION_WORDS = frozenset(
 _NOT_TERMS = _FUNCTION_WORDS
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
-    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+)?[A-Z][\w'’\-–.]*[\w])*"
+    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+)?[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
+    r"(?=[\s,;:!?'’)\]]|\.(?:\s|$)|$))*"
 )
 """A run of capitalised words, with the small joining words names keep ("Bank of England")."""
 _PAREN_ALIAS = re.compile(
@@ -77,6 +78,18 @@ _DEFINES_LOWER = re.compile(
     r"(?:is a term that refers to|refers to|is (?:a|an|the)\b)"
 )
 """A lower-case term defined by the sentence it starts: "The carbon cycle is a term ..."."""
+_LEAD_DEFINES = re.compile(
+    r"^(?:(?:A|An|The)\s+)?(?P<term>[\w'’\-–]+(?:\s+[\w'’\-–]+){0,3}?)"
+    r"(?P<rest>(?:,\s*[^,]{1,80}){0,4}?,)?"
+    r"\s+(?:is|are|was|were|refers to)\s+(?:a|an|the|one)\b"
+)
+"""An encyclopedia's opening: "A workers' council, also called labor council, is a type of ..."."""
+_OTHER_NAMES = re.compile(
+    r"(?:called|known as|referred to as|or)\s+(?:(?:a|an|the)\s+)?(?P<names>[^,]{2,60})"
+)
+"""The other names in a lead's commas: "also known as global communism or international ..."."""
+_QUOTED_TERM = re.compile(r"[“\"‘'](?P<term>[a-z][\w\-’']*(?:\s+[\w\-’']+){1,3}?)[,.]?[”\"’']")
+"""A quoted lower-case phrase of two to four words: a coined term ('permanent revolution')."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 12
@@ -84,6 +97,8 @@ MAX_FACTS = 12
 MIN_FACTS = 3
 """An entry that is the subject of fewer sentences keeps up to this many that merely name it."""
 MIN_MENTIONS = 2
+MIN_MULTI_MENTIONS = 1
+"""A name of several capitalised words is a name the first time ("Trial of the Sixteen")."""
 """A capitalised name becomes an entry when the documents name it at least this often."""
 MIN_WORD_MENTIONS = 3
 """A one-word name needs more: it must occur this often, not only at the start of a sentence."""
@@ -92,11 +107,12 @@ _FIGURE = re.compile(r"\b\d[\d,.]*\b")
 _FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
 MAX_HEADING_WORDS = 8
 
-_PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
+_PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
 """A sentence starting with one of these continues the subject of the sentence before."""
 _SUBJECT_JOINERS = frozenset(
     {"the", "and", "of", "for", "in", "de", "du", "von", "van", "der", "la", "le", "both", "a", "an"}
 )
+_LIST_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-]")
 _AUX = frozenset({"is", "was", "are", "were", "has", "had", "have"})
 
 
@@ -114,15 +130,61 @@ def _subject_span(text: str) -> str:
         comma = text.find(",")
         if comma > 0 and len(text[:comma].split()) <= 12:
             words = text[comma + 1 :].split()
+    while words and (_LIST_MARK.fullmatch(words[0]) or not any(c.isalnum() for c in words[0])):
+        words = words[1:]  # "1.", "•": a list item's marker
     span: list[str] = []
-    for word in words:
+    for at, word in enumerate(words):
         bare = word.strip("\"'“”‘’()[]")
         if not bare or not (bare[:1].isupper() or bare.lower() in _SUBJECT_JOINERS):
+            # "Bolshevik revolutionary Leon Trotsky was ...": a title before a full name
+            after = words[at + 1 : at + 3]
+            if (
+                span
+                and len(span) <= 2
+                and bare.isalpha()
+                and len(after) == 2
+                and all(w[:1].isupper() for w in after)
+            ):
+                span.append(bare)
+                continue
             break
         span.append(bare)
         if word.endswith((",", ";", ":")):
             break
     return " ".join(span)
+
+
+def _coined(word: str) -> bool:
+    """A word that is a name however rarely it occurs: an acronym ("NKVD") or an "-ism"."""
+    return (word.isupper() and 2 <= len(word) <= 6 and word.isalpha()) or (
+        word[:1].isupper() and word.endswith("ism") and len(word) > 5
+    )
+
+
+def _lead_term_ok(term: str) -> bool:
+    """A term an opening or a quotation names: 1-4 words, not starting or ending in a small word."""
+    words = term.split()
+    return (
+        0 < len(words) <= 4
+        and words[0].lower() not in _FUNCTION_WORDS
+        and words[-1].lower() not in _FUNCTION_WORDS
+        and all(any(c.isalpha() for c in w) for w in words)
+        and _term_ok(term)
+    )
+
+
+def _definite_head(text: str) -> str:
+    """The noun of a subject like "The bloc ..." (normalised, singular), else ""."""
+    words = _FOOTNOTE.sub("", text).split()[:3]
+    if (
+        len(words) >= 2
+        and words[0] in ("The", "This", "That")
+        and words[1].isalpha()
+        and words[1].islower()
+        and words[1] not in _FUNCTION_WORDS
+    ):
+        return singular(normalise(words[1]))
+    return ""
 
 
 def _evidence(sentence: str, focus: str) -> str:
@@ -176,22 +238,20 @@ def _when_ask(sentence: str, term: str) -> str:
     return " ".join(["when did", term, *rest])
 
 
-def _name_asks(row: dict[str, Any]) -> list[str]:
-    """How members ask for an entry with a definition: "what is X", "who was X".
+def _name_asks(row: dict[str, Any], person: bool, the: bool) -> list[str]:
+    """How members ask for an entry: "what is the X", "who was X".
 
-    "who" when the entry's own sentences call it he or she, the tense from its definition.
+    "who" for a person (`person`: its sentences go on with "he" or "she"); the tense from its
+    definition, else "was"; "the" where the documents write "the X".
     """
-    term = row["term"]
-    definition = row["definition"]["text"]
+    definition = row.get("definition", {}).get("text", "")
     verb = re.search(r"\b(is|was|are|were)\b", definition)
-    tense = verb.group(1) if verb else "is"
-    tense = {"are": "is", "were": "was"}.get(tense, tense)
-    texts = [definition, *(f["text"] for f in row.get("facts", []))]
-    person = any(re.search(r"\b(he|she|his|her|him)\b", t, re.IGNORECASE) for t in texts[:4])
-    asks = [f"{'who' if person else 'what'} {tense} {term}"]
-    asks += [f"{'who' if person else 'what'} {tense} {a}" for a in row.get("aliases", [])[:2]]
+    tense = {"are": "is", "were": "was"}.get(verb.group(1), verb.group(1)) if verb else "was"
+    asks = []
+    for name in (row["term"], *row.get("aliases", [])[:2]):
+        article = "the " if the and name == row["term"] and not person else ""
+        asks.append(f"{'who' if person else 'what'} {tense} {article}{name}")
     return asks
-
 
 
 @dataclass(frozen=True)
@@ -583,6 +643,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     rename(row, match.group("alias"))
                 else:
                     alias(row, match.group("alias"))
+        elif (lead := _LEAD_DEFINES.match(sentence.text)) and _lead_term_ok(lead.group("term")):
+            row = entry(lead.group("term"), "term taken from the sentence's subject")
+            for other in _OTHER_NAMES.finditer(lead.group("rest") or "") if row else ():
+                for name in re.split(r"\s+or\s+", other.group("names")):
+                    if _lead_term_ok(name) and row is not None:
+                        alias(row, name)
         elif (lower := _DEFINES_LOWER.match(sentence.text)) and not any(
             w.lower() in _FUNCTION_WORDS for w in lower.group("term").split()
         ):
@@ -593,6 +659,9 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
                 entry(title, "a quoted title", trim=False)
                 quoted_titles.add(title)
+        for quoted in _QUOTED_TERM.finditer(sentence.text):
+            if _lead_term_ok(quoted.group("term")):
+                entry(quoted.group("term"), "a quoted phrase")
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
             if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):
@@ -601,7 +670,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     alias(row, other)
     # 3. names and phrases the documents keep using
     counts, alone, inner, spelled = _candidate_names(sentences)
-    multi = [k for k, n in counts.most_common() if " " in k and n >= MIN_MENTIONS]
+    multi = [k for k, n in counts.most_common() if " " in k and n >= MIN_MULTI_MENTIONS]
     for key in multi:
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
@@ -622,7 +691,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             continue
         if key in last_words and last_words[key] in names and n >= MIN_MENTIONS:
             alias(names[last_words[key]], spelled[key])
-        elif inner[key] >= MIN_WORD_MENTIONS and alone[key] * 2 >= inner[key]:
+        elif _coined(spelled[key]) or (
+            inner[key] >= MIN_WORD_MENTIONS
+            and alone[key] * 2 >= inner[key]
+            and not _word_in(spelled[key].lower(), body_text)  # "Opposition" / "opposition"
+        ):
             entry(spelled[key], "a name the documents use often")
     for key, row in list(names.items()):  # "Curie" defined on its own joins "Marie Curie"
         target = names.get(last_words.get(key, ""))
@@ -669,21 +742,29 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             "evidence": _evidence(sentence.text, focus),
         }
 
+    topics: dict[str, dict[str, Any]] = {}
+    """Each document's topic: the entry its first defining sentence defines."""
     for sentence in sentences:  # definitions first: "X is a ...", "X, a ..., ..."
         row = _defines_known(sentence.text, names)
         if row is None and (defines := _DEFINES.match(sentence.text)):
             row = names.get(normalise(_trim_name(defines.group("term"))))
+        if row is None and (lead := _LEAD_DEFINES.match(sentence.text)):
+            row = names.get(normalise(lead.group("term")))
         apposition = _APPOSITION.match(sentence.text)
         if row is None and apposition:
             row = names.get(normalise(_trim_name(apposition.group("term"))))
         if row is not None and "definition" not in row:
             row["definition"] = item(sentence, row["term"])
+        if row is not None:
+            topics.setdefault(sentence.source, row)
     # A sentence is a fact of its subject ("Trotsky was exiled in 1929" is Trotsky's, not
     # Stalin's, though it names Stalin); "He/It ..." continues the sentence before. An entry that
     # is never a subject keeps a few sentences that name it, marked unsure, so it is not lost.
     own: dict[str, list[tuple[_Sentence, str]]] = {}
     side: dict[str, list[_Sentence]] = {}
     by_id = {id(r): r for r in rows}
+    persons: set[int] = set()
+    """Entries a following sentence calls "he" or "she"."""
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     for sentence in sentences:
         found = mentioned(sentence.words)
@@ -691,8 +772,17 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         first = sentence.text.split(maxsplit=1)[0].lower().strip(",")
         if first in _PRONOUNS and previous[0] == place:
             subjects = previous[1]
+            if first in ("he", "she", "his", "her") and len(subjects) == 1:
+                persons.add(id(subjects[0]))
         else:
             subjects = mentioned(normalise(_subject_span(sentence.text)).split())
+        if not subjects and (head := _definite_head(sentence.text)):
+            # "The bloc was ...": a word of the name of the entry just spoken of, or of the
+            # document's own topic (an article calls its subject "the bloc", "the party")
+            for row in (*previous[1], topics.get(sentence.source)):
+                if row is not None and head in normalise(row["term"]).split():
+                    subjects = [row]
+                    break
         subjects += [r for r in found if r["id"] in works and r not in subjects]
         previous = (place, subjects)
         if not found and not subjects:
@@ -752,8 +842,9 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                         "evidence": fact["evidence"],
                     }
                 )
-        if "definition" in row:
-            row["asks"] = _name_asks(row)
+        if "definition" in row or own.get(str(key)):
+            the = re.search(rf"\b[Tt]he {re.escape(row['term'])}\b", body_text) is not None
+            row["asks"] = _name_asks(row, person=key in persons, the=the)
     kept = [e for e in rows if "definition" in e or e.get("facts")]
     kept_ids = {e["id"] for e in kept}
     quiz = [q for q in quiz if q["entry"] in kept_ids]
