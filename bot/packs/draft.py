@@ -54,7 +54,7 @@ _FUNCTION_WORDS = frozenset(
 _NOT_TERMS = _FUNCTION_WORDS
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
-    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+)?[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
+    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
     r"(?=[\s,;:!?'’)\]]|\.(?:\s|$)|$))*"
 )
 """A run of capitalised words, with the small joining words names keep ("Bank of England")."""
@@ -100,7 +100,7 @@ MIN_MENTIONS = 2
 MIN_MULTI_MENTIONS = 1
 """A name of several capitalised words is a name the first time ("Trial of the Sixteen")."""
 """A capitalised name becomes an entry when the documents name it at least this often."""
-MIN_WORD_MENTIONS = 3
+MIN_WORD_MENTIONS = 2
 """A one-word name needs more: it must occur this often, not only at the start of a sentence."""
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
@@ -458,6 +458,8 @@ class _Sentence:
     text: str
     source: str
     section: str | None
+    opens: bool = False
+    """The first sentence of its paragraph, where an encyclopedia defines its subject."""
     words: list[str] = field(default_factory=list)
 
 
@@ -497,11 +499,22 @@ def _candidate_names(
     alone: Counter[str] = Counter()
     inner: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
+    body = " ".join(s.text for s in sentences)
     for sentence in sentences:
         text = _FOOTNOTE.sub("", sentence.text)
         for match in _NAME.finditer(text):
             after = text[match.end() :].lstrip()
             parts = match.group(0).split(" and ")  # "Zinoviev and Kamenev" is two names
+            first = match.group(0).split()[0]
+            if (
+                not any(c.isalnum() for c in text[: match.start()])
+                and " " in parts[0]
+                and _word_in(first.lower(), body)
+            ):
+                # "Therefore Trotskyist ...": a capital the sentence start gave a common word
+                parts[0] = parts[0].split(maxsplit=1)[1]
+            if len(parts) > 1:  # and the whole: "Hammer and Sickle Factory" is one name
+                parts.append(" and ".join(parts))
             for part in dict.fromkeys(parts):
                 name = _trim_name(part)
                 if not name or not _term_ok(name):
@@ -618,9 +631,9 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
-            for text in _sentences(block.text):
+            for n, text in enumerate(_sentences(block.text)):
                 if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
-                    sentences.append(_Sentence(text, source_id, block.section))
+                    sentences.append(_Sentence(text, source_id, block.section, opens=n == 0))
 
     body_text = " ".join(s.text for s in sentences)
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
@@ -643,7 +656,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     rename(row, match.group("alias"))
                 else:
                     alias(row, match.group("alias"))
-        elif (lead := _LEAD_DEFINES.match(sentence.text)) and _lead_term_ok(lead.group("term")):
+        elif (
+            sentence.opens
+            and (lead := _LEAD_DEFINES.match(sentence.text))
+            and _lead_term_ok(lead.group("term"))
+        ):
             row = entry(lead.group("term"), "term taken from the sentence's subject")
             for other in _OTHER_NAMES.finditer(lead.group("rest") or "") if row else ():
                 for name in re.split(r"\s+or\s+", other.group("names")):
@@ -660,7 +677,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 entry(title, "a quoted title", trim=False)
                 quoted_titles.add(title)
         for quoted in _QUOTED_TERM.finditer(sentence.text):
-            if _lead_term_ok(quoted.group("term")):
+            term = quoted.group("term")
+            if (
+                _lead_term_ok(term)
+                and not any(w.lower() in _FUNCTION_WORDS for w in term.split())
+                and len(re.findall(rf"\b{re.escape(term)}\b", body_text, re.IGNORECASE)) > 1
+            ):
                 entry(quoted.group("term"), "a quoted phrase")
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
@@ -670,11 +692,30 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     alias(row, other)
     # 3. names and phrases the documents keep using
     counts, alone, inner, spelled = _candidate_names(sentences)
-    multi = [k for k, n in counts.most_common() if " " in k and n >= MIN_MULTI_MENTIONS]
+    frequent = {k for k, n in counts.items() if n >= MIN_MENTIONS}
+
+    def glued(key: str) -> bool:
+        """Frequent names side by side, not a name of its own.
+
+        "Zinoviev and Kamenev", or seen once: "Kolyma Trotskyists", "Trotskyists in Western
+        Europe" (the first part a name of its own).
+        """
+        parts = re.split(r" (?:of|the|and|for|in|on) ", key)
+        if " and " in key and key.split(" and ")[0] in frequent:
+            return True
+        return counts[key] < MIN_MENTIONS and (
+            (len(parts) > 1 and parts[0] in frequent) or all(w in frequent for w in key.split())
+        )
+
+    multi = [
+        k
+        for k, n in counts.most_common()
+        if " " in k and n >= MIN_MULTI_MENTIONS and not glued(k)
+    ]
     for key in multi:
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
-    endings = Counter(normalise(spelled[k].split()[-1]) for k in multi)
+    endings = Counter(normalise(spelled[k].split()[-1]) for k in multi if k in frequent)
     for key in multi:  # most frequent first: "Curie" goes to "Marie Curie"
         words = spelled[key].split()
         # "Revolution" in "Cuban Revolution" is a common noun (the text also writes
@@ -682,7 +723,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         if (
             2 <= len(words) <= 3
             and all(w[:1].isupper() for w in words)
-            and endings[normalise(words[-1])] == 1
+            and endings[normalise(words[-1])] <= 1
             and not _word_in(words[-1].lower(), body_text)
         ):
             last_words.setdefault(normalise(words[-1]), key)
@@ -748,7 +789,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         row = _defines_known(sentence.text, names)
         if row is None and (defines := _DEFINES.match(sentence.text)):
             row = names.get(normalise(_trim_name(defines.group("term"))))
-        if row is None and (lead := _LEAD_DEFINES.match(sentence.text)):
+        if row is None and sentence.opens and (lead := _LEAD_DEFINES.match(sentence.text)):
             row = names.get(normalise(lead.group("term")))
         apposition = _APPOSITION.match(sentence.text)
         if row is None and apposition:
