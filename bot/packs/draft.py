@@ -136,7 +136,7 @@ def _subject_span(text: str) -> str:
     for at, word in enumerate(words):
         bare = word.strip("\"'“”‘’()[]")
         if not bare or not (bare[:1].isupper() or bare.lower() in _SUBJECT_JOINERS):
-            # "Bolshevik revolutionary Leon Trotsky was ...": a title before a full name
+            # "French physicist Marie Curie was ...": a title before a full name
             after = words[at + 1 : at + 3]
             if (
                 span
@@ -218,7 +218,7 @@ def _evidence(sentence: str, focus: str) -> str:
 
 
 def _when_ask(sentence: str, term: str) -> str:
-    """A "when" phrasing of a dated sentence about `term`: "when was Trotsky exiled by Stalin".
+    """A "when" phrasing of a dated sentence about `term`: "when was Darwin elected by the Society".
 
     Made from the words after the subject up to the first figure or comma, so it asks what the
     sentence answers; empty when the sentence does not read "Subject verb ...".
@@ -511,7 +511,7 @@ def _candidate_names(
                 and " " in parts[0]
                 and _word_in(first.lower(), body)
             ):
-                # "Therefore Trotskyist ...": a capital the sentence start gave a common word
+                # "Therefore Impressionist ...": a capital the sentence start gave a common word
                 parts[0] = parts[0].split(maxsplit=1)[1]
             if len(parts) > 1:  # and the whole: "Hammer and Sickle Factory" is one name
                 parts.append(" and ".join(parts))
@@ -567,7 +567,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         plural = ""
         one = singular(term)
         if " " not in term and one != term and one[1:].islower() and _word_in(one, body_text):
-            # "Trotskyists" -> "Trotskyist": the canonical singular, when the text uses it too
+            # "Impressionists" -> "Impressionist": the canonical singular, when the text uses it too
             plural, term, key = term, one, normalise(one)
             if key in names:
                 alias(names[key], plural)
@@ -632,7 +632,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 headings.append((block.section, marked))
             bolds += block.bold
             for n, text in enumerate(_sentences(block.text)):
-                if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
+                if (
+                    len(_FOOTNOTE.sub("", text).split()) >= 4
+                    and len(text) <= MAX_TEXT
+                    and not (text.startswith("(") and text.rstrip(".").endswith(")"))
+                ):
                     sentences.append(_Sentence(text, source_id, block.section, opens=n == 0))
 
     body_text = " ".join(s.text for s in sentences)
@@ -697,14 +701,17 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     def glued(key: str) -> bool:
         """Frequent names side by side, not a name of its own.
 
-        "Zinoviev and Kamenev", or seen once: "Kolyma Trotskyists", "Trotskyists in Western
+        "Monet and Renoir", or seen once: "Paris Impressionists", "Impressionists in Western
         Europe" (the first part a name of its own).
         """
         parts = re.split(r" (?:of|the|and|for|in|on) ", key)
         if " and " in key and key.split(" and ")[0] in frequent:
             return True
+        last = key.split()[-1]
         return counts[key] < MIN_MENTIONS and (
-            (len(parts) > 1 and parts[0] in frequent) or all(w in frequent for w in key.split())
+            (len(parts) > 1 and parts[0] in frequent)
+            or all(w in frequent for w in key.split())
+            or (last in frequent and singular(last) != last)  # "Paris Impressionists"
         )
 
     multi = [
@@ -735,7 +742,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         elif _coined(spelled[key]) or (
             inner[key] >= MIN_WORD_MENTIONS
             and alone[key] * 2 >= inner[key]
-            and not _word_in(spelled[key].lower(), body_text)  # "Opposition" / "opposition"
+            and not _word_in(spelled[key].lower(), body_text)  # "Revolution" / "revolution"
         ):
             entry(spelled[key], "a name the documents use often")
     for key, row in list(names.items()):  # "Curie" defined on its own joins "Marie Curie"
@@ -798,8 +805,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             row["definition"] = item(sentence, row["term"])
         if row is not None:
             topics.setdefault(sentence.source, row)
-    # A sentence is a fact of its subject ("Trotsky was exiled in 1929" is Trotsky's, not
-    # Stalin's, though it names Stalin); "He/It ..." continues the sentence before. An entry that
+    # A sentence is a fact of its subject ("Darwin sailed with FitzRoy in 1831" is Darwin's,
+    # not FitzRoy's, though it names FitzRoy); "He/It ..." continues the sentence before. An entry that
     # is never a subject keeps a few sentences that name it, marked unsure, so it is not lost.
     own: dict[str, list[tuple[_Sentence, str]]] = {}
     side: dict[str, list[_Sentence]] = {}
@@ -835,6 +842,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             continue
         for row in subjects:
             own.setdefault(str(id(row)), []).append((sentence, ""))
+        heading = names.get(normalise(sentence.section or ""))
+        if heading is not None and heading not in subjects:
+            # notes under a heading that is a term are about that term ("It was described in
+            # 1882" under "Mitosis"), whoever the sentence's subject is
+            doubt = f"unsure: under the heading `{sentence.section}`, but is about something else"
+            own.setdefault(str(id(heading)), []).append((sentence, doubt))
         for row in found:
             if row not in subjects:
                 side.setdefault(str(id(row)), []).append(sentence)
