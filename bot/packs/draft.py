@@ -218,8 +218,9 @@ def _evidence(sentence: str, focus: str) -> str:
 
 
 def _when_ask(sentence: str, term: str) -> str:
-    """A "when" phrasing of a dated sentence about `term`: "when was Darwin elected by the Society".
+    """A "when" phrasing of a dated sentence about `term`: "when was X elected by the Society".
 
+    Without an auxiliary it reads "when X sailed with FitzRoy" (there is no lemmatiser at hand).
     Made from the words after the subject up to the first figure or comma, so it asks what the
     sentence answers; empty when the sentence does not read "Subject verb ...".
     """
@@ -235,7 +236,7 @@ def _when_ask(sentence: str, term: str) -> str:
         return ""
     if rest[0].lower() in _AUX:
         return " ".join(["when", rest[0].lower(), term, *rest[1:]])
-    return " ".join(["when did", term, *rest])
+    return " ".join(["when", term, *rest])
 
 
 def _name_asks(row: dict[str, Any], person: bool, the: bool) -> list[str]:
@@ -734,10 +735,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             and not _word_in(words[-1].lower(), body_text)
         ):
             last_words.setdefault(normalise(words[-1]), key)
-    for key, n in counts.most_common():
+    for key, _ in counts.most_common():
         if " " in key or key in names:
             continue
-        if key in last_words and last_words[key] in names and n >= MIN_MENTIONS:
+        if key in last_words and last_words[key] in names:  # a surname, however rare
             alias(names[last_words[key]], spelled[key])
         elif _coined(spelled[key]) or (
             inner[key] >= MIN_WORD_MENTIONS
