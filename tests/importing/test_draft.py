@@ -135,7 +135,7 @@ def _by_term(tmp_path: Path) -> tuple[dict, Path]:
 
 
 def test_a_sentence_is_a_fact_of_its_subject_not_of_every_name(tmp_path: Path) -> None:
-    by_term, out = _by_term(tmp_path)
+    by_term, _ = _by_term(tmp_path)
     darwin, fitzroy = by_term["Charles Darwin"], by_term["Robert FitzRoy"]
     assert "Darwin" in darwin.aliases and "FitzRoy" in fitzroy.aliases
     sailed = "Darwin sailed on the survey ship with Robert FitzRoy in 1831."
