@@ -90,10 +90,23 @@ _OTHER_NAMES = re.compile(
 """The other names in a lead's commas: "also known as global communism or international ..."."""
 _QUOTED_TERM = re.compile(r"[“\"‘'](?P<term>[a-z][\w\-’']*(?:\s+[\w\-’']+){1,3}?)[,.]?[”\"’']")
 """A quoted lower-case phrase of two to four words: a coined term ('permanent revolution')."""
+_EVENT_HEADS = (
+    "affair|group|split|speech|strike|rebellion|uprising|revolt|riot|trial|trials|crisis|war|"
+    "treaty|pact|accord|movement|campaign|plan|platform|manifesto|congress|conference|council|"
+    "purge|massacre|incident|scandal|letters|archives|report|school|doctrine|theory|faction|bloc|"
+    "circle|society|committee|factory|prison|camp|mural|poster|symbol|expedition|voyage|"
+    "dispute|controversy|reform|reforms|law|act|declaration|decree|programme|program|project"
+)
+_NAMED_EVENT = re.compile(
+    rf"\b[Tt]he\s+(?P<term>(?:[A-Z][\w\-–]*\s+){{1,3}}(?:[a-z]+\s+)?(?:{_EVENT_HEADS}))\b"
+)
+"""A name with an English noun for an event, a group or a work: "the Hastings affair", "the
+Dreyfus affair", "the Salt march group". English grammar, not a subject's vocabulary: "the"
+before it marks it as one thing."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
-MAX_FACTS = 12
-"""Facts kept per entry: the sentences that name it, in document order."""
+MAX_FACTS = 40
+"""Facts kept per entry: the sentences about it, in document order."""
 MIN_FACTS = 3
 """An entry that is the subject of fewer sentences keeps up to this many that merely name it."""
 MIN_MENTIONS = 2
@@ -145,7 +158,7 @@ def _subject_span(text: str) -> str:
                 and len(after) == 2
                 and all(w[:1].isupper() for w in after)
             ):
-                span.append(bare)
+                span = []  # the title is no subject; the name after it is
                 continue
             break
         span.append(bare)
@@ -681,6 +694,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
                 entry(title, "a quoted title", trim=False)
                 quoted_titles.add(title)
+        for event in _NAMED_EVENT.finditer(_FOOTNOTE.sub("", sentence.text)):
+            if event.group("term").split()[0].lower() not in _FUNCTION_WORDS:
+                row = entry(event.group("term"), "a name with a noun for an event or a group")
+                if row is not None:
+                    quoted_titles.add(row["term"])
         for quoted in _QUOTED_TERM.finditer(sentence.text):
             term = quoted.group("term")
             if (
