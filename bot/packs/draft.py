@@ -54,7 +54,7 @@ _FUNCTION_WORDS = frozenset(
 _NOT_TERMS = _FUNCTION_WORDS
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
-    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
+    r"(?:\s+(?:(?:of|the|and|for|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
     r"(?=[\s,;:!?'’)\]]|\.(?:\s|$)|$))*"
 )
 """A run of capitalised words, with the small joining words names keep ("Bank of England")."""
@@ -426,7 +426,8 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
             and len(words) <= MAX_HEADING_WORDS
             and joined[-1] not in ".?!:;,"
         ):
-            section = joined
+            # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
+            section = joined.strip("=# ") or joined
             first = first or joined
         else:
             blocks.append(_Block(joined, section))
@@ -536,8 +537,11 @@ def _candidate_names(
                 key = normalise(name)
                 counts[key] += 1
                 spelling.setdefault(key, Counter())[name] += 1
-                if " " not in name and text[: match.start()].strip():
-                    inner[key] += 1  # a capital that starts the sentence says nothing
+                starts = not any(c.isalnum() for c in text[: match.start()])
+                if " " not in name and (not starts or not _word_in(name.lower(), body)):
+                    # a capital that starts the sentence says nothing, unless the documents
+                    # never write the word in lower case ("Molotov justified ...")
+                    inner[key] += 1
                     nxt = after.split(maxsplit=1)[0] if after else ""
                     alone[key] += not nxt[:1].islower() or nxt.lower().strip(".,;:") in (
                         _FUNCTION_WORDS
