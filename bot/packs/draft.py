@@ -117,6 +117,9 @@ MIN_WORD_MENTIONS = 2
 """A one-word name needs more: it must occur this often, not only at the start of a sentence."""
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
+_EDGE_FOOTNOTES = re.compile(
+    r"^(?:\[\s*(?:\d+|[a-z]|citation needed)\s*\]\s*)+|(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+$"
+)
 _FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
 MAX_HEADING_WORDS = 8
 
@@ -126,6 +129,7 @@ _SUBJECT_JOINERS = frozenset(
     {"the", "and", "of", "for", "in", "de", "du", "von", "van", "der", "la", "le", "both", "a", "an"}
 )
 _LIST_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-]")
+_LEADING_MARK = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-])\s+")
 _AUX = frozenset({"is", "was", "are", "were", "has", "had", "have"})
 
 
@@ -206,7 +210,9 @@ def _evidence(sentence: str, focus: str) -> str:
     Verbatim (evidence must occur in the source), whole words only, and never more than the
     loader allows.
     """
-    text = " ".join(sentence.split())
+    # footnote marks at either end ("[5] [6] Some ...") are no part of the claim; cutting them
+    # off the ends keeps the excerpt verbatim
+    text = _EDGE_FOOTNOTES.sub("", " ".join(sentence.split())) or " ".join(sentence.split())
     if len(text) <= MAX_EVIDENCE:
         return text
     # grow a window of whole clauses from the one that names the focus
@@ -555,9 +561,14 @@ def _word_in(word: str, text: str) -> bool:
 
 
 def _about(sentence: str) -> str | None:
-    if _YEAR.search(sentence):
+    """`when` for a year or a decade ("the 1920s"), `how-many` for another figure.
+
+    A list item's number ("1. The ...") and footnote marks are no figures.
+    """
+    text = _LEADING_MARK.sub("", _FOOTNOTE.sub("", sentence))
+    if _YEAR.search(text) or re.search(r"\b1[0-9]{3}s\b|\b20[0-9]{2}s\b", text):
         return "when"
-    if re.search(r"\b\d[\d,.]*\b", _FOOTNOTE.sub("", sentence)):
+    if re.search(r"\b\d[\d,.]*\b", text):
         return "how-many"
     return None
 
@@ -574,6 +585,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     sentences: list[_Sentence] = []
     headings: list[tuple[str, bool]] = []
     quoted_titles: set[str] = set()
+    persons: set[int] = set()
+    """Entries (by `id`) that are people: called by their surname, or "he"/"she" after them."""
+    """Terms that keep every sentence naming them: titles, named events and groups."""
+    titles: set[str] = set()
+    """Quoted titles: works."""
     bolds: list[str] = []
 
     def entry(term: str, why: str = "", *, trim: bool = True) -> dict[str, Any] | None:
@@ -698,6 +714,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
                 entry(title, "a quoted title", trim=False)
                 quoted_titles.add(title)
+                titles.add(title)
         for event in _NAMED_EVENT.finditer(_FOOTNOTE.sub("", sentence.text)):
             if event.group("term").split()[0].lower() not in _FUNCTION_WORDS:
                 row = entry(event.group("term"), "a name with a noun for an event or a group")
@@ -762,6 +779,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             continue
         if key in last_words and last_words[key] in names:  # a surname, however rare
             alias(names[last_words[key]], spelled[key])
+            persons.add(id(names[last_words[key]]))  # a name whose last word stands for it
         elif _coined(spelled[key]) or (
             inner[key] >= MIN_WORD_MENTIONS
             and alone[key] * 2 >= inner[key]
@@ -834,8 +852,6 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     own: dict[str, list[tuple[_Sentence, str]]] = {}
     side: dict[str, list[_Sentence]] = {}
     by_id = {id(r): r for r in rows}
-    persons: set[int] = set()
-    """Entries a following sentence calls "he" or "she"."""
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     for sentence in sentences:
         found = mentioned(sentence.words)
@@ -922,6 +938,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         if "definition" in row or own.get(str(key)):
             the = re.search(rf"\b[Tt]he {re.escape(row['term'])}\b", body_text) is not None
             row["asks"] = _name_asks(row, person=key in persons, the=the)
+        if key in persons:
+            row["kind"] = "person"
+        elif row["id"] in works and row["term"] in titles:
+            row["kind"] = "work"
     kept = [e for e in rows if "definition" in e or e.get("facts")]
     kept_ids = {e["id"] for e in kept}
     quiz = [q for q in quiz if q["entry"] in kept_ids]
