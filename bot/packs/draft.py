@@ -481,6 +481,8 @@ class _Sentence:
     section: str | None
     opens: bool = False
     """The first sentence of its paragraph, where an encyclopedia defines its subject."""
+    aside: bool = False
+    """A sentence in brackets (a reference): it names things but claims nothing."""
     words: list[str] = field(default_factory=list)
 
 
@@ -549,8 +551,10 @@ def _candidate_names(
                     # never write the word in lower case ("Molotov justified ...")
                     inner[key] += 1
                     nxt = after.split(maxsplit=1)[0] if after else ""
-                    alone[key] += not nxt[:1].islower() or nxt.lower().strip(".,;:") in (
-                        _FUNCTION_WORDS
+                    alone[key] += (
+                        not nxt[:1].islower()
+                        or nxt.lower().strip(".,;:") in _FUNCTION_WORDS
+                        or part.endswith(("'s", "’s"))  # "Darwin's notes": a possessive noun
                     )
     return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
 
@@ -666,12 +670,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 headings.append((block.section, marked))
             bolds += block.bold
             for n, text in enumerate(_sentences(block.text)):
-                if (
-                    len(_FOOTNOTE.sub("", text).split()) >= 4
-                    and len(text) <= MAX_TEXT
-                    and not (text.startswith("(") and text.rstrip(".").endswith(")"))
-                ):
-                    sentences.append(_Sentence(text, source_id, block.section, opens=n == 0))
+                if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
+                    # a sentence in brackets is a reference or an aside: names, not a claim
+                    aside = text.startswith("(") and text.rstrip(".").endswith(")")
+                    sentences.append(
+                        _Sentence(text, source_id, block.section, opens=n == 0, aside=aside)
+                    )
 
     body_text = " ".join(s.text for s in sentences)
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
@@ -834,6 +838,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     topics: dict[str, dict[str, Any]] = {}
     """Each document's topic: the entry its first defining sentence defines."""
     for sentence in sentences:  # definitions first: "X is a ...", "X, a ..., ..."
+        if sentence.aside:
+            continue
         row = _defines_known(sentence.text, names)
         if row is None and (defines := _DEFINES.match(sentence.text)):
             row = names.get(normalise(_trim_name(defines.group("term"))))
@@ -854,6 +860,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     by_id = {id(r): r for r in rows}
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     for sentence in sentences:
+        if sentence.aside:
+            continue
         found = mentioned(sentence.words)
         place = (sentence.source, sentence.section)
         first = sentence.text.split(maxsplit=1)[0].lower().strip(",")
