@@ -54,7 +54,7 @@ _FUNCTION_WORDS = frozenset(
 _NOT_TERMS = _FUNCTION_WORDS
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
-    r"(?:\s+(?:(?:of|the|and|for|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
+    r"(?:\s+(?:(?:of|the|and|for|in|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
     r"(?=[\s,;:!?'’)\]]|\.(?:\s|$)|$))*"
 )
 """A run of capitalised words, with the small joining words names keep ("Bank of England")."""
@@ -538,6 +538,8 @@ def _candidate_names(
                 parts[0] = parts[0].split(maxsplit=1)[1]
             if len(parts) > 1:  # and the whole: "Hammer and Sickle Factory" is one name
                 parts.append(" and ".join(parts))
+            # "Socialism in One Country" is one name, "Party in Britain" two: count both ways
+            parts += [p for part in parts if " in " in part for p in part.split(" in ")]
             for part in dict.fromkeys(parts):
                 name = _trim_name(part)
                 if not name or not _term_ok(name):
@@ -751,6 +753,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         parts = re.split(r" (?:of|the|and|for|in|on) ", key)
         if " and " in key and key.split(" and ")[0] in frequent:
             return True
+        if " in " in key and key.rsplit(" in ", 1)[1] in frequent:
+            return True  # "Party in Britain": a name, then where
         last = key.split()[-1]
         return counts[key] < MIN_MENTIONS and (
             (len(parts) > 1 and parts[0] in frequent)
