@@ -130,6 +130,11 @@ _SUBJECT_JOINERS = frozenset(
 )
 _LIST_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-]")
 _LEADING_MARK = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-])\s+")
+_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or but by with from as is was are were be been that this "
+    "it its his her their they he she we i you not no".split()
+)
+"""Articles, prepositions, pronouns and auxiliaries: what a quoted remark has and a term lacks."""
 _AUX = frozenset({"is", "was", "are", "were", "has", "had", "have"})
 
 
@@ -728,12 +733,20 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     quoted_titles.add(row["term"])
         for quoted in _QUOTED_TERM.finditer(sentence.text):
             term = quoted.group("term")
+            words = [w.lower() for w in term.split()]
+            uses = len(re.findall(rf"\b{re.escape(term)}\b", body_text, re.IGNORECASE))
+            # a coined term: two or three content words ('permanent revolution'), or a phrase
+            # the documents come back to (“weapons of the weak”); not a quoted remark
             if (
-                _lead_term_ok(term)
-                and not any(w.lower() in _FUNCTION_WORDS for w in term.split())
-                and len(re.findall(rf"\b{re.escape(term)}\b", body_text, re.IGNORECASE)) > 1
+                words[0] not in _SMALL_WORDS
+                and words[-1] not in _SMALL_WORDS
+                and _term_ok(term)
+                and (
+                    (len(words) <= 3 and not set(words) & _SMALL_WORDS and "'" not in term)
+                    or uses > 1
+                )
             ):
-                entry(quoted.group("term"), "a quoted phrase")
+                entry(term, "a quoted phrase")
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
             if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):
