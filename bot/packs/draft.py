@@ -715,7 +715,9 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 for name in re.split(r"\s+or\s+", other.group("names")):
                     if _lead_term_ok(name) and row is not None:
                         alias(row, name)
-        elif (lower := _DEFINES_LOWER.match(sentence.text)) and not any(
+        elif (
+            sentence.opens and (lower := _DEFINES_LOWER.match(sentence.text))
+        ) and not any(
             w.lower() in _FUNCTION_WORDS for w in lower.group("term").split()
         ):
             entry(lower.group("term"), "term taken from the sentence's subject")
@@ -740,6 +742,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if (
                 words[0] not in _SMALL_WORDS
                 and words[-1] not in _SMALL_WORDS
+                and not words[0].endswith("ly")  # “mostly workers”: an adverb, a remark
                 and _term_ok(term)
                 and (
                     (len(words) <= 3 and not set(words) & _SMALL_WORDS and "'" not in term)
