@@ -276,6 +276,8 @@ def _name_asks(row: dict[str, Any], person: bool, the: bool) -> list[str]:
     for name in (row["term"], *row.get("aliases", [])[:2]):
         article = "the " if the and name == row["term"] and not person else ""
         asks.append(f"{'who' if person else 'what'} {tense} {article}{name}")
+    if definition and not person:
+        asks.append(f"what does {row['term']} mean")
     return asks
 
 
@@ -963,7 +965,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                         "evidence": fact["evidence"],
                     }
                 )
-        if "definition" in row or own.get(str(key)):
+        if "definition" in row or row.get("facts"):
             the = re.search(rf"\b[Tt]he {re.escape(row['term'])}\b", body_text) is not None
             row["asks"] = _name_asks(row, person=key in persons, the=the)
         if key in persons:
