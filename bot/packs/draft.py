@@ -263,6 +263,23 @@ def _when_ask(sentence: str, term: str) -> str:
     return " ".join(["when", term, *rest])
 
 
+_AGENT = re.compile(
+    r"\b(?P<verb>led|founded|written|coined|edited|created|organi[sz]ed|directed|headed|"
+    r"published|developed|invented|discovered|formed|established|built|designed)"
+    r"(?:\s+\w+ly)?\s+by\b"
+)
+"""A passive with its agent: "X, primarily led by Y", "a term coined by Y"."""
+_ACTIVE = {"written": "wrote"}
+
+
+def _agent_asks(sentence: str, term: str) -> list[str]:
+    """"who led X" for a sentence about X that says "led by Y": the question it answers."""
+    return [
+        f"who {_ACTIVE.get(m.group('verb'), m.group('verb'))} {term}"
+        for m in _AGENT.finditer(sentence)
+    ][:1]
+
+
 def _name_asks(row: dict[str, Any], person: bool, the: bool) -> list[str]:
     """How members ask for an entry: "what is the X", "who was X".
 
@@ -944,10 +961,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             about = _about(sentence.text)
             if about:
                 fact["about"] = about
-            if about == "when" and not doubt:
-                ask = _when_ask(sentence.text, row["term"])
-                if ask:
-                    fact["asks"] = [ask]
+            asks = [_when_ask(sentence.text, row["term"])] if about == "when" and not doubt else []
+            asks += _agent_asks(sentence.text, row["term"]) if not doubt else []
+            if any(asks):
+                fact["asks"] = [a for a in asks if a]
             if doubt:
                 fact[COMMENT] = doubt
             facts.append(fact)
