@@ -107,7 +107,7 @@ _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 40
 """Facts kept per entry: the sentences about it, in document order."""
-MIN_FACTS = 3
+MIN_FACTS = 8
 """An entry that is the subject of fewer sentences keeps up to this many that merely name it."""
 MIN_MENTIONS = 2
 MIN_MULTI_MENTIONS = 1
