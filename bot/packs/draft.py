@@ -707,7 +707,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
     #    plain text only when the text also names it, so "Background" does not become a term)
     for name, marked in dict.fromkeys(headings):
-        if marked or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body_text):
+        if marked or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body_text, re.IGNORECASE):
             entry(name)
     for name in bolds:
         entry(name)
@@ -983,7 +983,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     }
                 )
         if "definition" in row or row.get("facts"):
-            the = re.search(rf"\b[Tt]he {re.escape(row['term'])}\b", body_text) is not None
+            # "what was the Great Exhibition" but "what is Stalinism": as the documents write it
+            term = re.escape(row["term"])
+            with_the = len(re.findall(rf"\b[Tt]he {term}\b", body_text))
+            the = with_the * 2 > len(re.findall(rf"\b{term}\b", body_text))
             row["asks"] = _name_asks(row, person=key in persons, the=the)
         if key in persons:
             row["kind"] = "person"
