@@ -845,6 +845,15 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 names[normalise(name)] = target
                 if normalise(name) != normalise(target["term"]):
                     target.setdefault("aliases", []).append(name)
+    for row in list(rows):  # "Impressionist" is an adherent of "Impressionism": one entry
+        term = row["term"]
+        target = names.get(normalise(term[:-3] + "ism")) if term.endswith("ist") else None
+        if " " in term or target is None or target is row or row.get("definition"):
+            continue
+        rows.remove(row)
+        for name in (term, *row.get("aliases", [])):
+            names[normalise(name)] = target
+            target.setdefault("aliases", []).append(name)
     # 4. what each sentence says about the entries it names
     longest = max((len(k.split()) for k in names), default=1)
     for sentence in sentences:
@@ -876,6 +885,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
 
     topics: dict[str, dict[str, Any]] = {}
     """Each document's topic: the entry its first defining sentence defines."""
+    by_alias: set[int] = set()
+    """Entries (by `id`) whose definition so far names them by an alias, not their term."""
     for sentence in sentences:  # definitions first: "X is a ...", "X, a ..., ..."
         if sentence.aside:
             continue
@@ -887,13 +898,19 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         apposition = _APPOSITION.match(sentence.text)
         if row is None and apposition:
             row = names.get(normalise(_trim_name(apposition.group("term"))))
-        if row is not None and "definition" not in row:
+        # a sentence that defines the entry by its own term beats one that defines it by an
+        # alias ("Impressionism is ..." over "The Impressionists were ...")
+        own_term = _defines_known(sentence.text, {normalise(row["term"]): row}) if row else None
+        if row is not None and ("definition" not in row or (own_term and id(row) in by_alias)):
             row["definition"] = item(sentence, row["term"])
+            by_alias.discard(id(row))
+            if own_term is None:
+                by_alias.add(id(row))
         if row is not None:
             topics.setdefault(sentence.source, row)
     # A sentence is a fact of its subject ("Darwin sailed with FitzRoy in 1831" is Darwin's,
-    # not FitzRoy's, though it names FitzRoy); "He/It ..." continues the sentence before. An entry that
-    # is never a subject keeps a few sentences that name it, marked unsure, so it is not lost.
+    # not FitzRoy's, though it names FitzRoy); "He/It ..." continues the sentence before. An
+    # entry that is the subject of few sentences also keeps some that name it, marked unsure.
     own: dict[str, list[tuple[_Sentence, str]]] = {}
     side: dict[str, list[_Sentence]] = {}
     by_id = {id(r): r for r in rows}
@@ -983,7 +1000,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     }
                 )
         if "definition" in row or row.get("facts"):
-            # "what was the Great Exhibition" but "what is Stalinism": as the documents write it
+            # "what was the Great Exhibition" but "what is Impressionism": as the documents write it
             term = re.escape(row["term"])
             with_the = len(re.findall(rf"\b[Tt]he {term}\b", body_text))
             the = with_the * 2 > len(re.findall(rf"\b{term}\b", body_text))

@@ -125,6 +125,8 @@ The Great Exhibition (Crystal Palace Exhibition) was an international fair held 
 
 The Impressionists were a circle of painters who exhibited together in Paris. An Impressionist painted outdoors, and the Impressionists showed their work in 1874.
 
+Impressionism is a style of painting that records the light of a moment. Impressionism spread from France.
+
 Lady Augusta Ada King, better known as Ada Lovelace, was an English mathematician. Lovelace wrote the first published program for a calculating engine in 1843, a table of steps that computed Bernoulli numbers on a machine that was never built, which she described at length in notes that ran to three times the length of the paper they accompanied, and which later readers took as the first account of what a general-purpose computer could do beyond arithmetic.
 """
 
@@ -166,9 +168,13 @@ def test_a_named_event_is_its_own_entry_with_its_sentences(tmp_path: Path) -> No
 
 def test_canonical_names_and_generated_asks(tmp_path: Path) -> None:
     by_term, _ = _by_term(tmp_path)
-    # a plural group name in the singular, the plural kept as an alias
-    assert "Impressionists" not in by_term
-    assert "Impressionists" in by_term["Impressionist"].aliases
+    # a plural group name in the singular, the plural kept as an alias; an adherent ("-ist")
+    # is one entry with the "-ism" it follows
+    assert "Impressionists" not in by_term and "Impressionist" not in by_term
+    movement = by_term["Impressionism"]
+    assert {"Impressionist", "Impressionists"} <= set(movement.aliases)
+    assert movement.definition.text.startswith("Impressionism is a style of painting")
+    assert any("1874" in f.text for f in movement.facts)
     # "X, better known as Y": members type Y
     ada = by_term["Ada Lovelace"]
     assert "Lady Augusta Ada King" in ada.aliases
