@@ -480,6 +480,7 @@ def _term_ok(term: str, *, title: bool = False) -> bool:
         and len(normalise(term)) >= 3
         and not _YEAR.search(term)
         and term[0].isalpha()
+        and re.search(r"[^\W\d_]{2}", term) is not None  # not initials alone ("E.H")
         and not set(term) & set("()[]{}=|<>")
     )
 
@@ -572,7 +573,9 @@ def _candidate_names(
                 counts[key] += 1
                 spelling.setdefault(key, Counter())[name] += 1
                 starts = not any(c.isalnum() for c in text[: match.start()])
-                if " " not in name and (not starts or not _word_in(name.lower(), body)):
+                if " " not in name and (
+                    not starts or not (_word_in(name.lower(), body) or name.endswith("ly"))
+                ):
                     # a capital that starts the sentence says nothing, unless the documents
                     # never write the word in lower case ("Molotov justified ...")
                     inner[key] += 1
@@ -707,7 +710,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
     #    plain text only when the text also names it, so "Background" does not become a term)
     for name, marked in dict.fromkeys(headings):
-        if marked or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body_text, re.IGNORECASE):
+        first, _, rest = name.partition(" ")
+        lowered = f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
+        if marked or any(
+            re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered}
+        ):
             entry(name)
     for name in bolds:
         entry(name)
@@ -786,8 +793,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         Europe" (the first part a name of its own).
         """
         parts = re.split(r" (?:of|the|and|for|in|on) ", key)
-        if " and " in key and key.split(" and ")[0] in frequent:
-            return True
+        if " and " in key and (
+            " " in key.split(" and ")[0] or {*key.split(" and ")} & frequent
+        ):
+            return True  # "Monet and Renoir", "England and France"; not "Hammer and Sickle"
         if " in " in key and key.rsplit(" in ", 1)[1] in frequent:
             return True  # "Party in Britain": a name, then where
         last = key.split()[-1]
