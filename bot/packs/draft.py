@@ -1,13 +1,16 @@
 """Draft a sourced pack from a document (Markdown, HTML or plain text), to be edited by a person.
 
 Maintained parsers find the structure (markdown-it-py for Markdown, the standard HTML parser for
-pages, pysbd for sentences); general heuristics then find the entries (headings, bold text, "X is
-a ..." subjects, names with another name in brackets or "known as", quoted titles, capitalised
-names the documents keep using, a surname joining its full name) and their definitions ("X is a
-...", "X, a ..., ..."), and every sentence naming an entry becomes one of its facts (`about: when`
-with a year, `how-many` with a figure). Every item's text is a sentence of the document and its evidence is that sentence, so
-the draft passes `kb check --against` before anyone edits it; where the drafter guessed, the YAML
-says so in a comment.
+pages, pysbd for sentences); general heuristics of English then find the entries (headings, bold
+text, "X is a ..." subjects and encyclopedia openings, capitalised names, acronyms, "-isms",
+"the Name affair/group/trial", quoted titles and coined terms), name them canonically (singular,
+the better-known name, a surname or bracketed name as an alias, an "-ist" with its "-ism"), and
+file every sentence under its *subject* (the names before its verb, or the entry "He"/"It"/"The
+bloc" continues) rather than under every name it mentions, so a person's entry does not swallow
+the event they took part in. Phrasings (`asks`) are made from the drafted sentences. Every item's
+text is a sentence of the document and its evidence that sentence or its whole clauses, so the
+draft passes `kb check --against` before anyone edits it; where the drafter guessed, the YAML says
+so in a comment.
 """
 
 from __future__ import annotations
