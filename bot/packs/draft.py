@@ -461,7 +461,7 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
         ):
             # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
             section = joined.strip("=# ") or joined
-            first = first or joined
+            first = first or section
         else:
             blocks.append(_Block(joined, section))
     return blocks, text, first
@@ -621,6 +621,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     sentences: list[_Sentence] = []
     headings: list[tuple[str, bool]] = []
     quoted_titles: set[str] = set()
+    first_headings: list[tuple[str, str]] = []
+    """Each document's title heading: an article names its subject there and in its opening."""
     persons: set[int] = set()
     """Entries (by `id`) that are people: called by their surname, or "he"/"she" after them."""
     """Terms that keep every sentence naming them: titles, named events and groups."""
@@ -684,6 +686,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             raise DeckError(f"{doc.name}: no paragraphs of text to draft from")
         title = doc.title or heading or PurePath(doc.name).stem
         source_id = slug(title, 40) or f"doc-{digest(doc.name)}"
+        if heading:
+            first_headings.append((source_id, heading))
         if any(s["id"] == source_id for s in sources):
             source_id = f"{source_id}-{digest(doc.name)}"
         sources.append(
@@ -920,6 +924,18 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 by_alias.add(id(row))
         if row is not None:
             topics.setdefault(sentence.source, row)
+    for source, heading in first_headings:
+        # an article's title and the name its opening defines are one subject ("Battle of
+        # Hastings" over "the Battle of Hastings (1066) was ..."): the defined name keeps both
+        titled, topic = names.get(normalise(heading)), topics.get(source)
+        if titled is None or topic is None or titled is topic or titled.get("definition"):
+            continue
+        content = {w for w in normalise(topic["term"]).split() if w not in _FUNCTION_WORDS}
+        if content and content <= set(normalise(titled["term"]).split()) and titled in rows:
+            rows.remove(titled)
+            for name in (titled["term"], *titled.get("aliases", [])):
+                names[normalise(name)] = topic
+                topic.setdefault("aliases", []).append(name)
     # A sentence is a fact of its subject ("Darwin sailed with FitzRoy in 1831" is Darwin's,
     # not FitzRoy's, though it names FitzRoy); "He/It ..." continues the sentence before. An
     # entry that is the subject of few sentences also keeps some that name it, marked unsure.
