@@ -32,7 +32,7 @@ __all__ = ["Document", "DraftResult", "draft"]
 _DEFINES = re.compile(
     r"^(?:The\s+)?(?P<term>[A-Z][\w'’.\-–]*(?:\s+(?:of|the|and|for|de|von|[A-Z0-9][\w'’.\-–]*)){0,5})"
     r"(?:\s*\([^)]{0,120}\))?"
-    r"(?:,\s*(?P<how>better known as|also known as|known as|or)\s+(?P<alias>[A-Z][^,]{1,60}),)?"
+    r"(?:,\s*(?P<how>better known as|also known as|known as|or)\s+(?:the\s+)?(?P<alias>[A-Z][^,]{1,60}),)?"
     r"(?:,[^,]{1,100},)?"
     r"\s+(?:is|was|are|were|refers to|means|describes)\s+(?:a|an|the|one|any)\b"
 )

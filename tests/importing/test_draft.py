@@ -199,3 +199,22 @@ def test_evidence_is_verbatim_whole_words_within_the_limit(tmp_path: Path) -> No
         assert not before.isalnum() and not after.isalnum(), evidence  # never mid-word
     long_one = next(i for i in items if len(i.text) > 300)
     assert "1843" in long_one.evidence  # the clauses around what it is about
+
+
+ARTICLE_WITH_TITLE = """= Hanseatic League of Cities =
+
+Hanseatic League of Cities
+- Seat: Lübeck and the Baltic ports
+
+The Hanseatic League, also known as the Hansa, was a medieval alliance of merchant guilds. The league traded across the Baltic Sea from 1356.
+"""
+
+
+def test_an_articles_title_and_its_opening_name_are_one_entry(tmp_path: Path) -> None:
+    out = _check(tmp_path, "hansa.txt", ARTICLE_WITH_TITLE, "--source-title", "Hansa")
+    by_term = {e.term: e for e in load_pack(out).entries.values()}
+    league = by_term["Hanseatic League"]
+    assert "Hanseatic League of Cities" not in by_term
+    assert {"Hansa", "Hanseatic League of Cities"} <= set(league.aliases)
+    # "The league ..." goes on with the article's subject
+    assert "The league traded across the Baltic Sea from 1356." in [f.text for f in league.facts]
