@@ -1,13 +1,16 @@
 """Draft a sourced pack from a document (Markdown, HTML or plain text), to be edited by a person.
 
 Maintained parsers find the structure (markdown-it-py for Markdown, the standard HTML parser for
-pages, pysbd for sentences); general heuristics then find the entries (headings, bold text, "X is
-a ..." subjects, names with another name in brackets or "known as", quoted titles, capitalised
-names the documents keep using, a surname joining its full name) and their definitions ("X is a
-...", "X, a ..., ..."), and every sentence naming an entry becomes one of its facts (`about: when`
-with a year, `how-many` with a figure). Every item's text is a sentence of the document and its evidence is that sentence, so
-the draft passes `kb check --against` before anyone edits it; where the drafter guessed, the YAML
-says so in a comment.
+pages, pysbd for sentences); general heuristics of English then find the entries (headings, bold
+text, "X is a ..." subjects and encyclopedia openings, capitalised names, acronyms, "-isms",
+"the Name affair/group/trial", quoted titles and coined terms), name them canonically (singular,
+the better-known name, a surname or bracketed name as an alias, an "-ist" with its "-ism"), and
+file every sentence under its *subject* (the names before its verb, or the entry "He"/"It"/"The
+bloc" continues) rather than under every name it mentions, so a person's entry does not swallow
+the event they took part in. Phrasings (`asks`) are made from the drafted sentences. Every item's
+text is a sentence of the document and its evidence that sentence or its whole clauses, so the
+draft passes `kb check --against` before anyone edits it; where the drafter guessed, the YAML says
+so in a comment.
 """
 
 from __future__ import annotations
@@ -19,17 +22,17 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import Any
 
-from bot.answering.text import normalise
+from bot.answering.text import normalise, singular
 from bot.packs.importers.cards import DeckError, clip, digest, slug
 from bot.packs.importers.writer import COMMENT, DOCUMENTS, render
-from bot.packs.loader import MAX_TEXT
+from bot.packs.loader import MAX_EVIDENCE, MAX_TEXT
 
 __all__ = ["Document", "DraftResult", "draft"]
 
 _DEFINES = re.compile(
     r"^(?:The\s+)?(?P<term>[A-Z][\w'’.\-–]*(?:\s+(?:of|the|and|for|de|von|[A-Z0-9][\w'’.\-–]*)){0,5})"
     r"(?:\s*\([^)]{0,120}\))?"
-    r"(?:,\s*(?:better known as|also known as|known as|or)\s+(?P<alias>[A-Z][^,]{1,60}),)?"
+    r"(?:,\s*(?P<how>better known as|also known as|known as|or)\s+(?:the\s+)?(?P<alias>[A-Z][^,]{1,60}),)?"
     r"(?:,[^,]{1,100},)?"
     r"\s+(?:is|was|are|were|refers to|means|describes)\s+(?:a|an|the|one|any)\b"
 )
@@ -54,7 +57,8 @@ _FUNCTION_WORDS = frozenset(
 _NOT_TERMS = _FUNCTION_WORDS
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
-    r"(?:\s+(?:(?:of|the|and|for|in|on|de|du|von|van|der|la|le)\s+)?[A-Z][\w'’\-–.]*[\w])*"
+    r"(?:\s+(?:(?:of|the|and|for|in|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
+    r"(?=[\s,;:!?'’)\]]|\.(?:\s|$)|$))*"
 )
 """A run of capitalised words, with the small joining words names keep ("Bank of England")."""
 _PAREN_ALIAS = re.compile(
@@ -77,18 +81,224 @@ _DEFINES_LOWER = re.compile(
     r"(?:is a term that refers to|refers to|is (?:a|an|the)\b)"
 )
 """A lower-case term defined by the sentence it starts: "The carbon cycle is a term ..."."""
+_LEAD_DEFINES = re.compile(
+    r"^(?:(?:A|An|The)\s+)?(?P<term>[\w'’\-–]+(?:\s+[\w'’\-–]+){0,3}?)"
+    r"(?P<rest>(?:,\s*[^,]{1,80}){0,4}?,)?"
+    r"\s+(?:is|are|was|were|refers to)\s+(?:a|an|the|one)\b"
+)
+"""An encyclopedia's opening: "A workers' council, also called labor council, is a type of ..."."""
+_OTHER_NAMES = re.compile(
+    r"(?:called|known as|referred to as|or)\s+(?:(?:a|an|the)\s+)?(?P<names>[^,]{2,60})"
+)
+"""The other names in a lead's commas: "also known as global communism or international ..."."""
+_QUOTED_TERM = re.compile(r"[“\"‘'](?P<term>[a-z][\w\-’']*(?:\s+[\w\-’']+){1,3}?)[,.]?[”\"’']")
+"""A quoted lower-case phrase of two to four words: a coined term ('permanent revolution')."""
+_EVENT_HEADS = (
+    "affair|group|split|speech|strike|rebellion|uprising|revolt|riot|trial|trials|crisis|war|"
+    "treaty|pact|accord|movement|campaign|plan|platform|manifesto|congress|conference|council|"
+    "purge|massacre|incident|scandal|letters|archives|report|school|doctrine|theory|faction|bloc|"
+    "circle|society|committee|factory|prison|camp|mural|poster|symbol|expedition|voyage|"
+    "dispute|controversy|reform|reforms|law|act|declaration|decree|programme|program|project"
+)
+_NAMED_EVENT = re.compile(
+    rf"\b[Tt]he\s+(?P<term>(?:[A-Z][\w\-–]*\s+){{1,3}}(?:[a-z]+\s+)?(?:{_EVENT_HEADS}))\b"
+)
+"""A name with an English noun for an event, a group or a work: "the Hastings affair", "the
+Dreyfus affair", "the Salt march group". English grammar, not a subject's vocabulary: "the"
+before it marks it as one thing."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
-MAX_FACTS = 12
-"""Facts kept per entry: the sentences that name it, in document order."""
+MAX_FACTS = 40
+"""Facts kept per entry: the sentences about it, in document order."""
+MIN_FACTS = 8
+"""An entry that is the subject of fewer sentences keeps up to this many that merely name it."""
 MIN_MENTIONS = 2
+MIN_MULTI_MENTIONS = 1
+"""A name of several capitalised words is a name the first time ("Trial of the Sixteen")."""
 """A capitalised name becomes an entry when the documents name it at least this often."""
-MIN_WORD_MENTIONS = 3
+MIN_WORD_MENTIONS = 2
 """A one-word name needs more: it must occur this often, not only at the start of a sentence."""
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
+_EDGE_FOOTNOTES = re.compile(
+    r"^(?:\[\s*(?:\d+|[a-z]|citation needed)\s*\]\s*)+|(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+$"
+)
 _FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
 MAX_HEADING_WORDS = 8
+
+_PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
+"""A sentence starting with one of these continues the subject of the sentence before."""
+_SUBJECT_JOINERS = frozenset(
+    {"the", "and", "of", "for", "in", "de", "du", "von", "van", "der", "la", "le", "both", "a", "an"}
+)
+_LIST_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-]")
+_LEADING_MARK = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-])\s+")
+_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or but by with from as is was are were be been that this "
+    "it its his her their they he she we i you not no".split()
+)
+"""Articles, prepositions, pronouns and auxiliaries: what a quoted remark has and a term lacks."""
+_AUX = frozenset({"is", "was", "are", "were", "has", "had", "have"})
+
+
+def _subject_span(text: str) -> str:
+    """The capitalised words that open the main clause: the sentence's subject, roughly.
+
+    An opening phrase ("In 1932, ...", "After the war, ...") is skipped; the span ends at the
+    first lower-case word that is not a joining word ("the", "of", "and"), which in English is
+    where the verb or the rest of the predicate starts. Names only: a sentence whose subject is
+    a common noun ("Many groups ...") has no span, and so no entry as its subject.
+    """
+    text = _FOOTNOTE.sub("", text).strip()
+    words = text.split()
+    if words and (words[0].lower().strip(",") in _FUNCTION_WORDS or words[0][:1].isdigit()):
+        comma = text.find(",")
+        if comma > 0 and len(text[:comma].split()) <= 12:
+            words = text[comma + 1 :].split()
+    while words and (_LIST_MARK.fullmatch(words[0]) or not any(c.isalnum() for c in words[0])):
+        words = words[1:]  # "1.", "•": a list item's marker
+    span: list[str] = []
+    for at, word in enumerate(words):
+        bare = word.strip("\"'“”‘’()[]")
+        if not bare or not (bare[:1].isupper() or bare.lower() in _SUBJECT_JOINERS):
+            # "French physicist Marie Curie was ...": a title before a full name
+            after = words[at + 1 : at + 3]
+            if (
+                span
+                and len(span) <= 2
+                and bare.isalpha()
+                and len(after) == 2
+                and all(w[:1].isupper() for w in after)
+            ):
+                span = []  # the title is no subject; the name after it is
+                continue
+            break
+        span.append(bare)
+        if word.endswith((",", ";", ":")):
+            break
+    return " ".join(span)
+
+
+def _coined(word: str) -> bool:
+    """A word that is a name however rarely it occurs: an acronym ("NKVD") or an "-ism"."""
+    return (word.isupper() and 2 <= len(word) <= 6 and word.isalpha()) or (
+        word[:1].isupper() and word.endswith("ism") and len(word) > 5
+    )
+
+
+def _lead_term_ok(term: str) -> bool:
+    """A term an opening or a quotation names: 1-4 words, not starting or ending in a small word."""
+    words = term.split()
+    return (
+        0 < len(words) <= 4
+        and words[0].lower() not in _FUNCTION_WORDS
+        and words[-1].lower() not in _FUNCTION_WORDS
+        and all(any(c.isalpha() for c in w) for w in words)
+        and _term_ok(term)
+    )
+
+
+def _definite_head(text: str) -> str:
+    """The noun of a subject like "The bloc ..." (normalised, singular), else ""."""
+    words = _FOOTNOTE.sub("", text).split()[:3]
+    if (
+        len(words) >= 2
+        and words[0] in ("The", "This", "That")
+        and words[1].isalpha()
+        and words[1].islower()
+        and words[1] not in _FUNCTION_WORDS
+    ):
+        return singular(normalise(words[1]))
+    return ""
+
+
+def _evidence(sentence: str, focus: str) -> str:
+    """The sentence, or when it is too long the clauses around `focus`, cut between words.
+
+    Verbatim (evidence must occur in the source), whole words only, and never more than the
+    loader allows.
+    """
+    # footnote marks at either end ("[5] [6] Some ...") are no part of the claim; cutting them
+    # off the ends keeps the excerpt verbatim
+    text = _EDGE_FOOTNOTES.sub("", " ".join(sentence.split())) or " ".join(sentence.split())
+    if len(text) <= MAX_EVIDENCE:
+        return text
+    # grow a window of whole clauses from the one that names the focus
+    cuts = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
+    at = text.find(focus) if focus and focus in text else 0
+    first = max(i for i, c in enumerate(cuts) if c <= at)
+    lo, hi = cuts[first], cuts[min(first + 1, len(cuts) - 1)]
+    while True:
+        grown = False
+        nxt = [c for c in cuts if c > hi]
+        if nxt and nxt[0] - lo <= MAX_EVIDENCE:
+            hi, grown = nxt[0], True
+        prev = [c for c in cuts if c < lo]
+        if prev and hi - prev[-1] <= MAX_EVIDENCE:
+            lo, grown = prev[-1], True
+        if not grown:
+            break
+    window = text[lo:hi].strip(" ,;:–—-")
+    if len(window) <= MAX_EVIDENCE and window:
+        return window
+    return clip(text, focus=focus)
+
+
+def _when_ask(sentence: str, term: str) -> str:
+    """A "when" phrasing of a dated sentence about `term`: "when was X elected by the Society".
+
+    Without an auxiliary it reads "when X sailed with FitzRoy" (there is no lemmatiser at hand).
+    Made from the words after the subject up to the first figure or comma, so it asks what the
+    sentence answers; empty when the sentence does not read "Subject verb ...".
+    """
+    span = _subject_span(sentence)
+    text = _FOOTNOTE.sub("", sentence)
+    at = text.find(span) if span else -1
+    if at < 0:
+        return ""
+    rest = re.split(r"[,;:()]|\s[–—-]\s|\d", text[at + len(span) :], maxsplit=1)[0].split()
+    while rest and rest[-1].lower() in _FUNCTION_WORDS:
+        rest.pop()
+    if not rest or len(rest) > 12:
+        return ""
+    if rest[0].lower() in _AUX:
+        return " ".join(["when", rest[0].lower(), term, *rest[1:]])
+    return " ".join(["when", term, *rest])
+
+
+_AGENT = re.compile(
+    r"\b(?P<verb>led|founded|written|coined|edited|created|organi[sz]ed|directed|headed|"
+    r"published|developed|invented|discovered|formed|established|built|designed)"
+    r"(?:\s+\w+ly)?\s+by\b"
+)
+"""A passive with its agent: "X, primarily led by Y", "a term coined by Y"."""
+_ACTIVE = {"written": "wrote"}
+
+
+def _agent_asks(sentence: str, term: str) -> list[str]:
+    """"who led X" for a sentence about X that says "led by Y": the question it answers."""
+    return [
+        f"who {_ACTIVE.get(m.group('verb'), m.group('verb'))} {term}"
+        for m in _AGENT.finditer(sentence)
+    ][:1]
+
+
+def _name_asks(row: dict[str, Any], person: bool, the: bool) -> list[str]:
+    """How members ask for an entry: "what is the X", "who was X".
+
+    "who" for a person (`person`: its sentences go on with "he" or "she"); the tense from its
+    definition, else "was"; "the" where the documents write "the X".
+    """
+    definition = row.get("definition", {}).get("text", "")
+    verb = re.search(r"\b(is|was|are|were)\b", definition)
+    tense = {"are": "is", "were": "was"}.get(verb.group(1), verb.group(1)) if verb else "was"
+    asks = []
+    for name in (row["term"], *row.get("aliases", [])[:2]):
+        article = "the " if the and name == row["term"] and not person else ""
+        asks.append(f"{'who' if person else 'what'} {tense} {article}{name}")
+    if definition and not person:
+        asks.append(f"what does {row['term']} mean")
+    return asks
 
 
 @dataclass(frozen=True)
@@ -249,8 +459,9 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
             and len(words) <= MAX_HEADING_WORDS
             and joined[-1] not in ".?!:;,"
         ):
-            section = joined
-            first = first or joined
+            # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
+            section = joined.strip("=# ") or joined
+            first = first or section
         else:
             blocks.append(_Block(joined, section))
     return blocks, text, first
@@ -272,6 +483,7 @@ def _term_ok(term: str, *, title: bool = False) -> bool:
         and len(normalise(term)) >= 3
         and not _YEAR.search(term)
         and term[0].isalpha()
+        and re.search(r"[^\W\d_]{2}", term) is not None  # not initials alone ("E.H")
         and not set(term) & set("()[]{}=|<>")
     )
 
@@ -295,6 +507,10 @@ class _Sentence:
     text: str
     source: str
     section: str | None
+    opens: bool = False
+    """The first sentence of its paragraph, where an encyclopedia defines its subject."""
+    aside: bool = False
+    """A sentence in brackets (a reference): it names things but claims nothing."""
     words: list[str] = field(default_factory=list)
 
 
@@ -334,11 +550,24 @@ def _candidate_names(
     alone: Counter[str] = Counter()
     inner: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
+    body = " ".join(s.text for s in sentences)
     for sentence in sentences:
         text = _FOOTNOTE.sub("", sentence.text)
         for match in _NAME.finditer(text):
             after = text[match.end() :].lstrip()
             parts = match.group(0).split(" and ")  # "Zinoviev and Kamenev" is two names
+            first = match.group(0).split()[0]
+            if (
+                not any(c.isalnum() for c in text[: match.start()])
+                and " " in parts[0]
+                and _word_in(first.lower(), body)
+            ):
+                # "Therefore Impressionist ...": a capital the sentence start gave a common word
+                parts[0] = parts[0].split(maxsplit=1)[1]
+            if len(parts) > 1:  # and the whole: "Hammer and Sickle Factory" is one name
+                parts.append(" and ".join(parts))
+            # "Socialism in One Country" is one name, "Party in Britain" two: count both ways
+            parts += [p for part in parts if " in " in part for p in part.split(" in ")]
             for part in dict.fromkeys(parts):
                 name = _trim_name(part)
                 if not name or not _term_ok(name):
@@ -346,19 +575,36 @@ def _candidate_names(
                 key = normalise(name)
                 counts[key] += 1
                 spelling.setdefault(key, Counter())[name] += 1
-                if " " not in name and text[: match.start()].strip():
-                    inner[key] += 1  # a capital that starts the sentence says nothing
+                starts = not any(c.isalnum() for c in text[: match.start()])
+                if " " not in name and (
+                    not starts or not (_word_in(name.lower(), body) or name.endswith("ly"))
+                ):
+                    # a capital that starts the sentence says nothing, unless the documents
+                    # never write the word in lower case ("Molotov justified ...")
+                    inner[key] += 1
                     nxt = after.split(maxsplit=1)[0] if after else ""
-                    alone[key] += not nxt[:1].islower() or nxt.lower().strip(".,;:") in (
-                        _FUNCTION_WORDS
+                    alone[key] += (
+                        not nxt[:1].islower()
+                        or nxt.lower().strip(".,;:") in _FUNCTION_WORDS
+                        or part.endswith(("'s", "’s"))  # "Darwin's notes": a possessive noun
                     )
     return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
 
 
+def _word_in(word: str, text: str) -> bool:
+    """`word` occurs in `text` as a whole word, in exactly this case."""
+    return re.search(rf"(?<![\w'’\-–]){re.escape(word)}(?![\w'’\-–])", text) is not None
+
+
 def _about(sentence: str) -> str | None:
-    if _YEAR.search(sentence):
+    """`when` for a year or a decade ("the 1920s"), `how-many` for another figure.
+
+    A list item's number ("1. The ...") and footnote marks are no figures.
+    """
+    text = _LEADING_MARK.sub("", _FOOTNOTE.sub("", sentence))
+    if _YEAR.search(text) or re.search(r"\b1[0-9]{3}s\b|\b20[0-9]{2}s\b", text):
         return "when"
-    if re.search(r"\b\d[\d,.]*\b", _FOOTNOTE.sub("", sentence)):
+    if re.search(r"\b\d[\d,.]*\b", text):
         return "how-many"
     return None
 
@@ -367,12 +613,21 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     """Draft entries, items and quiz questions from `documents`; pure (no file is touched)."""
     names: dict[str, dict[str, Any]] = {}
     """Every normalised name (term or alias) to its entry row."""
+    body_text = ""
     rows: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     quiz: list[dict[str, Any]] = []
     files: dict[str, str] = {}
     sentences: list[_Sentence] = []
     headings: list[tuple[str, bool]] = []
+    quoted_titles: set[str] = set()
+    first_headings: list[tuple[str, str]] = []
+    """Each document's title heading: an article names its subject there and in its opening."""
+    persons: set[int] = set()
+    """Entries (by `id`) that are people: called by their surname, or "he"/"she" after them."""
+    """Terms that keep every sentence naming them: titles, named events and groups."""
+    titles: set[str] = set()
+    """Quoted titles: works."""
     bolds: list[str] = []
 
     def entry(term: str, why: str = "", *, trim: bool = True) -> dict[str, Any] | None:
@@ -381,6 +636,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         key = normalise(term)
         if key in names:
             return names[key]
+        plural = ""
+        one = singular(term)
+        if " " not in term and one != term and one[1:].islower() and _word_in(one, body_text):
+            # "Impressionists" -> "Impressionist": the canonical singular, when the text uses it too
+            plural, term, key = term, one, normalise(one)
+            if key in names:
+                alias(names[key], plural)
+                return names[key]
         ident = slug(term)
         if not ident or key in taken or ident in taken or not _term_ok(term, title=not trim):
             return None
@@ -391,7 +654,23 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             row[COMMENT] = f"unsure: {why}; check the term and its kind"
         names[key] = row
         rows.append(row)
+        if plural:
+            alias(row, plural)
         return row
+
+    def rename(row: dict[str, Any], name: str) -> None:
+        """Make `name` the term ("X, better known as Y": members type Y) and the old term an alias."""
+        name = _trim_name(name.strip(" .,:;\"'“”"))
+        key = normalise(name)
+        if not _term_ok(name) or key in taken or names.get(key, row) is not row:
+            alias(row, name)
+            return
+        old = row["term"]
+        row["term"], row["id"] = name, slug(name)
+        if any(e["id"] == row["id"] and e is not row for e in rows):
+            row["id"] = f"{slug(name, 40)}-{digest(key)}"
+        names[key] = row
+        row.setdefault("aliases", []).append(old)
 
     def alias(row: dict[str, Any], name: str) -> None:
         name = _trim_name(name.strip(" .,:;\"'“”"))
@@ -407,6 +686,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             raise DeckError(f"{doc.name}: no paragraphs of text to draft from")
         title = doc.title or heading or PurePath(doc.name).stem
         source_id = slug(title, 40) or f"doc-{digest(doc.name)}"
+        if heading:
+            first_headings.append((source_id, heading))
         if any(s["id"] == source_id for s in sources):
             source_id = f"{source_id}-{digest(doc.name)}"
         sources.append(
@@ -424,15 +705,23 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
-            for text in _sentences(block.text):
+            for n, text in enumerate(_sentences(block.text)):
                 if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
-                    sentences.append(_Sentence(text, source_id, block.section))
+                    # a sentence in brackets is a reference or an aside: names, not a claim
+                    aside = text.startswith("(") and text.rstrip(".").endswith(")")
+                    sentences.append(
+                        _Sentence(text, source_id, block.section, opens=n == 0, aside=aside)
+                    )
 
     body_text = " ".join(s.text for s in sentences)
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
     #    plain text only when the text also names it, so "Background" does not become a term)
     for name, marked in dict.fromkeys(headings):
-        if marked or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body_text):
+        first, _, rest = name.partition(" ")
+        lowered = f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
+        if marked or any(
+            re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered}
+        ):
             entry(name)
     for name in bolds:
         entry(name)
@@ -445,8 +734,23 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 match.group("term"), "" if known else "term taken from the sentence's subject"
             )
             if row is not None and match.group("alias"):
-                alias(row, match.group("alias"))
-        elif (lower := _DEFINES_LOWER.match(sentence.text)) and not any(
+                if match.group("how") == "better known as" and not known:
+                    rename(row, match.group("alias"))
+                else:
+                    alias(row, match.group("alias"))
+        elif (
+            sentence.opens
+            and (lead := _LEAD_DEFINES.match(sentence.text))
+            and _lead_term_ok(lead.group("term"))
+        ):
+            row = entry(lead.group("term"), "term taken from the sentence's subject")
+            for other in _OTHER_NAMES.finditer(lead.group("rest") or "") if row else ():
+                for name in re.split(r"\s+or\s+", other.group("names")):
+                    if _lead_term_ok(name) and row is not None:
+                        alias(row, name)
+        elif (
+            sentence.opens and (lower := _DEFINES_LOWER.match(sentence.text))
+        ) and not any(
             w.lower() in _FUNCTION_WORDS for w in lower.group("term").split()
         ):
             entry(lower.group("term"), "term taken from the sentence's subject")
@@ -455,6 +759,30 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             long_words = [w for w in title.split() if len(w) > 3]
             if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
                 entry(title, "a quoted title", trim=False)
+                quoted_titles.add(title)
+                titles.add(title)
+        for event in _NAMED_EVENT.finditer(_FOOTNOTE.sub("", sentence.text)):
+            if event.group("term").split()[0].lower() not in _FUNCTION_WORDS:
+                row = entry(event.group("term"), "a name with a noun for an event or a group")
+                if row is not None:
+                    quoted_titles.add(row["term"])
+        for quoted in _QUOTED_TERM.finditer(sentence.text):
+            term = quoted.group("term")
+            words = [w.lower() for w in term.split()]
+            uses = len(re.findall(rf"\b{re.escape(term)}\b", body_text, re.IGNORECASE))
+            # a coined term: two or three content words ('permanent revolution'), or a phrase
+            # the documents come back to (“weapons of the weak”); not a quoted remark
+            if (
+                words[0] not in _SMALL_WORDS
+                and words[-1] not in _SMALL_WORDS
+                and not words[0].endswith("ly")  # “mostly workers”: an adverb, a remark
+                and _term_ok(term)
+                and (
+                    (len(words) <= 3 and not set(words) & _SMALL_WORDS and "'" not in term)
+                    or uses > 1
+                )
+            ):
+                entry(term, "a quoted phrase")
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
             if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):
@@ -463,20 +791,59 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     alias(row, other)
     # 3. names and phrases the documents keep using
     counts, alone, inner, spelled = _candidate_names(sentences)
-    multi = [k for k, n in counts.most_common() if " " in k and n >= MIN_MENTIONS]
+    frequent = {k for k, n in counts.items() if n >= MIN_MENTIONS}
+
+    def glued(key: str) -> bool:
+        """Frequent names side by side, not a name of its own.
+
+        "Monet and Renoir", or seen once: "Paris Impressionists", "Impressionists in Western
+        Europe" (the first part a name of its own).
+        """
+        parts = re.split(r" (?:of|the|and|for|in|on) ", key)
+        if " and " in key and (
+            " " in key.split(" and ")[0] or {*key.split(" and ")} & frequent
+        ):
+            return True  # "Monet and Renoir", "England and France"; not "Hammer and Sickle"
+        if " in " in key and key.rsplit(" in ", 1)[1] in frequent:
+            return True  # "Party in Britain": a name, then where
+        last = key.split()[-1]
+        return counts[key] < MIN_MENTIONS and (
+            (len(parts) > 1 and parts[0] in frequent)
+            or all(w in frequent for w in key.split())
+            or (last in frequent and singular(last) != last)  # "Paris Impressionists"
+        )
+
+    multi = [
+        k
+        for k, n in counts.most_common()
+        if " " in k and n >= MIN_MULTI_MENTIONS and not glued(k)
+    ]
     for key in multi:
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
+    endings = Counter(normalise(spelled[k].split()[-1]) for k in multi if k in frequent)
     for key in multi:  # most frequent first: "Curie" goes to "Marie Curie"
         words = spelled[key].split()
-        if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+        # "Revolution" in "Cuban Revolution" is a common noun (the text also writes
+        # "revolution", and other names end with it): only a surname stands for the whole name
+        if (
+            2 <= len(words) <= 3
+            and all(w[:1].isupper() for w in words)
+            and endings[normalise(words[-1])] <= 1
+            and not _word_in(words[-1].lower(), body_text)
+        ):
             last_words.setdefault(normalise(words[-1]), key)
-    for key, n in counts.most_common():
+    for key, _ in counts.most_common():
         if " " in key or key in names:
             continue
-        if key in last_words and last_words[key] in names and n >= MIN_MENTIONS:
+        if key in last_words and last_words[key] in names:  # a surname, however rare
             alias(names[last_words[key]], spelled[key])
-        elif inner[key] >= MIN_WORD_MENTIONS and alone[key] * 2 >= inner[key]:
+            persons.add(id(names[last_words[key]]))  # a name whose last word stands for it
+        elif _coined(spelled[key]) or (
+            inner[key] >= MIN_WORD_MENTIONS
+            and alone[key] * 2 >= inner[key]
+            and not _word_in(spelled[key].lower(), body_text)  # "Revolution" / "revolution"
+        ):
             entry(spelled[key], "a name the documents use often")
     for key, row in list(names.items()):  # "Curie" defined on its own joins "Marie Curie"
         target = names.get(last_words.get(key, ""))
@@ -494,14 +861,25 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 names[normalise(name)] = target
                 if normalise(name) != normalise(target["term"]):
                     target.setdefault("aliases", []).append(name)
+    for row in list(rows):  # "Impressionist" is an adherent of "Impressionism": one entry
+        term = row["term"]
+        target = names.get(normalise(term[:-3] + "ism")) if term.endswith("ist") else None
+        if " " in term or target is None or target is row or row.get("definition"):
+            continue
+        rows.remove(row)
+        for name in (term, *row.get("aliases", [])):
+            names[normalise(name)] = target
+            target.setdefault("aliases", []).append(name)
     # 4. what each sentence says about the entries it names
     longest = max((len(k.split()) for k in names), default=1)
     for sentence in sentences:
         sentence.words = normalise(_FOOTNOTE.sub("", sentence.text)).split()
+    works = {r["id"] for r in rows if r["term"] in quoted_titles}
 
-    def mentioned(sentence: _Sentence) -> list[dict[str, Any]]:
+    def mentioned(words: list[str]) -> list[dict[str, Any]]:
+        """The entries `words` name, longest name first, in order."""
         found: list[dict[str, Any]] = []
-        words, at = sentence.words, 0
+        at = 0
         while at < len(words):
             for size in range(min(longest, len(words) - at), 0, -1):
                 row = names.get(" ".join(words[at : at + size]))
@@ -518,58 +896,147 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         return {
             "text": " ".join(_FOOTNOTE.sub("", sentence.text).split())[:MAX_TEXT],
             "source": sentence.source,
-            "evidence": clip(sentence.text, focus=focus),
+            "evidence": _evidence(sentence.text, focus),
         }
 
+    topics: dict[str, dict[str, Any]] = {}
+    """Each document's topic: the entry its first defining sentence defines."""
+    by_alias: set[int] = set()
+    """Entries (by `id`) whose definition so far names them by an alias, not their term."""
     for sentence in sentences:  # definitions first: "X is a ...", "X, a ..., ..."
+        if sentence.aside:
+            continue
         row = _defines_known(sentence.text, names)
         if row is None and (defines := _DEFINES.match(sentence.text)):
             row = names.get(normalise(_trim_name(defines.group("term"))))
+        if row is None and sentence.opens and (lead := _LEAD_DEFINES.match(sentence.text)):
+            row = names.get(normalise(lead.group("term")))
         apposition = _APPOSITION.match(sentence.text)
         if row is None and apposition:
             row = names.get(normalise(_trim_name(apposition.group("term"))))
-        if row is not None and "definition" not in row:
+        # a sentence that defines the entry by its own term beats one that defines it by an
+        # alias ("Impressionism is ..." over "The Impressionists were ...")
+        own_term = _defines_known(sentence.text, {normalise(row["term"]): row}) if row else None
+        if row is not None and ("definition" not in row or (own_term and id(row) in by_alias)):
             row["definition"] = item(sentence, row["term"])
+            by_alias.discard(id(row))
+            if own_term is None:
+                by_alias.add(id(row))
+        if row is not None:
+            topics.setdefault(sentence.source, row)
+    for source, heading in first_headings:
+        # an article's title and the name its opening defines are one subject ("Battle of
+        # Hastings" over "the Battle of Hastings (1066) was ..."): the defined name keeps both
+        titled, topic = names.get(normalise(heading)), topics.get(source)
+        if titled is None or topic is None or titled is topic or titled.get("definition"):
+            continue
+        content = {w for w in normalise(topic["term"]).split() if w not in _FUNCTION_WORDS}
+        if content and content <= set(normalise(titled["term"]).split()) and titled in rows:
+            rows.remove(titled)
+            for name in (titled["term"], *titled.get("aliases", [])):
+                names[normalise(name)] = topic
+                topic.setdefault("aliases", []).append(name)
+    # A sentence is a fact of its subject ("Darwin sailed with FitzRoy in 1831" is Darwin's,
+    # not FitzRoy's, though it names FitzRoy); "He/It ..." continues the sentence before. An
+    # entry that is the subject of few sentences also keeps some that name it, marked unsure.
+    own: dict[str, list[tuple[_Sentence, str]]] = {}
+    side: dict[str, list[_Sentence]] = {}
+    by_id = {id(r): r for r in rows}
+    previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     for sentence in sentences:
-        found = mentioned(sentence)
-        owners = found or [r for r in [names.get(normalise(sentence.section or ""))] if r]
-        for owner in owners:
-            fact = item(sentence, owner["term"])
-            if owner.get("definition", {}).get("text") == fact["text"]:
+        if sentence.aside:
+            continue
+        found = mentioned(sentence.words)
+        place = (sentence.source, sentence.section)
+        first = sentence.text.split(maxsplit=1)[0].lower().strip(",")
+        if first in _PRONOUNS and previous[0] == place:
+            subjects = previous[1]
+            if first in ("he", "she", "his", "her") and len(subjects) == 1:
+                persons.add(id(subjects[0]))
+        else:
+            subjects = mentioned(normalise(_subject_span(sentence.text)).split())
+        if not subjects and (head := _definite_head(sentence.text)):
+            # "The bloc was ...": a word of the name of the entry just spoken of, or of the
+            # document's own topic (an article calls its subject "the bloc", "the party")
+            for row in (*previous[1], topics.get(sentence.source)):
+                if row is not None and head in normalise(row["term"]).split():
+                    subjects = [row]
+                    break
+        subjects += [r for r in found if r["id"] in works and r not in subjects]
+        previous = (place, subjects)
+        if not found and not subjects:
+            heading = names.get(normalise(sentence.section or ""))
+            if heading is not None:
+                own.setdefault(str(id(heading)), []).append(
+                    (sentence, f"unsure: under the heading `{sentence.section}`, but does not name it")
+                )
+            continue
+        for row in subjects:
+            own.setdefault(str(id(row)), []).append((sentence, ""))
+        heading = names.get(normalise(sentence.section or ""))
+        if heading is not None and heading not in subjects:
+            # notes under a heading that is a term are about that term ("It was described in
+            # 1882" under "Mitosis"), whoever the sentence's subject is
+            doubt = f"unsure: under the heading `{sentence.section}`, but is about something else"
+            own.setdefault(str(id(heading)), []).append((sentence, doubt))
+        for row in found:
+            if row not in subjects:
+                side.setdefault(str(id(row)), []).append(sentence)
+    for key, row in by_id.items():
+        chosen = list(own.get(str(key), []))
+        for sentence in side.get(str(key), []):
+            if len(chosen) >= MIN_FACTS:
+                break
+            chosen.append((sentence, "unsure: names it, but is about something else"))
+        for sentence, doubt in chosen:
+            fact = item(sentence, row["term"])
+            if row.get("definition", {}).get("text") == fact["text"]:
                 continue
-            if "definition" not in owner and sentence.words[: len(owner["term"].split())] == (
-                normalise(owner["term"]).split()
+            if "definition" not in row and sentence.words[: len(row["term"].split())] == (
+                normalise(row["term"]).split()
             ):
-                owner["definition"] = {
+                row["definition"] = {
                     **fact,
                     COMMENT: "unsure: the first sentence that starts with the term",
                 }
                 continue
-            facts = owner.setdefault("facts", [])
+            facts = row.setdefault("facts", [])
             if len(facts) >= MAX_FACTS or any(f["text"] == fact["text"] for f in facts):
                 continue
             about = _about(sentence.text)
             if about:
                 fact["about"] = about
-            if not found:
-                fact[COMMENT] = (
-                    f"unsure: under the heading `{sentence.section}`, but does not name it"
-                )
+            asks = [_when_ask(sentence.text, row["term"])] if about == "when" and not doubt else []
+            asks += _agent_asks(sentence.text, row["term"]) if not doubt else []
+            if any(asks):
+                fact["asks"] = [a for a in asks if a]
+            if doubt:
+                fact[COMMENT] = doubt
             facts.append(fact)
             year = _YEAR.search(fact["evidence"])
-            if year and sum(q["entry"] == owner["id"] for q in quiz) < 2:
+            if year and sum(q["entry"] == row["id"] for q in quiz) < 2:
                 question = fact["text"].replace(year.group(0), "____", 1)
                 quiz.append(
                     {
-                        "id": f"draft-{digest(sentence.source + owner['id'] + fact['text'], 10)}",
+                        "id": f"draft-{digest(sentence.source + row['id'] + fact['text'], 10)}",
                         "question": f"Which year fills the gap? {question}",
                         "answers": [year.group(0)],
                         "kind": "year",
-                        "entry": owner["id"],
+                        "entry": row["id"],
                         "source": sentence.source,
                         "evidence": fact["evidence"],
                     }
                 )
+        if "definition" in row or row.get("facts"):
+            # "what was the Great Exhibition" but "what is Impressionism": as the documents write it
+            term = re.escape(row["term"])
+            with_the = len(re.findall(rf"\b[Tt]he {term}\b", body_text))
+            the = with_the * 2 > len(re.findall(rf"\b{term}\b", body_text))
+            row["asks"] = _name_asks(row, person=key in persons, the=the)
+        if key in persons:
+            row["kind"] = "person"
+        elif row["id"] in works and row["term"] in titles:
+            row["kind"] = "work"
     kept = [e for e in rows if "definition" in e or e.get("facts")]
     kept_ids = {e["id"] for e in kept}
     quiz = [q for q in quiz if q["entry"] in kept_ids]

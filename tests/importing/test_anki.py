@@ -67,7 +67,11 @@ def test_apkg_from_real_anki(tmp_path: Path, legacy: bool) -> None:
     assert (source.title, source.publisher) == ("Biology", "Our study group")
     assert pack.entries["mitosis"].definition.text == "cell division into two identical cells"
     assert pack.entries["atp"].definition.text == "the energy currency of the cell"
-    assert pack.entries["ribosomes"].definition.text == "Ribosomes make proteins."
+    # the cloze note has c1 and c2: a fact and a quiz item per cloze, on the entry it names
+    for ident in ("ribosomes", "proteins"):
+        entry = pack.entries[ident]
+        assert [f.text for f in entry.facts] == ["Ribosomes make proteins."]
+        assert len([q for q in pack.quiz if q.entry == ident]) == 1
     quiz = {q.question: q for q in pack.quiz}
     assert quiz["[...] make proteins."].answers == ("Ribosomes",)
     assert quiz["Ribosomes make [molecules]."].answers == ("proteins",)

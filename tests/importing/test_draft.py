@@ -115,3 +115,106 @@ def test_the_drafter_holds_no_subject_words() -> None:
     code = (Path(__file__).parents[2] / "bot" / "packs" / "draft.py").read_text().lower()
     for word in ("stalin", "trotsky", "soviet", "bolshevik", "opposition", "lenin", "marx"):
         assert word not in code
+
+
+VOYAGE = """Charles Darwin was an English naturalist. Darwin sailed on the survey ship with Robert FitzRoy in 1831. He published On the Origin of Species in 1859.
+
+Robert FitzRoy was a naval officer and a pioneer of weather forecasting. FitzRoy commanded the survey ship from 1828. FitzRoy founded a weather office in 1854. FitzRoy became governor of the colony in 1843.
+
+The Great Exhibition (Crystal Palace Exhibition) was an international fair held in London in 1851. The Great Exhibition drew six million visitors to its glass hall. Darwin visited the Great Exhibition with his children.
+
+The Impressionists were a circle of painters who exhibited together in Paris. An Impressionist painted outdoors, and the Impressionists showed their work in 1874.
+
+Impressionism is a style of painting that records the light of a moment. Impressionism spread from France.
+
+Lady Augusta Ada King, better known as Ada Lovelace, was an English mathematician. Lovelace wrote the first published program for a calculating engine in 1843, a table of steps that computed Bernoulli numbers on a machine that was never built, which she described at length in notes that ran to three times the length of the paper they accompanied, and which later readers took as the first account of what a general-purpose computer could do beyond arithmetic.
+"""
+
+
+def _by_term(tmp_path: Path) -> tuple[dict, Path]:
+    out = _check(tmp_path, "voyage.txt", VOYAGE, "--source-title", "Voyages")
+    return {e.term: e for e in load_pack(out).entries.values()}, out
+
+
+def test_a_sentence_is_a_fact_of_its_subject_not_of_every_name(tmp_path: Path) -> None:
+    by_term, out = _by_term(tmp_path)
+    darwin, fitzroy = by_term["Charles Darwin"], by_term["Robert FitzRoy"]
+    assert "Darwin" in darwin.aliases and "FitzRoy" in fitzroy.aliases
+    sailed = "Darwin sailed on the survey ship with Robert FitzRoy in 1831."
+    assert sailed in [f.text for f in darwin.facts]
+    # FitzRoy is named but is not what it is about: his entry may keep it (he is the subject
+    # of few sentences), after his own facts and marked for the editor, never as his own
+    assert [f.text for f in fitzroy.facts][-1] == sailed
+    yaml_text = (out / "draft-voyages.yaml").read_text()
+    darwin_part, fitzroy_part = yaml_text.split('term: "Robert FitzRoy"')
+    unsure = "# unsure: names it, but is about something else"
+    assert f'{unsure}\n      - text: "{sailed}"' in fitzroy_part
+    assert f'{unsure}\n      - text: "{sailed}"' not in darwin_part
+    # "He ..." goes on with the subject of the sentence before
+    assert "He published On the Origin of Species in 1859." in [f.text for f in darwin.facts]
+    assert [f.about for f in darwin.facts if "1859" in f.text] == ["when"]
+    assert len([f for f in fitzroy.facts if f.text.startswith("FitzRoy ")]) == 3
+
+
+def test_a_named_event_is_its_own_entry_with_its_sentences(tmp_path: Path) -> None:
+    by_term, _ = _by_term(tmp_path)
+    fair = by_term["Great Exhibition"]
+    assert "Crystal Palace Exhibition" in fair.aliases
+    assert fair.definition.text.startswith("The Great Exhibition (Crystal Palace Exhibition) was")
+    visitors = "The Great Exhibition drew six million visitors to its glass hall."
+    assert [f.about for f in fair.facts if f.text == visitors] == [None]
+    assert visitors not in [f.text for f in by_term["Charles Darwin"].facts]
+
+
+def test_canonical_names_and_generated_asks(tmp_path: Path) -> None:
+    by_term, _ = _by_term(tmp_path)
+    # a plural group name in the singular, the plural kept as an alias; an adherent ("-ist")
+    # is one entry with the "-ism" it follows
+    assert "Impressionists" not in by_term and "Impressionist" not in by_term
+    movement = by_term["Impressionism"]
+    assert {"Impressionist", "Impressionists"} <= set(movement.aliases)
+    assert movement.definition.text.startswith("Impressionism is a style of painting")
+    assert any("1874" in f.text for f in movement.facts)
+    # "X, better known as Y": members type Y
+    ada = by_term["Ada Lovelace"]
+    assert "Lady Augusta Ada King" in ada.aliases
+    # phrasings made from the drafted sentences: who/what by the pronouns, when by the date
+    assert "who was Charles Darwin" in by_term["Charles Darwin"].asks
+    assert "what was the Great Exhibition" in by_term["Great Exhibition"].asks
+    founded = next(f for f in by_term["Robert FitzRoy"].facts if "1854" in f.text)
+    assert founded.asks == ("when Robert FitzRoy founded a weather office",)
+
+
+def test_evidence_is_verbatim_whole_words_within_the_limit(tmp_path: Path) -> None:
+    by_term, _ = _by_term(tmp_path)
+    flat = " ".join(VOYAGE.split())
+    items = [i for e in by_term.values() for i in e.items]
+    assert any(len(i.text) > 300 for i in items)  # the long sentence is kept as the text ...
+    for item in items:
+        evidence = " ".join(item.evidence.split())
+        at = flat.find(evidence)
+        assert at >= 0 and len(evidence) <= 300  # ... and its evidence cut to fit, verbatim
+        before = flat[at - 1] if at else " "
+        after = flat[at + len(evidence)] if at + len(evidence) < len(flat) else " "
+        assert not before.isalnum() and not after.isalnum(), evidence  # never mid-word
+    long_one = next(i for i in items if len(i.text) > 300)
+    assert "1843" in long_one.evidence  # the clauses around what it is about
+
+
+ARTICLE_WITH_TITLE = """= Hanseatic League of Cities =
+
+Hanseatic League of Cities
+- Seat: Lübeck and the Baltic ports
+
+The Hanseatic League, also known as the Hansa, was a medieval alliance of merchant guilds. The league traded across the Baltic Sea from 1356.
+"""
+
+
+def test_an_articles_title_and_its_opening_name_are_one_entry(tmp_path: Path) -> None:
+    out = _check(tmp_path, "hansa.txt", ARTICLE_WITH_TITLE, "--source-title", "Hansa")
+    by_term = {e.term: e for e in load_pack(out).entries.values()}
+    league = by_term["Hanseatic League"]
+    assert "Hanseatic League of Cities" not in by_term
+    assert {"Hansa", "Hanseatic League of Cities"} <= set(league.aliases)
+    # "The league ..." goes on with the article's subject
+    assert "The league traded across the Baltic Sea from 1356." in [f.text for f in league.facts]

@@ -67,9 +67,14 @@ def test_anki_plain_text_export(tmp_path: Path) -> None:
     assert gato.definition is not None and gato.definition.text == "the cat"  # &nbsp; and <img>
     questions = {q.question: q.answers for q in pack.quiz}
     assert questions["the cat"] == ("el gato",)  # the reversed card asks the other way too
-    spain = pack.entries["spain"]
-    assert spain.definition is not None
-    assert spain.definition.text == 'Madrid is the capital of Spain; "hola" means hello'
+    # a cloze note with c1 and c2: one fact and one quiz item per cloze, each on its answer's entry
+    full = 'Madrid is the capital of Spain; "hola" means hello'
+    for ident, answer in (("spain", "Spain"), ("hello", "hello")):
+        entry = pack.entries[ident]
+        assert entry.definition is None
+        assert [f.text for f in entry.facts] == [full]
+        assert answer in entry.facts[0].evidence
+        assert [q.answers for q in pack.quiz if q.entry == ident] == [(answer,)]
     assert questions['Madrid is the capital of [...]; "hola" means hello'] == ("Spain",)
     assert questions['Madrid is the capital of Spain; "hola" means [a greeting]'] == ("hello",)
     assert "2 media references skipped" in summary

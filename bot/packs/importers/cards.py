@@ -183,17 +183,23 @@ def deck_rows(deck: Deck, source_id: str, taken: frozenset[str] = frozenset()) -
         return entry
 
     def add_item(
-        entry: dict[str, Any], text: str, where: str, focus: str = "", context: str = ""
+        entry: dict[str, Any],
+        text: str,
+        where: str,
+        focus: str = "",
+        context: str = "",
+        *,
+        fact: bool = False,
     ) -> bool:
         if len(text) > MAX_TEXT:
             skipped.append(f"{where}: text longer than {MAX_TEXT} characters")
             return False
         evidence = clip(f"{context} {text}", focus=text) if context else clip(text, focus=focus)
         item = {"text": text, "source": source_id, "evidence": evidence}
-        if "definition" not in entry:
+        if "definition" not in entry and not fact:
             entry["definition"] = item
         elif all(f["text"] != text for f in entry.get("facts", ())) and (
-            entry["definition"]["text"] != text
+            entry.get("definition", {}).get("text") != text
         ):
             entry.setdefault("facts", []).append(item)
         return True
@@ -226,18 +232,20 @@ def deck_rows(deck: Deck, source_id: str, taken: frozenset[str] = frozenset()) -
             if not deletions:
                 skipped.append(f"{where}: cloze note without any {{{{c1::...}}}} deletion")
                 continue
+            # Each cloze number is one thing to learn: a fact of the entry its answer names,
+            # with the note's whole text as the claim, and the quiz item that blanks it.
             full = reveal(card.cloze)
-            entry = entry_for(" ".join(deletions[0][1].split()), card.tags, where)
-            if entry is None or not add_item(entry, full, where, focus=deletions[0][1]):
-                continue
             for number in dict.fromkeys(d[0] for d in deletions):
-                answer = " / ".join(" ".join(d[1].split()) for d in deletions if d[0] == number)
+                answers = [" ".join(d[1].split()) for d in deletions if d[0] == number]
+                entry = entry_for(answers[0], card.tags, where)
+                if entry is None or not add_item(entry, full, where, focus=answers[0], fact=True):
+                    continue
                 hint = next((d[2] for d in deletions if d[0] == number and d[2]), "")
                 add_quiz(
                     entry,
                     reveal(card.cloze, hide=number),
-                    [answer],
-                    clip(full, focus=answer.split(" / ")[0]),
+                    [" / ".join(answers)],
+                    clip(full, focus=answers[0]),
                     hint,
                 )
             continue
