@@ -8,9 +8,10 @@ offline with no torch at run time. This script reproduces those files from the w
     python tools/build_model.py
 
 It exports the transformer to ONNX (token embeddings out; studybot does the mean pooling and
-normalisation itself), quantizes the weights to int8 with ONNX Runtime's dynamic quantization
-(about 90 MB -> 23 MB, same ranking quality for retrieval), and copies the tokenizer and the
-licence notice next to it. The output is deterministic for a given set of package versions.
+normalisation itself), quantizes the weights to int8 per output channel with ONNX Runtime's
+dynamic quantization (about 90 MB -> 23 MB; the embeddings keep a cosine of about 0.98 with the
+float model's), and copies the tokenizer and the licence notice next to it. The output is
+deterministic for a given set of package versions.
 """
 
 from __future__ import annotations
@@ -85,7 +86,11 @@ def main() -> None:
             opset_version=17,
             dynamo=False,
         )
-        quantize_dynamic(str(full), str(args.out / "model.onnx"), weight_type=QuantType.QInt8)
+        # Per output channel: one scale per tensor (the default) moved the embeddings to a
+        # cosine of 0.79 with the float model's; per channel keeps 0.98, at the same size.
+        quantize_dynamic(
+            str(full), str(args.out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True
+        )
     shutil.copy(source / "tokenizer.json", args.out / "tokenizer.json")
     pooling = json.loads((source / "1_Pooling" / "config.json").read_text())
     config = {
