@@ -23,6 +23,7 @@ from bot.answering.matcher import (
     Search,
     is_lookup,
     lacks_answer,
+    mentioned_only,
 )
 from bot.answering.text import normalise, strip_mentions
 from bot.packs.model import Entry, Item, Pack, Source
@@ -305,6 +306,17 @@ class Answerer:
             and (found.want not in STRICT or shown.shaped)
             and not lacks_answer(shown.features)
         )
+        if sure and mentioned_only(found):
+            return self._reply(
+                query,
+                start,
+                confidence=top.confidence,
+                alternatives=(Alternative(top.entry.id, top.entry.term, top.confidence),),
+                message=(
+                    f"The pack has no entry explaining that; {top.entry.term} only mentions it "
+                    "in passing."
+                ),
+            )
         ranked = candidates
         if found.want in STRICT:
             # A date or a figure is asked for: entries that hold one are the better choices.

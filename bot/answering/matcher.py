@@ -140,6 +140,57 @@ class Search:
     """The kind of answer the question asks for (see `bot.answering.text.intent`)."""
     unknown: float
     """The share of the question made of words the pack never uses."""
+    words: tuple[str, ...] = ()
+    """The question's index words, in order (stems, the pack's synonyms applied)."""
+    asks_definition: bool = False
+    """Framed as "what is X", "define X", "X meaning": the question wants X explained."""
+
+
+_DEFINITION_QUESTION = re.compile(
+    r"^(what s|whats|what is|what are|what was|what were|define|definition of|meaning of)\b"
+    r"|\b(meaning|definition)$"
+)
+_DEFINING = frozenset({"is", "are", "was", "were", "means", "refers", "describes", "denotes"})
+"""Words that make "X <word> ..." a statement of what X is."""
+
+
+def asks_definition(text: str) -> bool:
+    """Whether a question is framed as a request to explain a term (English grammar only)."""
+    return bool(_DEFINITION_QUESTION.search(normalise(text)))
+
+
+def defines(item: Item, words: tuple[str, ...]) -> bool:
+    """Whether the item states what the question's term is: "X is ...", "X refers to ...".
+
+    "FETCH_HEAD is a pseudoref written by git fetch" explains FETCH_HEAD; "the study of
+    economy-wide questions such as inflation" only mentions inflation.
+    """
+    if not words:
+        return False
+    tokens = normalise(item.text).split()
+    stems = [stem(t) for t in tokens]
+    n = len(words)
+    return any(
+        stems[i : i + n] == list(words) and tokens[i + n] in _DEFINING
+        for i in range(len(tokens) - n)
+    )
+
+
+def mentioned_only(found: Search) -> bool:
+    """A "what is X" question that names no entry, whose best item only mentions X in passing.
+
+    The pack has no entry for X, so it holds no explanation of it: the item that happens to
+    use the word ("what is inflation" -> a definition of macroeconomics listing inflation among
+    its topics) is not an answer, however few other items share the word.
+    """
+    if not found.asks_definition or not found.candidates:
+        return False
+    top = found.candidates[0]
+    return (
+        top.item is not None
+        and top.features.get("short_unnamed", 0.0) > 0
+        and not defines(top.item, found.words)
+    )
 
 
 class SemanticIndex:
@@ -363,7 +414,13 @@ class Matcher:
             p = self.model.probability(feats)
             results.append(Candidate(entry, item, round(p, 4), named, shaped, feats))
         results.sort(key=lambda c: (c.confidence, -self.entry_index[c.entry.id]), reverse=True)
-        return Search(results[:limit], query.want, query.unknown)
+        return Search(
+            results[:limit],
+            query.want,
+            query.unknown,
+            tuple(query.words),
+            asks_definition(text),
+        )
 
     def _rest_of(self, text: str, query: Query) -> str:
         """The question without the names it calls an entry by: what it asks *about* that entry.

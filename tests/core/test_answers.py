@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answering.answers import DONT_KNOW, GREETING, HELP, PICK, THANKS, Answerer, same_claim
-from bot.answering.matcher import Candidate, is_lookup
+from bot.answering.matcher import Candidate, asks_definition, defines, is_lookup
 from bot.packs.loader import load_pack
 from bot.packs.model import Pack
 
@@ -411,3 +411,22 @@ def test_a_lookup_names_one_entry_only() -> None:
     assert not is_lookup([cand(1.0), cand(1.0)])
     assert not is_lookup([cand(0.0), cand(1.0)])
     assert not is_lookup([])
+
+
+def test_a_term_mentioned_in_passing_is_not_explained() -> None:
+    """ "what is inflation": the economics pack has no entry for it, and its macroeconomics entry
+    only lists inflation among its topics. Before, that one shared word answered with 0.98."""
+    pack = load_pack(Path(__file__).resolve().parents[1] / "eval" / "packs" / "economics")
+    reply = Answerer(pack).ask("what is inflation")
+    assert not reply.answered
+    assert "only mentions it in passing" in reply.message
+    assert [a.entry for a in reply.alternatives] == ["macroeconomics"]
+
+
+def test_an_item_that_states_what_a_term_is_defines_it() -> None:
+    pack = load_pack(Path(__file__).resolve().parents[1] / "eval" / "packs" / "git")
+    (item,) = [i for i in pack.entries["pseudoref"].items if i.text.startswith("FETCH_HEAD")]
+    assert defines(item, ("fetch", "head"))
+    assert not defines(item, ("git", "fetch"))  # named, but not as the thing being explained
+    assert asks_definition("what is FETCH_HEAD") and asks_definition("giffen good meaning")
+    assert not asks_definition("who was the first olympian")
