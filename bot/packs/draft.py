@@ -129,7 +129,23 @@ MAX_HEADING_WORDS = 8
 _PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
 """A sentence starting with one of these continues the subject of the sentence before."""
 _SUBJECT_JOINERS = frozenset(
-    {"the", "and", "of", "for", "in", "de", "du", "von", "van", "der", "la", "le", "both", "a", "an"}
+    {
+        "the",
+        "and",
+        "of",
+        "for",
+        "in",
+        "de",
+        "du",
+        "von",
+        "van",
+        "der",
+        "la",
+        "le",
+        "both",
+        "a",
+        "an",
+    }
 )
 _LIST_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-]")
 _LEADING_MARK = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|[•·*–—-])\s+")
@@ -276,7 +292,7 @@ _ACTIVE = {"written": "wrote"}
 
 
 def _agent_asks(sentence: str, term: str) -> list[str]:
-    """"who led X" for a sentence about X that says "led by Y": the question it answers."""
+    """ "who led X" for a sentence about X that says "led by Y": the question it answers."""
     return [
         f"who {_ACTIVE.get(m.group('verb'), m.group('verb'))} {term}"
         for m in _AGENT.finditer(sentence)
@@ -748,9 +764,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 for name in re.split(r"\s+or\s+", other.group("names")):
                     if _lead_term_ok(name) and row is not None:
                         alias(row, name)
-        elif (
-            sentence.opens and (lower := _DEFINES_LOWER.match(sentence.text))
-        ) and not any(
+        elif (sentence.opens and (lower := _DEFINES_LOWER.match(sentence.text))) and not any(
             w.lower() in _FUNCTION_WORDS for w in lower.group("term").split()
         ):
             entry(lower.group("term"), "term taken from the sentence's subject")
@@ -800,9 +814,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         Europe" (the first part a name of its own).
         """
         parts = re.split(r" (?:of|the|and|for|in|on) ", key)
-        if " and " in key and (
-            " " in key.split(" and ")[0] or {*key.split(" and ")} & frequent
-        ):
+        if " and " in key and (" " in key.split(" and ")[0] or {*key.split(" and ")} & frequent):
             return True  # "Monet and Renoir", "England and France"; not "Hammer and Sickle"
         if " in " in key and key.rsplit(" in ", 1)[1] in frequent:
             return True  # "Party in Britain": a name, then where
@@ -814,9 +826,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         )
 
     multi = [
-        k
-        for k, n in counts.most_common()
-        if " " in k and n >= MIN_MULTI_MENTIONS and not glued(k)
+        k for k, n in counts.most_common() if " " in k and n >= MIN_MULTI_MENTIONS and not glued(k)
     ]
     for key in multi:
         entry(spelled[key], "a name the documents use often")
@@ -968,7 +978,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             heading = names.get(normalise(sentence.section or ""))
             if heading is not None:
                 own.setdefault(str(id(heading)), []).append(
-                    (sentence, f"unsure: under the heading `{sentence.section}`, but does not name it")
+                    (
+                        sentence,
+                        f"unsure: under the heading `{sentence.section}`, but does not name it",
+                    )
                 )
             continue
         for row in subjects:

@@ -18,7 +18,9 @@ def _tool() -> ModuleType:
 
 def test_same_passage_is_the_same_words_not_the_same_topic() -> None:
     same = _tool().same_passage
-    sentence = "[8] Darwin sailed on the survey ship with Robert FitzRoy in 1831, and returned in 1836."
+    sentence = (
+        "[8] Darwin sailed on the survey ship with Robert FitzRoy in 1831, and returned in 1836."
+    )
     assert same("Darwin sailed on the survey ship with Robert FitzRoy", sentence)  # contained
     assert same(sentence, "sailed on the survey ship with Robert FitzRoy in 1831")
     # eight words in a row quote the same passage, whatever each excerpt adds around them
