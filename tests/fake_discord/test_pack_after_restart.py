@@ -10,7 +10,6 @@ import signal
 import sys
 from pathlib import Path
 
-import pytest
 from test_shards import StderrLog, until
 from test_wire import start_bot
 from wire_fake import GUILD_ID, FakeDiscord
@@ -20,14 +19,6 @@ from test_server import BIOLOGY
 
 DEFERRED = 5
 MESSAGE = 4
-
-
-@pytest.fixture
-async def fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def _logged_in(fake: FakeDiscord, log: StderrLog) -> None:

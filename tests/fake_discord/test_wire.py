@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from wire_fake import APP_ID, GUILD_ID, MEMBER_ID, FakeDiscord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
@@ -48,14 +47,6 @@ async def start_bot(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-
-
-@pytest.fixture
-async def fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_run_answers_ask_and_a_button_click_over_the_wire(fake, tmp_path):

@@ -5,19 +5,9 @@ from __future__ import annotations
 import asyncio
 import signal
 
-import pytest
 from test_wire import exit_of, start_bot
-from wire_fake import FakeDiscord
 
 SECRET_QUESTION = "zebra quokka who was trotsky"
-
-
-@pytest.fixture
-async def fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_debug_log_has_no_member_text_or_tokens(fake, tmp_path):
