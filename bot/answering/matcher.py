@@ -248,6 +248,32 @@ class SemanticIndex:
         )
 
 
+class _Shapes(dict[str, frozenset[str]]):
+    """Item id -> `answer_shape`, computed on first use and kept."""
+
+    def __init__(self, pack: Pack) -> None:
+        super().__init__()
+        self.pack = pack
+
+    def __missing__(self, item_id: str) -> frozenset[str]:
+        item = self.pack.items_by_id[item_id]
+        shape = self[item_id] = answer_shape(self.pack.entries[item.entry_id], item)
+        return shape
+
+
+class _EntryShapes(dict[str, frozenset[str]]):
+    """Entry id -> the union of its items' shapes, computed on first use and kept."""
+
+    def __init__(self, shapes: _Shapes, pack: Pack) -> None:
+        super().__init__()
+        self.shapes, self.pack = shapes, pack
+
+    def __missing__(self, entry_id: str) -> frozenset[str]:
+        items = self.pack.entries[entry_id].items
+        shape = self[entry_id] = frozenset().union(*(self.shapes[i.id] for i in items))
+        return shape
+
+
 class Matcher:
     """The hybrid index over one pack. Build once per pack (on load or reload); query from any task."""
 
@@ -269,13 +295,12 @@ class Matcher:
         if embedder is not None:
             self.semantic = semantic or SemanticIndex.build(pack, embedder, progress)
         self.entry_index = {e.id: n for n, e in enumerate(self.entries)}
-        self.shapes: dict[str, frozenset[str]] = {
-            item.id: answer_shape(entry, item) for entry in self.entries for item in entry.items
-        }
-        self.entry_shapes: dict[str, frozenset[str]] = {
-            entry.id: frozenset().union(*(self.shapes[i.id] for i in entry.items))
-            for entry in self.entries
-        }
+        # Worked out per entry when a question first reaches it: a regex pass over every item of
+        # a 100,000-item pack took seconds at every start, and a question looks at a handful.
+        self.shapes = _Shapes(pack)
+        """Item id -> the typed questions it can answer (see `answer_shape`)."""
+        self.entry_shapes = _EntryShapes(self.shapes, pack)
+        """Entry id -> the union of its items' shapes."""
         self.model = calibration.MODEL if embedder is not None else calibration.LEXICAL_MODEL
 
     @property
@@ -413,7 +438,7 @@ class Matcher:
         """The features of one entry as the answer, with the item it would answer by."""
         entry = self.entries[e_index]
         named_share = query.named.get(entry.id, 0.0)
-        name_tokens = self.lexical.name_tokens[entry.id] if named_share else frozenset()
+        name_tokens = self.lexical.name_words(e_index) if named_share else frozenset()
         want = query.want
         rest_weight = {
             t: w
@@ -423,17 +448,13 @@ class Matcher:
         rest_total = sum(rest_weight.values())
         best: tuple[float, int, float] = (-9.0, 0, 0.0)
         entry_sem = max(item_sims.values(), default=0.0)
-        tokens_of = self.lexical.item_tokens
+        item_words = [self.lexical.item_words(e_index, p) for p in range(len(entry.items))]
         overlaps = [
-            sum(
-                w
-                for t, w in rest_weight.items()
-                if not tokens_of[i.id].isdisjoint(query.variants[t])
-            )
+            sum(w for t, w in rest_weight.items() if not words.isdisjoint(query.variants[t]))
             / rest_total
             if rest_total
             else 0.0
-            for i in entry.items
+            for words in item_words
         ]
         # Nothing but the name matched ("what role did X play"): the definition says what X is.
         plain = max(overlaps, default=0.0) == 0.0 and want in ("what", "who", "how", "why")
@@ -454,8 +475,8 @@ class Matcher:
             if score > best[0]:
                 best = (score, position, overlap)
         item = entry.items[best[1]] if entry.items else None
-        item_tokens = self.lexical.item_tokens[item.id] if item else frozenset()
-        cover = query.cover(item_tokens | self.lexical.name_tokens[entry.id])[0]
+        item_tokens = item_words[best[1]] if item else frozenset()
+        cover = query.cover(item_tokens | self.lexical.name_words(e_index))[0]
         shaped = item is not None and (want not in TYPED or want in self.shapes[item.id])
         total = sum(query.weights.values()) or 1.0
         rest_share = rest_total / total
