@@ -313,7 +313,12 @@ def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
         return None
     try:
         return pack_from_json(json.loads(data), folder)
-    except (ValueError, KeyError, TypeError, IndexError):  # a damaged cache only means a slower start
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+    ):  # a damaged cache only means a slower start
         log.info("ignoring an unreadable pack cache at %s", where)
         return None
 
