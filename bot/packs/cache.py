@@ -119,7 +119,7 @@ def load_indexed(
     if not semantic:
         return pack, Matcher(pack, lexical=lexical_index)
     index = index_pack(
-        pack, cache_dir, model_dir=model_dir, progress=progress, lexical=lexical_index
+        pack, cache_dir, model_dir=model_dir, progress=progress, lexical=lexical_index, key=key
     )
     if index.embedder is not None:
         # Open the ONNX session now (~0.3 s), not on the first member's question.
@@ -134,26 +134,51 @@ def index_pack(
     model_dir: Path | None = None,
     progress: Progress | None = None,
     lexical: LexicalMatcher | None = None,
+    key: str | None = None,
 ) -> Matcher:
     """The hybrid index of a loaded pack, its embeddings from the cache when they were made before.
 
-    `lexical` is the pack's lexical index when the caller has it (see `_lexical`).
+    `lexical` is the pack's lexical index when the caller has it (see `_lexical`). `key` is the
+    pack's cache key when `pack` is exactly what the cache holds for it (`load_indexed`): its
+    vectors are then found by that key, without making every row's text first (about a second
+    at 100,000 items). Without it (a pack changed in memory, like `kb eval`'s pack without asks)
+    they are found by a digest of the row texts.
     """
     embedder = shared_embedder(model_dir)
-    # The row texts, made once: they name the cached file, check it, and are what gets embedded.
-    rows = SemanticIndex.texts(pack)
-    names = _vector_names(rows[0], embedder)
+    rows = SemanticIndex.texts(pack) if key is None else None
+    names = _vector_names(embedder, key=key, texts=rows[0] if rows else None)
     vectors = None
     where = None
     if cache_dir is not None and pack.path is not None and pack.path.exists():
         with contextlib.suppress(OSError):
             where = pack_cache_dir(pack.path, cache_dir)
-            vectors = _read_vectors(where, names, pack, rows)
+            vectors = _read_vectors(where, names, pack, None if rows is None else len(rows[0]))
     if vectors is None:
+        rows = rows or SemanticIndex.texts(pack)
         vectors = SemanticIndex.build(pack, embedder, progress, rows=rows)
         if where is not None:
             _write_vectors(where, names, vectors)
     return Matcher(pack, embedder=embedder, semantic=vectors, lexical=lexical)
+
+
+def store_stand_in_vectors(path: Path, cache_dir: Path, *, seed: int = 0) -> int:
+    """Store random unit vectors as a pack's embeddings, where and how real ones are stored.
+
+    For `studybot bench` only: embedding 100,000 items takes 20-30 minutes on a small machine,
+    while the start, memory and speed of the semantic index depend on its shape, not on its
+    values. Returns the number of rows.
+    """
+    pack, where, key = _load(path, cache_dir)
+    if where is None:
+        raise ValueError(f"{path}: no cache folder to store vectors in")
+    embedder = shared_embedder(None)
+    width = embedder.encode(["the model's width"]).shape[1]
+    rows = SemanticIndex.texts(pack)
+    vectors = np.random.default_rng(seed).standard_normal((len(rows[0]), width), np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    index = SemanticIndex.from_vectors(pack, rows, vectors)
+    _write_vectors(where, _vector_names(embedder, key=key, texts=None), index)
+    return len(rows[0])
 
 
 def _lexical(pack: Pack, where: Path | None, key: str | None) -> LexicalMatcher:
@@ -323,31 +348,75 @@ def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
         return None
 
 
-def _vector_names(texts: list[str], embedder: Embedder) -> tuple[str, str]:
-    """The cache files of these row texts embedded by this model."""
+VectorFiles = tuple[str, str, str]
+
+
+def _vector_names(embedder: Embedder, *, key: str | None, texts: list[str] | None) -> VectorFiles:
+    """The cache files of a pack's rows embedded by this model: int8 codes, scales, row owners."""
     digest = hashlib.sha256(embedder.info.digest.encode())
-    for line in texts:
+    if key is not None:
+        digest.update(b"pack\0" + key.encode())
+    for line in texts or ():
         digest.update(line.encode() + b"\0")
     tag = digest.hexdigest()[:16]
-    return f"vectors-{tag}.npy", f"rows-{tag}.npy"
+    return f"vectors-{tag}.npy", f"scales-{tag}.npy", f"rows-{tag}.npy"
 
 
 def _read_vectors(
-    where: Path, names: tuple[str, str], pack: Pack, rows: tuple[list[str], list[int], list[int]]
+    where: Path, names: VectorFiles, pack: Pack, count: int | None
 ) -> SemanticIndex | None:
+    """The stored index, or None; `count` is the number of rows expected, when known."""
     manifest = _manifest(where)
-    blobs = [_checked(where, name, manifest) for name in names]
-    if any(b is None for b in blobs):
+    blobs = [_checked(where, name, manifest) for name in names[1:]]
+    if blobs[0] is None or blobs[1] is None:
         return None
     try:
-        vectors, stored = (np.load(io.BytesIO(b), allow_pickle=False) for b in blobs)  # type: ignore[arg-type]
-    except ValueError:
+        scales, rows = (np.load(io.BytesIO(b), allow_pickle=False) for b in blobs)  # type: ignore[arg-type]
+        codes = _mapped(where / names[0], manifest.get("files", {}).get(names[0]))
+    except (ValueError, OSError):
         return None
-    if stored.ndim != 2 or stored.shape[0] != 2 or vectors.shape[0] != stored.shape[1]:
+    if codes is None or codes.dtype != np.int8 or codes.ndim != 2 or scales.dtype != np.float32:
         return None
-    if len(rows[0]) != stored.shape[1]:
+    if rows.ndim != 2 or rows.shape[0] != 4 or not len(codes) == len(scales) == rows.shape[1]:
         return None
-    return SemanticIndex.from_vectors(pack, rows, vectors)
+    if (count is not None and count != len(codes)) or int(rows[0].max(initial=-1)) >= len(
+        pack.entries
+    ):
+        return None
+    return SemanticIndex(
+        rows[0].astype(np.int32), rows[1].astype(np.int32), codes, scales,
+        rows[2].astype(bool), rows[3].astype(bool),
+    )  # fmt: skip
+
+
+def _mapped(path: Path, digest: object) -> np.ndarray | None:
+    """An `.npy` file mapped from disk (not read into memory), if it matches its digest.
+
+    The digest is checked on the same open file that is then mapped, so a file renamed into
+    place after the check is not the one used. Only plain numeric arrays are accepted.
+    """
+    if not isinstance(digest, str):
+        return None
+    with path.open("rb") as handle:
+        if hashlib.file_digest(handle, "sha256").hexdigest() != digest:
+            log.warning("ignoring %s: it does not match its recorded digest", path)
+            return None
+        handle.seek(0)
+        version = np.lib.format.read_magic(handle)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(handle)
+        if dtype.hasobject:
+            return None
+        if 0 in shape:
+            return np.zeros(shape, dtype=dtype)
+        return np.memmap(
+            handle, dtype=dtype, mode="r", shape=shape, offset=handle.tell(),
+            order="F" if fortran else "C",
+        )  # fmt: skip
 
 
 LEXICAL_FILES = ("lexical.json", "lexical.npz")
@@ -391,13 +460,14 @@ def _write_pack(where: Path, key: str, pack: Pack) -> None:
     _update(where, {"pack.json": payload}, key=key, keep_vectors=False)
 
 
-def _write_vectors(where: Path, names: tuple[str, str], index: SemanticIndex) -> None:
+def _write_vectors(where: Path, names: VectorFiles, index: SemanticIndex) -> None:
+    owners = np.vstack([index.rows_entry, index.rows_item, index.rows_subject, index.rows_ask])
     files = {}
     for name, array in zip(
-        names, (index.vectors, np.vstack([index.rows_entry, index.rows_item])), strict=True
+        names, (index.codes, index.scales, owners.astype(np.int32)), strict=True
     ):
         buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
+        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
         files[name] = buffer.getvalue()
     _update(where, files, key=None, keep_vectors=True)
 
