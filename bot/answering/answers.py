@@ -247,8 +247,8 @@ class Answerer:
         self.matcher = matcher
         self.max_question_chars = max_question_chars
         # The index normalised every name when it was built (or read them from the cache).
-        entries = matcher.entries
-        self._names = [(name, entries[e].id, norm) for name, e, norm in matcher.lexical.names]
+        ids = list(pack.entries)
+        self._names = [(name, ids[e], norm) for name, e, norm in matcher.lexical.names]
         self._name_index = NameIndex(self._names)
         """Built once: autocomplete runs on every keystroke."""
         self._by_term: list[tuple[float, str, str]] | None = None

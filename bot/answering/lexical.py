@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,7 +289,7 @@ class LexicalMatcher:
         """`arrays` is this pack's index from the pack cache; without it the pack is indexed now."""
         self.pack = pack
         self.synonyms = Synonyms(pack.synonyms)
-        self.entries: list[Entry] = list(pack.entries.values())
+        self.entries: Sequence[Entry] = pack.ordered_entries()
         self.arrays = arrays if arrays is not None else build_arrays(pack, self.words_of)
         found = self.arrays.arrays
         self._a = found

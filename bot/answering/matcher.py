@@ -295,10 +295,16 @@ class _Shapes(dict[str, frozenset[str]]):
         super().__init__()
         self.pack = pack
 
+    def of(self, entry: Entry, item: Item) -> frozenset[str]:
+        """The shape of an item whose entry the caller has at hand."""
+        shape = self.get(item.id)
+        if shape is None:
+            shape = self[item.id] = answer_shape(entry, item)
+        return shape
+
     def __missing__(self, item_id: str) -> frozenset[str]:
         item = self.pack.items_by_id[item_id]
-        shape = self[item_id] = answer_shape(self.pack.entries[item.entry_id], item)
-        return shape
+        return self.of(self.pack.entries[item.entry_id], item)
 
 
 class _EntryShapes(dict[str, frozenset[str]]):
@@ -309,8 +315,9 @@ class _EntryShapes(dict[str, frozenset[str]]):
         self.shapes, self.pack = shapes, pack
 
     def __missing__(self, entry_id: str) -> frozenset[str]:
-        items = self.pack.entries[entry_id].items
-        shape = self[entry_id] = frozenset().union(*(self.shapes[i.id] for i in items))
+        entry = self.pack.entries[entry_id]
+        items = entry.items
+        shape = self[entry_id] = frozenset().union(*(self.shapes.of(entry, i) for i in items))
         return shape
 
 
@@ -334,7 +341,7 @@ class Matcher:
         self.semantic: SemanticIndex | None = None
         if embedder is not None:
             self.semantic = semantic or SemanticIndex.build(pack, embedder, progress)
-        self.entry_index = {e.id: n for n, e in enumerate(self.entries)}
+        self.entry_index = {eid: n for n, eid in enumerate(pack.entries)}
         # Worked out per entry when a question first reaches it: a regex pass over every item of
         # a 100,000-item pack took seconds at every start, and a question looks at a handful.
         self.shapes = _Shapes(pack)
@@ -504,13 +511,13 @@ class Matcher:
         # entry has such an item at all (otherwise the answerer says the pack lacks it).
         strict = want in STRICT and want in self.entry_shapes[entry.id]
         for position, item in enumerate(entry.items):
-            if strict and want not in self.shapes[item.id]:
+            if strict and want not in self.shapes.of(entry, item):
                 continue
             overlap = overlaps[position]
             score = item_sims.get(position, 0.0) + 0.5 * overlap
             if rest_sims is not None:
                 score += 0.5 * rest_sims.get(position, 0.0)
-            if want in TYPED and want in self.shapes[item.id]:
+            if want in TYPED and want in self.shapes.of(entry, item):
                 score += 0.15
             if item.role == "definition" and plain:
                 score += 0.2
@@ -519,7 +526,7 @@ class Matcher:
         item = entry.items[best[1]] if entry.items else None
         item_tokens = item_words[best[1]] if item else frozenset()
         cover = query.cover(item_tokens | self.lexical.name_words(e_index))[0]
-        shaped = item is not None and (want not in TYPED or want in self.shapes[item.id])
+        shaped = item is not None and (want not in TYPED or want in self.shapes.of(entry, item))
         total = sum(query.weights.values()) or 1.0
         rest_share = rest_total / total
         someone_else = any(share >= 0.99 and eid != entry.id for eid, share in query.named.items())

@@ -22,6 +22,8 @@ import json
 import logging
 import os
 import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +37,7 @@ from bot.answering.semantic import Embedder, Progress, shared_embedder
 from bot.packs import loader
 from bot.packs import model as pack_model
 from bot.packs.loader import load_pack, pack_files
-from bot.packs.model import Entry, Item, Pack, QuizItem, Source
+from bot.packs.model import Entry, Item, LazyEntries, Pack, QuizItem, Source
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -203,53 +205,61 @@ def _lexical(pack: Pack, where: Path | None, key: str | None) -> LexicalMatcher:
 _ITEM_FIELDS = ("id", "entry_id", "role", "text", "source", "evidence", "asks", "about", "differs")
 
 
+def _item_row(item: Item) -> list[Any]:
+    return [
+        list(v) if isinstance(v, tuple) else v for v in map(item.__getattribute__, _ITEM_FIELDS)
+    ]
+
+
+def _entry_row(e: Entry) -> list[Any]:
+    """An entry as a row in field order: no key string per field, built positionally."""
+    return [
+        e.id,
+        e.term,
+        e.kind,
+        _item_row(e.definition) if e.definition else None,
+        [_item_row(f) for f in e.facts],
+        list(e.aliases),
+        list(e.tags),
+        list(e.related),
+        list(e.asks),
+    ]
+
+
 def pack_to_json(pack: Pack) -> dict[str, Any]:
-    """Everything `load_pack` validated, as plain JSON types.
+    """Everything `load_pack` validated, as plain JSON types (entries as rows, see `_entry_row`)."""
+    return {**_head(pack), "entries": [_entry_row(e) for e in pack.entries.values()]}
 
-    Entries and items are rows (lists in field order), not objects: a 100,000-item pack decodes
-    in half the time without a key string per field, and builds its objects positionally.
-    """
 
-    def item_row(item: Item) -> list[Any]:
-        return [
-            list(v) if isinstance(v, tuple) else v for v in map(item.__getattribute__, _ITEM_FIELDS)
-        ]
-
+def _head(pack: Pack) -> dict[str, Any]:
+    """The pack without its entries, plus what `StoredEntries` must know before reading any."""
+    differs: dict[str, list[list[int]]] = {}
+    for position, entry in enumerate(pack.entries.values()):
+        for order, item in enumerate(entry.items):
+            if item.differs:
+                differs.setdefault(item.differs, []).append([position, order])
     return {
         "name": pack.name,
         "description": pack.description,
         "language": pack.language,
         "synonyms": [list(g) for g in pack.synonyms],
         "sources": [asdict(s) for s in pack.sources.values()],
-        "entries": [
-            [
-                e.id,
-                e.term,
-                e.kind,
-                item_row(e.definition) if e.definition else None,
-                [item_row(f) for f in e.facts],
-                list(e.aliases),
-                list(e.tags),
-                list(e.related),
-                list(e.asks),
-            ]
-            for e in pack.entries.values()
-        ],
         "quiz": [asdict(q) for q in pack.quiz],
+        "entry_ids": list(pack.entries),
+        "item_total": pack.item_count(),
+        "differs": differs,
     }
 
 
-def pack_from_json(data: dict[str, Any], folder: Path) -> Pack:
-    """The inverse of `pack_to_json`."""
-    # Shared strings: a source id or a role repeated on 100,000 items is one object, not 100,000.
-    shared: dict[str, str] = {}
+def _entry_from_row(row: list[Any], shared: dict[str, str]) -> Entry:
+    # Shared strings: a source id or a role repeated on every item is one object.
     intern = shared.setdefault
-    items_by_id: dict[str, Item] = {}
+    eid, term, kind, definition, facts, aliases, tags, related, asks = row
 
-    def item(row: list[Any], entry_id: str) -> Item:
-        made = Item(
+    def item(row: list[Any]) -> Item:
+        return Item(
             row[0],
-            entry_id if row[1] == entry_id else row[1],
+            eid if row[1] == eid else row[1],
             intern(row[2], row[2]),
             row[3],
             intern(row[4], row[4]),
@@ -258,27 +268,150 @@ def pack_from_json(data: dict[str, Any], folder: Path) -> Pack:
             row[7] and intern(row[7], row[7]),
             row[8],
         )
-        items_by_id[made.id] = made  # as `Pack.__post_init__` would: the last of an id wins
+
+    return Entry(
+        eid,
+        term,
+        intern(kind, kind),
+        item(definition) if definition else None,
+        tuple([item(f) for f in facts]),
+        tuple(aliases),
+        tuple([intern(t, t) for t in tags]),
+        tuple(related),
+        tuple(asks),
+    )
+
+
+class StoredEntries(LazyEntries):
+    """A cached pack's entries, one JSON line each, decoded and built when first read.
+
+    The lines were checked against the manifest's digest as a whole before this exists; one that
+    still fails to decode (it cannot, short of a bug) raises, as a broken pack would.
+    """
+
+    def __init__(self, ids: list[str], lines: list[bytes], item_total: int, differs: Any) -> None:
+        if len(ids) != len(lines) or len(set(ids)) != len(ids):
+            raise ValueError("entry ids and lines disagree")
+        self._ids = ids
+        self._positions = {eid: n for n, eid in enumerate(ids)}
+        self._lines: list[bytes | None] = list(lines)
+        self._made: list[Entry | None] = [None] * len(ids)
+        self._shared: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.item_total = int(item_total)
+        self._differs = {
+            str(key): [(int(n), int(order)) for n, order in places]
+            for key, places in differs.items()
+        }
+
+    def at(self, position: int) -> Entry:
+        """The entry at a position in pack order, built on first use."""
+        made = self._made[position]
+        if made is None:
+            with self._lock:  # one object per entry, whichever thread reads it first
+                made = self._made[position]
+                if made is None:
+                    line = self._lines[position]
+                    assert line is not None
+                    made = _entry_from_row(json.loads(line), self._shared)
+                    if made.id != self._ids[position]:
+                        raise ValueError(
+                            f"the cached entry {position} is not {self._ids[position]}"
+                        )
+                    self._made[position] = made
+                    self._lines[position] = None  # the object replaces its text
         return made
 
-    entries = {}
-    for eid, term, kind, definition, facts, aliases, tags, related, asks in data["entries"]:
-        entries[eid] = Entry(
-            eid,
-            term,
-            intern(kind, kind),
-            item(definition, eid) if definition else None,
-            tuple([item(f, eid) for f in facts]),
-            tuple(aliases),
-            tuple([intern(t, t) for t in tags]),
-            tuple(related),
-            tuple(asks),
-        )
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self.at(self._positions[entry_id])
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def in_order(self) -> Sequence[Entry]:
+        return _InOrder(self)
+
+    def items_by_id(self) -> Mapping[str, Item]:
+        return _AllItems(self)
+
+    def items_by_differs(self) -> Mapping[str, tuple[Item, ...]]:
+        return _Rivals(self, self._differs)
+
+
+class _InOrder(Sequence[Entry]):
+    def __init__(self, entries: StoredEntries) -> None:
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, position: int | slice) -> Any:  # type: ignore[override]
+        if isinstance(position, slice):
+            return [self.entries.at(n) for n in range(len(self))[position]]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self.entries.at(position)
+
+
+class _AllItems(Mapping[str, Item]):
+    """Item id -> item: rarely needed, so built (every entry) on first lookup, not at start."""
+
+    def __init__(self, entries: StoredEntries) -> None:
+        self.entries = entries
+        self._all: dict[str, Item] | None = None
+
+    def _items(self) -> dict[str, Item]:
+        if self._all is None:
+            self._all = {i.id: i for e in self.entries.in_order() for i in e.items}
+        return self._all
+
+    def __getitem__(self, item_id: str) -> Item:
+        return self._items()[item_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return self.entries.item_total
+
+
+class _Rivals(Mapping[str, tuple[Item, ...]]):
+    """`differs` key -> its items: the places were stored, the items are built when asked for."""
+
+    def __init__(self, entries: StoredEntries, places: dict[str, list[tuple[int, int]]]) -> None:
+        self.entries, self.places = entries, places
+
+    def __getitem__(self, key: str) -> tuple[Item, ...]:
+        return tuple(self.entries.at(n).items[order] for n, order in self.places[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+def pack_from_json(data: dict[str, Any], folder: Path) -> Pack:
+    """The inverse of `pack_to_json` (every entry built now)."""
+    shared: dict[str, str] = {}
+    entries = {row[0]: _entry_from_row(row, shared) for row in data["entries"]}
+    return _pack(data, entries, folder)
+
+
+def _pack(head: dict[str, Any], entries: Mapping[str, Entry], folder: Path) -> Pack:
     return Pack(
-        name=data["name"],
-        description=data["description"],
+        name=head["name"],
+        description=head["description"],
         sources={
-            s["id"]: Source(**{**s, "documents": tuple(s["documents"])}) for s in data["sources"]
+            s["id"]: Source(**{**s, "documents": tuple(s["documents"])}) for s in head["sources"]
         },
         entries=entries,
         quiz=tuple(
@@ -290,12 +423,11 @@ def pack_from_json(data: dict[str, Any], folder: Path) -> Pack:
                     "tags": tuple(q["tags"]),
                 }
             )
-            for q in data["quiz"]
+            for q in head["quiz"]
         ),
         path=folder,
-        language=data["language"],
-        synonyms=tuple(tuple(g) for g in data["synonyms"]),
-        items_by_id=items_by_id,
+        language=head["language"],
+        synonyms=tuple(tuple(g) for g in head["synonyms"]),
     )
 
 
@@ -329,22 +461,24 @@ def _checked(where: Path, name: str, manifest: dict[str, Any]) -> bytes | None:
     return data
 
 
+PACK_FILES = ("pack.json", "entries.jsonl")
+"""The pack without its entries, and one JSON line per entry (read when first used)."""
+
+
 def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
     manifest = _manifest(where)
     if manifest.get("key") != key:
         return None
-    data = _checked(where, "pack.json", manifest)
-    if data is None:
+    head_bytes, lines_bytes = (_checked(where, name, manifest) for name in PACK_FILES)
+    if head_bytes is None or lines_bytes is None:
         return None
     try:
-        return pack_from_json(json.loads(data), folder)
-    except (
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-    ):  # a damaged cache only means a slower start
-        log.info("ignoring an unreadable pack cache at %s", where)
+        head = json.loads(head_bytes)
+        lines = lines_bytes.split(b"\n") if lines_bytes else []
+        entries = StoredEntries(head["entry_ids"], lines, head["item_total"], head["differs"])
+        return _pack(head, entries, folder)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        log.info("ignoring an unreadable pack cache at %s", where)  # only a slower start
         return None
 
 
@@ -455,9 +589,14 @@ def _write_lexical(where: Path, index: IndexArrays) -> None:
 
 
 def _write_pack(where: Path, key: str, pack: Pack) -> None:
-    payload = json.dumps(pack_to_json(pack), ensure_ascii=False).encode()
+    head = json.dumps(_head(pack), ensure_ascii=False).encode()
+    # JSON escapes every newline inside a string: one line is one entry.
+    lines = b"\n".join(
+        json.dumps(_entry_row(e), ensure_ascii=False, separators=(",", ":")).encode()
+        for e in pack.entries.values()
+    )
     # A new pack version: drop the old vectors with the old manifest.
-    _update(where, {"pack.json": payload}, key=key, keep_vectors=False)
+    _update(where, dict(zip(PACK_FILES, (head, lines), strict=True)), key=key, keep_vectors=False)
 
 
 def _write_vectors(where: Path, names: VectorFiles, index: SemanticIndex) -> None:

@@ -75,7 +75,7 @@ def test_the_cache_holds_no_pickle_and_is_private(pack_dir: Path, tmp_path: Path
     cache = tmp_path / "cache"
     load_indexed(pack_dir, cache)
     written = [p for p in cache.rglob("*") if p.is_file()]
-    assert {p.suffix for p in written} == {".json", ".npy", ".npz"}
+    assert {p.suffix for p in written} == {".json", ".jsonl", ".npy", ".npz"}
     for path in written:
         assert not path.read_bytes().startswith(b"\x80"), f"{path} looks like a pickle"
         assert path.stat().st_mode & 0o777 == 0o600, path
