@@ -14,7 +14,7 @@ from bot.answering import lexical
 from bot.answering.answers import Answerer
 from bot.answering.lexical import IndexArrays, LexicalMatcher
 from bot.answering.matcher import Matcher
-from bot.packs.cache import cache_key, load_cached, load_indexed
+from bot.packs.cache import StoredEntries, cache_key, load_cached, load_indexed
 from bot.packs.loader import PackError
 
 TINY = Path(__file__).resolve().parent.parent / "packs" / "tiny"
@@ -255,3 +255,35 @@ def test_cached_vectors_are_mapped_from_disk(pack_dir: Path, tmp_path: Path) -> 
     _pack, index = load_indexed(pack_dir, cache)
     assert index.semantic is not None
     assert isinstance(index.semantic.codes, np.memmap)
+
+
+# -- entries built when first read -----------------------------------------------------------
+
+
+def test_a_cached_pack_builds_an_entry_only_when_it_is_read(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = load_cached(pack_dir, cache)
+    cached = load_cached(pack_dir, cache)
+    assert isinstance(cached.entries, StoredEntries)
+    assert list(cached.entries) == list(fresh.entries)  # ids and order, nothing built
+    assert cached.item_count() == fresh.item_count()
+    assert all(made is None for made in cached.entries._made)
+    first = next(iter(fresh.entries))
+    assert cached.entries[first] == fresh.entries[first]
+    assert sum(made is not None for made in cached.entries._made) == 1
+    assert cached.entries[first] is cached.entries[first]  # built once
+
+
+def test_a_cached_pack_holds_what_the_yaml_holds(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = load_cached(pack_dir, cache)
+    cached = load_cached(pack_dir, cache)
+    assert cached == fresh
+    assert list(cached.items()) == list(fresh.items())
+    assert dict(cached.items_by_id) == dict(fresh.items_by_id)
+    assert dict(cached.items_by_differs) == dict(fresh.items_by_differs)
+    rivals = [i for i in fresh.items() if i.differs]
+    assert rivals, "the tiny pack has items whose sources differ"
+    for item in rivals:
+        assert cached.differing(item) == fresh.differing(item)
+    assert [e.id for e in cached.ordered_entries()] == list(fresh.entries)
