@@ -116,17 +116,43 @@ def load_indexed(
     progress: Progress | None = None,
 ) -> tuple[Pack, Matcher]:
     """The validated pack and its search index; the pack and embeddings from the cache if unchanged."""
-    pack, where, key = _load(Path(path), cache_dir)
-    lexical_index = _lexical(pack, where, key)
-    if not semantic:
+    # Open the model (its digest, the ONNX session: ~0.3 s) beside reading the pack, not on the
+    # first member's question; both wait mostly outside the GIL (hashing, file reads, ONNX).
+    model = _ModelOpener(model_dir) if semantic else None
+    try:
+        pack, where, key = _load(Path(path), cache_dir)
+        lexical_index = _lexical(pack, where, key)
+    finally:
+        if model is not None:
+            model.join()
+    if model is None:
         return pack, Matcher(pack, lexical=lexical_index)
+    model.result()  # raises the model's error, if opening it failed
     index = index_pack(
         pack, cache_dir, model_dir=model_dir, progress=progress, lexical=lexical_index, key=key
     )
-    if index.embedder is not None:
-        # Open the ONNX session now (~0.3 s), not on the first member's question.
-        index.embedder.encode(["warm up"])
     return pack, index
+
+
+class _ModelOpener(threading.Thread):
+    """Opens the shared embedder in a thread and runs it once; `result` re-raises its error."""
+
+    def __init__(self, model_dir: Path | None) -> None:
+        super().__init__(name="studybot-model-open", daemon=True)
+        self.model_dir = model_dir
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            shared_embedder(self.model_dir).encode(["warm up"])
+        except BaseException as err:  # handed to the caller's thread by `result`
+            self.error = err
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def index_pack(
@@ -289,12 +315,18 @@ class StoredEntries(LazyEntries):
     still fails to decode (it cannot, short of a bug) raises, as a broken pack would.
     """
 
-    def __init__(self, ids: list[str], lines: list[bytes], item_total: int, differs: Any) -> None:
-        if len(ids) != len(lines) or len(set(ids)) != len(ids):
+    def __init__(self, ids: list[str], lines: bytes, item_total: int, differs: Any) -> None:
+        """`lines` holds one JSON row per entry, a newline between two (JSON escapes its own)."""
+        # Where each line starts and ends, found in one pass in C rather than by splitting the
+        # bytes into a list of copies.
+        breaks = np.flatnonzero(np.frombuffer(lines, dtype=np.uint8) == ord("\n"))
+        bounds = [-1, *breaks.tolist(), len(lines)] if lines else [-1]
+        if len(ids) != len(bounds) - 1 or len(set(ids)) != len(ids):
             raise ValueError("entry ids and lines disagree")
         self._ids = ids
         self._positions = {eid: n for n, eid in enumerate(ids)}
-        self._lines: list[bytes | None] = list(lines)
+        self._text = lines
+        self._bounds = bounds
         self._made: list[Entry | None] = [None] * len(ids)
         self._shared: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -311,15 +343,13 @@ class StoredEntries(LazyEntries):
             with self._lock:  # one object per entry, whichever thread reads it first
                 made = self._made[position]
                 if made is None:
-                    line = self._lines[position]
-                    assert line is not None
-                    made = _entry_from_row(json.loads(line), self._shared)
+                    start, end = self._bounds[position] + 1, self._bounds[position + 1]
+                    made = _entry_from_row(json.loads(self._text[start:end]), self._shared)
                     if made.id != self._ids[position]:
                         raise ValueError(
                             f"the cached entry {position} is not {self._ids[position]}"
                         )
                     self._made[position] = made
-                    self._lines[position] = None  # the object replaces its text
         return made
 
     def __getitem__(self, entry_id: str) -> Entry:
@@ -474,8 +504,7 @@ def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
         return None
     try:
         head = json.loads(head_bytes)
-        lines = lines_bytes.split(b"\n") if lines_bytes else []
-        entries = StoredEntries(head["entry_ids"], lines, head["item_total"], head["differs"])
+        entries = StoredEntries(head["entry_ids"], lines_bytes, head["item_total"], head["differs"])
         return _pack(head, entries, folder)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         log.info("ignoring an unreadable pack cache at %s", where)  # only a slower start
