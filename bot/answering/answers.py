@@ -25,6 +25,7 @@ from bot.answering.matcher import (
     lacks_answer,
     mentioned_only,
 )
+from bot.answering.names import NameIndex
 from bot.answering.text import normalise, strip_mentions
 from bot.packs.model import Entry, Item, Pack, Source
 from bot.settings import DEFAULT_MAX_QUESTION_CHARS
@@ -254,12 +255,10 @@ class Answerer:
             matcher = Matcher(pack, embedder=shared_embedder())
         self.matcher = matcher
         self.max_question_chars = max_question_chars
-        self._names = [
-            (name, entry.id, normalise(name))
-            for entry in pack.entries.values()
-            for name in entry.names
-        ]
-        self._normalised_names = [norm for _, _, norm in self._names]
+        # The index normalised every name when it was built (or read them from the cache).
+        ids = list(pack.entries)
+        self._names = [(name, ids[e], norm) for name, e, norm in matcher.lexical.names]
+        self._name_index = NameIndex(self._names)
         """Built once: autocomplete runs on every keystroke."""
         self._by_term: list[tuple[float, str, str]] | None = None
 
@@ -441,11 +440,8 @@ class Answerer:
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Names for autocomplete: prefix matches first, then fuzzy ones; one row per entry."""
-        from rapidfuzz import fuzz, process
-
         limit = max(0, min(limit, 25))
         want = normalise(text)
-        rows: list[tuple[float, str, str]] = []
         if not want:
             if self._by_term is None:
                 self._by_term = sorted(
@@ -454,25 +450,7 @@ class Answerer:
                 )
             rows = self._by_term
         else:
-            matches = process.extract(
-                want,
-                self._normalised_names,
-                scorer=fuzz.WRatio,
-                limit=limit * 3,
-                score_cutoff=55,
-            )
-            for _match, score, index in matches:
-                name, entry_id, norm = self._names[index]
-                # Typing the start of a name is the strongest signal, and the shortest such name
-                # is the most exact; then names containing the text; then fuzzy matches.
-                if norm.startswith(want):
-                    rank = 300 - len(norm)
-                elif want in norm:
-                    rank = 100 + score
-                else:
-                    rank = score
-                rows.append((-rank, name, entry_id))
-            rows.sort()
+            rows = self._name_index.ranked(want, limit)
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
         for _score, name, entry_id in rows:

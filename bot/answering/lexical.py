@@ -15,12 +15,14 @@ paraphrase. `bot.answering.matcher` fuses its ranking with the semantic one, and
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -35,7 +37,7 @@ from bot.answering.text import (
     strip_mentions,
     words,
 )
-from bot.packs.model import Entry, Item, Pack
+from bot.packs.model import ABOUT, Entry, Item, Pack
 
 NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
@@ -78,17 +80,6 @@ class Hit(NamedTuple):
     """The question calls this entry by one of its names, in full."""
 
 
-class _Doc(NamedTuple):
-    """One indexed text. A tuple, because unpacking one is the cheapest read in the hot loop."""
-
-    kind: int
-    entry: int
-    tokens: frozenset[str]
-    weight: float  # sum of idf over tokens, for "how much of this name did the question cover"
-    text: str  # normalised content text, for rapidfuzz
-    subject: frozenset[str]  # words of a phrasing that name its own entry
-
-
 @dataclass(frozen=True)
 class Query:
     """What the lexical index made of a question, for scoring candidates it did not rank itself."""
@@ -114,120 +105,284 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+INDEX_FORMAT = 1
+"""The version of `IndexArrays`' layout: the pack cache keys stored indexes by it (and by this file)."""
+
+_ABOUT_CODES: tuple[str | None, ...] = (None, *ABOUT)
+
+
+def _key_hash(keys: Iterable[str]) -> np.ndarray:
+    """Stable 64-bit hashes of typo keys (Python's `hash` changes with every process)."""
+    return np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "little")
+            for k in keys
+        ),
+        dtype=np.uint64,
+    )
+
+
+def _csr(rows: Iterable[Iterable[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of ints as two flat arrays: the offsets (one more than rows) and the values."""
+    sizes: list[int] = [0]
+    values: list[int] = []
+    for row in rows:
+        before = len(values)
+        values.extend(row)
+        sizes.append(len(values) - before)
+    return np.cumsum(sizes, dtype=np.int64), np.asarray(values, dtype=np.int32)
+
+
+@dataclass(frozen=True)
+class IndexArrays:
+    """The whole lexical index as flat numpy arrays and one word list: no per-document objects.
+
+    Why arrays: a pack of 100,000 items made about two million small Python objects (a frozenset
+    per document, dicts per item and entry) that took ~17 s to build and ~300 MB to hold. Arrays
+    load from the pack cache in milliseconds (`.npz`, read with `allow_pickle=False`), and a
+    question turns into Python objects only the few documents and items it touches.
+
+    `words[:indexed]` are the index words (the ones with postings); the rest occur only in entry
+    names (stopwords kept by `_all_stems`). Lists of ints are stored CSR-style: `<name>_at` holds
+    the offsets into `<name>`.
+    """
+
+    words: list[str]
+    indexed: int
+    arrays: dict[str, np.ndarray]
+    unknown_idf: float
+    max_idf: float
+    names: list[tuple[str, int, str]]
+    """Every name of every entry: (name, entry position, normalised name), for autocomplete."""
+
+    def meta(self) -> dict[str, object]:
+        """The non-array part, as JSON types (the cache's `lexical.json`)."""
+        return {
+            "format": INDEX_FORMAT,
+            "words": self.words,
+            "indexed": self.indexed,
+            "unknown_idf": self.unknown_idf,
+            "max_idf": self.max_idf,
+            "names": self.names,
+        }
+
+    @classmethod
+    def from_stored(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> IndexArrays:
+        """The inverse of `meta` plus the arrays; raises ValueError on anything unexpected."""
+        if meta.get("format") != INDEX_FORMAT or set(arrays) != _ARRAY_NAMES:
+            raise ValueError("not an index of this version")
+        names = [(str(n), int(e), str(norm)) for n, e, norm in meta["names"]]
+        words = [str(w) for w in meta["words"]]
+        return cls(
+            words,
+            int(meta["indexed"]),
+            arrays,
+            float(meta["unknown_idf"]),
+            float(meta["max_idf"]),
+            names,
+        )
+
+
+_ARRAY_NAMES = frozenset(
+    "idf postings_at postings name_postings_at name_postings typo_keys typo_words "
+    "doc_kind doc_entry doc_weight doc_words_at doc_words doc_seq_at doc_seq "
+    "entry_items_at item_words_at item_words item_about item_asks_at ask_words_at ask_words "
+    "name_words_at name_words".split()
+)
+
+
+def build_arrays(pack: Pack, words_of: Callable[[str], list[str]]) -> IndexArrays:
+    """Index a pack: tokenise every name, phrasing and item once, and lay the result out flat."""
+    entries = list(pack.entries.values())
+    raw: list[tuple[int, int, list[str]]] = []
+    item_words: list[list[str]] = []
+    item_asks: list[list[list[str]]] = []
+    item_about: list[int] = []
+    entry_items = [0]
+    # Two phrasings of one entry with the same words ("when did goldman die", "what year did
+    # goldman die") score alike: index one, so a common word does not count it twice.
+    phrasings: set[tuple[int, frozenset[str]]] = set()
+
+    def add_ask(e_index: int, toks: list[str]) -> None:
+        key = (e_index, frozenset(toks))
+        if key not in phrasings:
+            phrasings.add(key)
+            raw.append((ASK, e_index, toks))
+
+    name_words = [sorted({t for n in e.names for t in _all_stems(n)}) for e in entries]
+    for e_index, entry in enumerate(entries):
+        for name in entry.names:
+            raw.append((NAME, e_index, words_of(name) or _all_stems(name)))
+        for ask in entry.asks:
+            add_ask(e_index, words_of(ask))
+        for item in entry.items:
+            ask_words: list[str] = []
+            ask_sets: list[list[str]] = []
+            for ask in item.asks:
+                ask_words.extend(toks := words_of(ask))
+                ask_sets.append(toks)
+                add_ask(e_index, toks)
+            text_words = words_of(item.text)
+            raw.append((TEXT, e_index, text_words))
+            item_words.append(text_words + ask_words)
+            item_asks.append(ask_sets)
+            item_about.append(_ABOUT_CODES.index(item.about or _guess_about(item)))
+        entry_items.append(len(item_words))
+    vocab = sorted({t for _kind, _entry, toks in raw for t in toks})
+    ids = {t: n for n, t in enumerate(vocab)}
+    postings: list[list[int]] = [[] for _ in vocab]
+    for d_index, (_kind, _entry, toks) in enumerate(raw):
+        for tok in set(toks):
+            postings[ids[tok]].append(d_index)
+    count = max(1, len(raw))
+    idf = [math.log(1 + count / len(docs)) for docs in postings]
+    ranked = sorted(idf)
+    extra = sorted({t for names in name_words for t in names} - ids.keys())
+    all_ids = {**ids, **{t: len(vocab) + n for n, t in enumerate(extra)}}
+    typo_keys: list[str] = []
+    typo_words: list[int] = []
+    for tok in vocab:
+        if len(tok) >= _TYPO_MIN_LEN - 1 and not tok.isdigit():
+            for variant in (tok, *_deletes(tok)):
+                typo_keys.append(variant)
+                typo_words.append(ids[tok])
+    hashes = _key_hash(typo_keys)
+    order = np.argsort(hashes, kind="stable")
+    arrays = {
+        "idf": np.asarray(idf, dtype=np.float64),
+        "typo_keys": hashes[order],
+        "typo_words": np.asarray(typo_words, dtype=np.int32)[order],
+        "doc_kind": np.asarray([k for k, _e, _t in raw], dtype=np.int8),
+        "doc_entry": np.asarray([e for _k, e, _t in raw], dtype=np.int32),
+        "doc_weight": np.asarray(
+            [sum(idf[ids[t]] for t in frozenset(toks)) for _k, _e, toks in raw], dtype=np.float64
+        ),
+        "entry_items_at": np.asarray(entry_items, dtype=np.int64),
+        "item_about": np.asarray(item_about, dtype=np.int8),
+    }
+    lists = {
+        "postings": postings,
+        "name_postings": [[d for d in docs if raw[d][0] == NAME] for docs in postings],
+        "doc_words": [sorted({ids[t] for t in toks}) for _k, _e, toks in raw],
+        # the words in order, for the string similarity of phrasings (names and texts need none)
+        "doc_seq": [[ids[t] for t in toks] if k == ASK else [] for k, _e, toks in raw],
+        "item_words": [sorted({ids[t] for t in toks}) for toks in item_words],
+        "item_asks": [range(len(asks)) for asks in item_asks],
+        "ask_words": [sorted({ids[t] for t in toks}) for asks in item_asks for toks in asks],
+        "name_words": [[all_ids[t] for t in names] for names in name_words],
+    }
+    for name, rows in lists.items():
+        arrays[f"{name}_at"], arrays[name] = _csr(rows)
+    del arrays["item_asks"]  # only the offsets matter: which `ask_words` rows are whose
+    names = [
+        (name, e_index, normalise(name)) for e_index, e in enumerate(entries) for name in e.names
+    ]
+    return IndexArrays(
+        [*vocab, *extra],
+        len(vocab),
+        arrays,
+        ranked[len(ranked) // 2] if ranked else math.log(1 + count),
+        math.log(1 + count),
+        names,
+    )
+
+
 class LexicalMatcher:
     """An index over one pack. Build once per pack (on load or reload); query from any task."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, arrays: IndexArrays | None = None) -> None:
+        """`arrays` is this pack's index from the pack cache; without it the pack is indexed now."""
         self.pack = pack
         self.synonyms = Synonyms(pack.synonyms)
-        words_of = self.words_of
-        self.entries: list[Entry] = list(pack.entries.values())
-        self.docs: list[_Doc] = []
-        self.item_tokens: dict[str, frozenset[str]] = {}
-        self.item_asks: dict[str, list[frozenset[str]]] = {}
-        self.item_about: dict[str, str | None] = {}
-        self.name_tokens: dict[str, frozenset[str]] = {
-            e.id: frozenset(t for n in e.names for t in _all_stems(n)) for e in self.entries
-        }
-        postings: dict[str, list[int]] = defaultdict(list)
-        raw: list[tuple[int, int, list[str]]] = []
-        # Two phrasings of one entry with the same words ("when did goldman die", "what year did
-        # goldman die") score alike: index one, so a common word does not count it twice.
-        phrasings: set[tuple[int, frozenset[str]]] = set()
-
-        def add_ask(e_index: int, toks: list[str]) -> None:
-            key = (e_index, frozenset(toks))
-            if key not in phrasings:
-                phrasings.add(key)
-                raw.append((ASK, e_index, toks))
-
-        for e_index, entry in enumerate(self.entries):
-            for name in entry.names:
-                raw.append((NAME, e_index, words_of(name) or _all_stems(name)))
-            for ask in entry.asks:
-                add_ask(e_index, words_of(ask))
-            for item in entry.items:
-                ask_words: list[str] = []
-                ask_sets: list[frozenset[str]] = []
-                for ask in item.asks:
-                    ask_words.extend(toks := words_of(ask))
-                    ask_sets.append(frozenset(toks))
-                    add_ask(e_index, toks)
-                text_words = words_of(item.text)
-                raw.append((TEXT, e_index, text_words))
-                self.item_tokens[item.id] = frozenset(text_words + ask_words)
-                self.item_asks[item.id] = ask_sets
-                self.item_about[item.id] = item.about or _guess_about(item)
-        for d_index, (_kind, _entry, toks) in enumerate(raw):
-            for tok in set(toks):
-                postings[tok].append(d_index)
-        count = max(1, len(raw))
-        self.idf: dict[str, float] = {
-            tok: math.log(1 + count / len(docs)) for tok, docs in postings.items()
-        }
-        self.max_idf = math.log(1 + count)
-        # A word the pack never uses weighs like a middling one: it may be an everyday synonym of
-        # the pack's wording as easily as a sign of another subject. The hybrid matcher also sees
-        # the unknown share as a feature of its own.
-        ranked = sorted(self.idf.values())
-        self.unknown_idf = ranked[len(ranked) // 2] if ranked else self.max_idf
-        for kind, e_index, toks in raw:
-            tokset = frozenset(toks)
-            subject = tokset & self.name_tokens[self.entries[e_index].id] if kind == ASK else None
-            self.docs.append(
-                _Doc(
-                    kind,
-                    e_index,
-                    tokset,
-                    sum(self.idf[t] for t in tokset),
-                    " ".join(toks),
-                    subject or frozenset(),
-                )
-            )
-        self.postings: dict[str, tuple[int, ...]] = {t: tuple(d) for t, d in postings.items()}
-        self.name_postings: dict[str, tuple[int, ...]] = {
-            t: names
-            for t, d in postings.items()
-            if (names := tuple(i for i in d if raw[i][0] == NAME))
-        }
-        self.entry_word_items: dict[str, dict[str, tuple[int, ...]]] = {}
-        self.entry_about_items: dict[str, dict[str, tuple[int, ...]]] = {}
-        for entry in self.entries:
-            by_word: dict[str, list[int]] = defaultdict(list)
-            by_about: dict[str, list[int]] = defaultdict(list)
-            for position, item in enumerate(entry.items):
-                for word in self.item_tokens[item.id]:
-                    by_word[word].append(position)
-                if about := self.item_about[item.id]:
-                    by_about[about].append(position)
-            self.entry_word_items[entry.id] = {w: tuple(p) for w, p in by_word.items()}
-            self.entry_about_items[entry.id] = {a: tuple(p) for a, p in by_about.items()}
-        self.neighbours: dict[str, list[str]] = defaultdict(list)
-        for tok in self.postings:
-            if len(tok) >= _TYPO_MIN_LEN - 1 and not tok.isdigit():
-                for variant in _deletes(tok):
-                    self.neighbours[variant].append(tok)
-                self.neighbours[tok].append(tok)
+        self.entries: Sequence[Entry] = pack.ordered_entries()
+        self.arrays = arrays if arrays is not None else build_arrays(pack, self.words_of)
+        found = self.arrays.arrays
+        self._a = found
+        self.vocab = self.arrays.words
+        indexed = self.arrays.indexed
+        self.word_ids: dict[str, int] = dict(zip(self.vocab[:indexed], range(indexed), strict=True))
+        """Index word -> its position in the arrays (only words that have postings)."""
+        self.idf: dict[str, float] = dict(
+            zip(self.vocab[:indexed], found["idf"].tolist(), strict=True)
+        )
+        self.unknown_idf = self.arrays.unknown_idf
+        """A word the pack never uses weighs like a middling one: it may be an everyday synonym of
+        the pack's wording as easily as a sign of another subject. The hybrid matcher also sees
+        the unknown share as a feature of its own."""
+        self.max_idf = self.arrays.max_idf
+        self.names = self.arrays.names
+        # Offsets as plain lists where the hot loop reads them one by one (numpy scalars are slow);
+        # the big value arrays stay numpy.
+        self._entry_items = found["entry_items_at"].tolist()
+        if len(self._entry_items) != len(self.entries) + 1:
+            raise ValueError("the index was built for another pack")
 
     def words_of(self, text: str) -> list[str]:
         """Index words of a text, with this pack's synonyms applied."""
         return content_words(text, self.synonyms)
+
+    # -- reading the arrays --------------------------------------------------------------------
+
+    def _row(self, name: str, row: int) -> list[int]:
+        at = self._a[name + "_at"]
+        return self._a[name][int(at[row]) : int(at[row + 1])].tolist()  # type: ignore[no-any-return]
+
+    def _words(self, name: str, row: int) -> frozenset[str]:
+        vocab = self.vocab
+        return frozenset([vocab[i] for i in self._row(name, row)])
+
+    def _postings_size(self, word: str) -> int:
+        at, w = self._a["postings_at"], self.word_ids[word]
+        return int(at[w + 1] - at[w])
+
+    def name_words(self, e_index: int) -> frozenset[str]:
+        """The stemmed words of every name of an entry (the term and its aliases)."""
+        return self._words("name_words", e_index)
+
+    def item_words(self, e_index: int, position: int) -> frozenset[str]:
+        """The index words of one item: its text's and its phrasings'."""
+        return self._words("item_words", self._entry_items[e_index] + position)
+
+    def _item_asks(self, item: int) -> list[frozenset[str]]:
+        at = self._a["item_asks_at"]
+        return [self._words("ask_words", row) for row in range(int(at[item]), int(at[item + 1]))]
+
+    def item_about(self, e_index: int, position: int) -> str | None:
+        """The kind of question an item answers: its author's `about`, else a date or a figure."""
+        return _ABOUT_CODES[int(self._a["item_about"][self._entry_items[e_index] + position])]
 
     # -- query side --------------------------------------------------------------------------
 
     def _variants(self, token: str) -> dict[str, float]:
         """Index words this query word may stand for, with how sure that is (1.0 = the same word)."""
         found: dict[str, float] = {}
-        if token in self.postings:
+        if token in self.word_ids:
             found[token] = 1.0
         if len(token) < _TYPO_MIN_LEN or token.isdigit():
             return found
-        keys = {token} | _deletes(token)
-        for key in keys:
-            for word in self.neighbours.get(key, ()):
-                if word not in found and Levenshtein.distance(word, token, score_cutoff=2) <= 2:
-                    found[word] = 0.8
+        for word in self._typo_neighbours([token, *_deletes(token)]):
+            if word not in found and Levenshtein.distance(word, token, score_cutoff=2) <= 2:
+                found[word] = 0.8
         return found
+
+    def _typo_neighbours(self, keys: list[str]) -> list[str]:
+        """Index words that share a delete-one key with a query word ("trotksy" ~ "trotsky").
+
+        The keys are stored as sorted 64-bit hashes (a dict of half a million strings would cost
+        seconds to load and tens of MB); a hash match is confirmed on the word itself, so a
+        collision can never add a word the exact neighbourhood would not.
+        """
+        table, owners, vocab = self._a["typo_keys"], self._a["typo_words"], self.vocab
+        hashes = _key_hash(keys)
+        lows = np.searchsorted(table, hashes, "left").tolist()
+        highs = np.searchsorted(table, hashes, "right").tolist()
+        out = []
+        for key, low, high in zip(keys, lows, highs, strict=True):
+            for w_index in owners[low:high].tolist():
+                word = vocab[w_index]
+                if key == word or (len(key) == len(word) - 1 and key in _deletes(word)):
+                    out.append(word)
+        return out
 
     def _weight(self, token: str, variants: dict[str, float]) -> float:
         """How much a query word says about the topic: rare words most, framing words little.
@@ -263,16 +418,14 @@ class LexicalMatcher:
         candidates: set[int] = set()
         for tok in query:
             for word in variants[tok]:
-                candidates.update(self.name_postings.get(word, ()))
+                candidates.update(self._row("name_postings", self.word_ids[word]))
         gathered = 0
-        for word in sorted(
-            {w for tok in query for w in variants[tok]}, key=lambda w: len(self.postings[w])
-        ):
-            found = self.postings[word]
-            if gathered and (gathered + len(found) > 2 * _CANDIDATES or len(found) > _COMMON):
+        for word in sorted({w for tok in query for w in variants[tok]}, key=self._postings_size):
+            size = self._postings_size(word)
+            if gathered and (gathered + size > 2 * _CANDIDATES or size > _COMMON):
                 break  # the rest are commoner still: they only score what rarer words found
-            candidates.update(found)
-            gathered += len(found)
+            candidates.update(self._row("postings", self.word_ids[word]))
+            gathered += size
         if not candidates:
             return [], empty
 
@@ -324,19 +477,22 @@ class LexicalMatcher:
         qtext = " ".join(query)
         idf = self.idf
         both = {w: (share[w], idf[w]) for w in stands_for}
-        text_kind, name_kind, off_subject = TEXT, NAME, OFF_SUBJECT
+        name_kind, off_subject = NAME, OFF_SUBJECT
         similarity = fuzz.token_sort_ratio
-        docs = self.docs
-        for d_index in candidates:
-            kind, entry, tokens, doc_weight, doc_text, subject = docs[d_index]
-            matched = tokens & vocabulary
-            if kind == text_kind:
-                rough_cov = 0.0
-                for word in matched:
-                    rough_cov += share[word]
+        order = list(candidates)
+        kinds = self._a["doc_kind"][order].tolist()
+        # Item texts are most of the candidates and only need their share of the question: one
+        # vectorised pass over their word ids, no per-document objects.
+        texts = [d for d, kind in zip(order, kinds, strict=True) if kind == TEXT]
+        if texts:
+            for entry, rough_cov in self._text_cover(texts, share):
                 if rough_cov > text_hit.get(entry, 0.0):
                     text_hit[entry] = rough_cov
+        for d_index, kind in zip(order, kinds, strict=True):
+            if kind == TEXT:
                 continue
+            entry, tokens, doc_weight = self._doc(d_index)
+            matched = tokens & vocabulary
             if matched.isdisjoint(tangled):  # the common case, inlined: the matcher's hot spot
                 q_cov = d_sum = 0.0
                 for word in matched:
@@ -352,6 +508,7 @@ class LexicalMatcher:
                     name_hit[entry] = (d_cov, q_cov, tokens)
             else:
                 # "what was trotsky's birth name" is no answer to "where was stalin born"
+                subject = tokens & self.name_words(entry)
                 factor = off_subject if subject and subject.isdisjoint(matched) else 1.0
                 score = (0.6 * q_cov + 0.25 * d_cov) * factor
                 best = ask_hit.get(entry, 0.0)
@@ -359,6 +516,7 @@ class LexicalMatcher:
                     continue  # even a perfect string match could not beat this entry's best
                 # token_sort, not token_set: a question that merely *contains* a phrasing
                 # ("who was trotsky's wife" ⊃ "who was trotsky") must not score as that phrasing.
+                doc_text = " ".join([self.vocab[w] for w in self._row("doc_seq", d_index)])
                 score += 0.15 * factor * similarity(qtext, doc_text) / 100
                 if score > best:
                     ask_hit[entry] = score
@@ -382,15 +540,19 @@ class LexicalMatcher:
             named, name_share, name_tokens = name_hit.get(e_index, (0.0, 0.0, frozenset()))
             if named < 0.5:
                 named, name_share, name_tokens = 0.0, 0.0, frozenset()
-            item = self._best_item(entry, query, want, variants, name_tokens, weights, variant_sets)
-            item_tokens = self.item_tokens[item.id] if item else frozenset()
+            item, position = self._best_item(
+                e_index, query, want, variants, name_tokens, weights, variant_sets
+            )
+            item_tokens = self.item_words(e_index, position) if item else frozenset()
             joint = cover(item_tokens | name_tokens)[0]
             # Being named counts (0.2 for how fully, 0.2 for how much of the question the name
             # is); the rest is how much of the question the name and the chosen item explain.
             named_score = 0.6 * joint + 0.2 * named + 0.2 * name_share
             passing = 0.8 * joint * (0.85 if someone_named else 1.0)
             score = max(named_score if named else passing, ask_hit.get(e_index, 0.0))
-            if want in _EXACT_INTENTS and (item is None or self.item_about[item.id] != want):
+            if want in _EXACT_INTENTS and (
+                item is None or self.item_about(e_index, position) != want
+            ):
                 score *= OFF_INTENT
             results.append((score, -e_index, item, named >= 0.99))
         results.sort(key=lambda r: (r[0], r[1]), reverse=True)
@@ -400,18 +562,49 @@ class LexicalMatcher:
             for score, neg, item, full_name in results[:limit]
         ], Query(query, want, weights, variant_sets, unknown, named_entries, cover)
 
+    def _doc(self, d_index: int) -> tuple[int, frozenset[str], float]:
+        """A name or phrasing document: its entry, its words and their summed rarity."""
+        return (
+            int(self._a["doc_entry"][d_index]),
+            self._words("doc_words", d_index),
+            float(self._a["doc_weight"][d_index]),
+        )
+
+    def _text_cover(self, docs: list[int], share: dict[str, float]) -> list[tuple[int, float]]:
+        """(entry, share of the question its words cover) for each item-text document."""
+        at, values = self._a["doc_words_at"], self._a["doc_words"]
+        index = np.asarray(docs, dtype=np.int64)
+        starts, ends = at[index], at[index + 1]
+        sizes = ends - starts
+        # every word id of every document, flat: offsets into `values` document by document
+        flat = np.arange(int(sizes.sum())) + np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        ids = values[flat]
+        known = sorted((self.word_ids[w], v) for w, v in share.items())
+        keys = np.asarray([k for k, _v in known], dtype=np.int32)
+        gains = np.asarray([v for _k, v in known] + [0.0], dtype=np.float64)
+        where = np.searchsorted(keys, ids)
+        hit = keys[np.minimum(where, len(keys) - 1)] == ids
+        per_word = np.where(hit, gains[where], 0.0)
+        covered = np.add.reduceat(per_word, np.cumsum(sizes) - sizes)
+        entries = self._a["doc_entry"][index]
+        return list(zip(entries.tolist(), covered.tolist(), strict=True))
+
     def _best_item(
         self,
-        entry: Entry,
+        e_index: int,
         query: list[str],
         want: str,
         variants: dict[str, dict[str, float]],
         name_tokens: frozenset[str],
         query_weights: dict[str, float],
         variant_sets: dict[str, frozenset[str]],
-    ) -> Item | None:
-        """Pick the item of an entry the question asks for: the dates for "when", else the best fit."""
-        names = name_tokens | self.name_tokens[entry.id]
+    ) -> tuple[Item | None, int]:
+        """Pick the item of an entry the question asks for: the dates for "when", else the best fit.
+
+        Returns it with its position in the entry.
+        """
+        entry = self.entries[e_index]
+        names = name_tokens | self.name_words(e_index)
         rest = [t for t in query if t not in names and names.isdisjoint(variant_sets[t])]
         about = _ABOUT_FROM_INTENT.get(want)
         # index word -> (rest word index, sureness), so an item is scored by one set intersection
@@ -424,19 +617,23 @@ class LexicalMatcher:
         weights = [query_weights[t] for t in rest]
         weight = sum(weights) or 1.0
         items = entry.items
+        first = self._entry_items[e_index]
+        item_words = [self._words("item_words", first + p) for p in range(len(items))]
+        abouts = [
+            _ABOUT_CODES[c] for c in self._a["item_about"][first : first + len(items)].tolist()
+        ]
         # Only items that share a word with the question, or answer its kind of question, or
         # the definition can win; a 40-fact entry need not be walked for each question.
-        word_items = self.entry_word_items[entry.id]
-        positions = {i for word in vocabulary for i in word_items.get(word, ())}
+        positions = {p for p, toks in enumerate(item_words) if not toks.isdisjoint(vocabulary)}
         if about:
-            positions.update(self.entry_about_items[entry.id].get(about, ()))
+            positions.update(p for p, a in enumerate(abouts) if a == about)
         if entry.definition is not None:
             positions.add(0)
         best: tuple[float, int, Item | None] = (-1.0, 0, entry.definition)
         for order in sorted(positions):
             item = items[order]
             score = 0.0
-            matched = self.item_tokens[item.id] & vocabulary
+            matched = item_words[order] & vocabulary
             if matched:
                 hits = [0.0] * len(rest)
                 for word in matched:
@@ -448,18 +645,18 @@ class LexicalMatcher:
                 # possible when the item's words, which include its phrasings', cover it all)
                 if all(hits) and any(
                     all(not ask.isdisjoint(words) for words in rest_words)
-                    for ask in self.item_asks[item.id]
+                    for ask in self._item_asks(first + order)
                 ):
                     score += 0.2
-            if about and self.item_about[item.id] == about:
+            if about and abouts[order] == about:
                 score += 0.35
             if item.role == "definition" and not rest and want in ("what", "who"):
                 score += 0.5
             if score > best[0]:
                 best = (score, -order, item)
         if best[2] is None and items:
-            return items[0]
-        return best[2]
+            return items[0], 0
+        return best[2], -best[1]
 
 
 def _all_stems(text: str) -> list[str]:

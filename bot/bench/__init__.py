@@ -25,6 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+STAND_IN = "hybrid, random vectors"
+"""The mode of a pack too big to embed for the bench: real index, random unit vectors (see
+`pack_row`)."""
 REPEATS = 3
 """Timed passes over the questions; each question's figure is its fastest pass (see `timed`)."""
 SUITES = Path(__file__).resolve().parents[2] / "tests" / "eval" / "suites.yaml"
@@ -118,7 +121,11 @@ def measure_in_process(job: dict[str, Any]) -> dict[str, Any]:
     from bot.answering.answers import Answerer
     from bot.packs.cache import load_indexed
 
-    semantic = job["mode"] == "hybrid"
+    semantic = job["mode"] != "lexical"
+    if job["step"] == "stand-in vectors":
+        from bot.packs.cache import store_stand_in_vectors
+
+        return {"rows": store_stand_in_vectors(Path(job["folder"]), Path(job["cache"]))}
     start = time.perf_counter()
     pack, index = load_indexed(Path(job["folder"]), Path(job["cache"]), semantic=semantic)
     answerer = Answerer(pack, matcher=index)
@@ -166,7 +173,14 @@ def pack_row(
     """Cold start, then start from the cache with the questions: two fresh processes."""
     with tempfile.TemporaryDirectory() as cache:
         job = {"folder": str(folder), "cache": cache, "mode": mode, "questions": questions}
-        cold = _subprocess({**job, "step": "cold"})
+        if mode == STAND_IN:
+            # Embedding 100,000 items takes 20-30 minutes: the pack and its lexical index are
+            # cached for real, the vectors are random unit rows of the real shape, stored as
+            # the cache stores embeddings. Load, memory and speed are real; answers are not.
+            cold = _subprocess({**job, "mode": "lexical", "step": "cold"})
+            _subprocess({**job, "step": "stand-in vectors"})
+        else:
+            cold = _subprocess({**job, "step": "cold"})
         warm = _subprocess({**job, "step": "warm"})
     return {
         "pack": label,
@@ -193,23 +207,25 @@ TARGETS = (
 
 
 def targets(packs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target against every row of its pack size (one per mode measured), met or not."""
     out = []
     for issue, what, size, field, limit, unit in TARGETS:
-        row = next((p for p in packs if p["size"] == size), None)
-        value = row[field] if row else None
-        if row is None:
-            status = "not run"
-        elif field == "rss_mb" and row["mode"] != "hybrid":
-            status = "not measured (lexical mode: no semantic index)"
-        else:
-            status = "met" if value <= limit else "not met"
-            if row["mode"] != "hybrid":  # the targets are for the default, hybrid matcher
-                status += " (lexical mode only)"
-        mode = f" ({row['mode']})" if row else ""
-        out.append(
-            {"issue": issue, "target": f"{what}{mode}", "limit": limit, "unit": unit,
-             "value": value, "status": status}
-        )  # fmt: skip
+        rows = [p for p in packs if p["size"] == size] or [None]
+        for row in rows:
+            value = row[field] if row else None
+            if row is None:
+                status = "not run"
+            elif field == "rss_mb" and row["mode"] == "lexical":
+                status = "not measured (lexical mode: no semantic index)"
+            else:
+                status = "met" if value <= limit else "not met"
+                if row["mode"] == "lexical":  # the targets are for the default, hybrid matcher
+                    status += " (lexical mode only)"
+            mode = f" ({row['mode']})" if row else ""
+            out.append(
+                {"issue": issue, "target": f"{what}{mode}", "limit": limit, "unit": unit,
+                 "value": value, "status": status}
+            )  # fmt: skip
     return out
 
 
@@ -254,7 +270,10 @@ def report(result: dict[str, Any]) -> str:
         "ready to answer (model opened); idle RSS: that process after answering its questions "
         "once.\n"
         "Modes: hybrid = lexical + semantic (embedded); lexical = STUDYBOT_MATCHER=lexical, no "
-        "embeddings (sizes above --embed-max): its memory and speed leave the semantic index out."
+        "embeddings (sizes above --embed-max): its memory and speed leave the semantic index out; "
+        f"{STAND_IN} = sizes above --embed-max with the semantic index built from random unit "
+        "vectors of the real shape, stored as the cache stores embeddings: its start, memory and "
+        "speed include the semantic index, its answers mean nothing."
     )
     return "\n".join(lines)
 
@@ -293,8 +312,9 @@ def main(
         for size in sizes:
             log(f"bench: generated pack of {size:,} items ...")
             folder, texts = large_pack(size, Path(tmp) / f"p{size}", sources)
-            mode = _mode(size, embed_max, lexical)
-            packs.append(pack_row("generated", folder, questions_for(texts, questions), mode, size))
+            asked = questions_for(texts, questions)
+            for mode in _modes(size, embed_max, lexical):
+                packs.append(pack_row("generated", folder, asked, mode, size))
     result = {"suites": suite_results, "packs": packs, "targets": targets(packs)}
     print(json.dumps(result) if as_json else report(result))
     return 0
@@ -302,3 +322,10 @@ def main(
 
 def _mode(size: int, embed_max: int, lexical: bool) -> str:
     return "lexical" if lexical or size > embed_max else "hybrid"
+
+
+def _modes(size: int, embed_max: int, lexical: bool) -> list[str]:
+    """Above `embed_max`: lexical, and hybrid with stand-in vectors for its load and memory."""
+    if lexical or size <= embed_max:
+        return [_mode(size, embed_max, lexical)]
+    return ["lexical", STAND_IN]

@@ -91,7 +91,7 @@ def embedding(answerer: Answerer) -> Baseline:
     ids = [e.id for e in answerer.pack.entries.values()]
 
     def top(question: str) -> tuple[str, float]:
-        sims = index.vectors @ embedder.encode([question])[0]
+        sims = index.similarities(embedder.encode([question])[0])
         row = int(np.argmax(sims))
         return ids[int(index.rows_entry[row])], float(sims[row])
 

@@ -7,7 +7,7 @@ Loading and validation live in `bot.packs.loader`; this module only says what a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +111,26 @@ class QuizItem:
     hint: str | None = None
 
 
+class LazyEntries(Mapping[str, Entry]):
+    """Entries made when first read, for a big pack loaded from the cache (`bot.packs.cache`).
+
+    A pack of 100,000 items is 120,000 objects; building them all took longer than the whole
+    start may. The ids, the item count and the `differs` groups are known up front; an entry is
+    built (once) when something reads it, and a question reads a handful.
+    """
+
+    item_total: int
+
+    def items_by_id(self) -> Mapping[str, Item]:
+        raise NotImplementedError
+
+    def items_by_differs(self) -> Mapping[str, tuple[Item, ...]]:
+        raise NotImplementedError
+
+    def in_order(self) -> Sequence[Entry]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Pack:
     """A whole loaded, validated pack. Built only by `bot.packs.loader.load_pack`."""
@@ -118,7 +138,7 @@ class Pack:
     name: str
     description: str
     sources: dict[str, Source]
-    entries: dict[str, Entry]
+    entries: Mapping[str, Entry]
     quiz: tuple[QuizItem, ...] = ()
     path: Path | None = None
     language: str = "en"
@@ -127,16 +147,23 @@ class Pack:
 
     General English synonymy comes from the semantic matcher; this is for a subject's own usage
     ("pass away" and "die" in a history pack, "PR" and "pull request" in a software one)."""
-    items_by_id: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
-    items_by_differs: dict[str, tuple[Item, ...]] = field(init=False, compare=False, repr=False)
+    items_by_id: Mapping[str, Item] = field(default_factory=dict, compare=False, repr=False)
+    items_by_differs: Mapping[str, tuple[Item, ...]] = field(init=False, compare=False, repr=False)
     """`differs` key -> its items in pack order, so an answer finds its rivals without a scan.
 
     Not an argument: it is always built from `entries`, so `dataclasses.replace` cannot carry
     a stale one over."""
 
     def __post_init__(self) -> None:
+        if isinstance(self.entries, LazyEntries):
+            # From the pack cache: it recorded the items and their rivals when it stored them,
+            # and makes an entry only when one is read.
+            if not self.items_by_id:
+                object.__setattr__(self, "items_by_id", self.entries.items_by_id())
+            object.__setattr__(self, "items_by_differs", self.entries.items_by_differs())
+            return
         if not self.items_by_id:
-            self.items_by_id.update((i.id, i) for i in self.items())
+            object.__setattr__(self, "items_by_id", {i.id: i for i in self.items()})
         groups: dict[str, list[Item]] = {}
         for item in self.items():
             if item.differs:
@@ -149,7 +176,15 @@ class Pack:
             yield from entry.items
 
     def item_count(self) -> int:
+        if isinstance(self.entries, LazyEntries):
+            return self.entries.item_total
         return sum(len(e.items) for e in self.entries.values())
+
+    def ordered_entries(self) -> Sequence[Entry]:
+        """The entries in pack order, by position (indexes refer to entries by position)."""
+        if isinstance(self.entries, LazyEntries):
+            return self.entries.in_order()
+        return list(self.entries.values())
 
     def tags(self) -> list[str]:
         """Every tag used by entries or quiz items, sorted: the topics a quiz can be filtered by."""

@@ -7,10 +7,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from bot.answering import lexical
 from bot.answering.answers import Answerer
-from bot.packs.cache import cache_key, load_cached, load_indexed
+from bot.answering.lexical import IndexArrays, LexicalMatcher
+from bot.answering.matcher import Matcher
+from bot.packs.cache import StoredEntries, cache_key, load_cached, load_indexed
 from bot.packs.loader import PackError
 
 TINY = Path(__file__).resolve().parent.parent / "packs" / "tiny"
@@ -71,7 +75,7 @@ def test_the_cache_holds_no_pickle_and_is_private(pack_dir: Path, tmp_path: Path
     cache = tmp_path / "cache"
     load_indexed(pack_dir, cache)
     written = [p for p in cache.rglob("*") if p.is_file()]
-    assert {p.suffix for p in written} == {".json", ".npy"}
+    assert {p.suffix for p in written} == {".json", ".jsonl", ".npy", ".npz"}
     for path in written:
         assert not path.read_bytes().startswith(b"\x80"), f"{path} looks like a pickle"
         assert path.stat().st_mode & 0o777 == 0o600, path
@@ -142,3 +146,144 @@ def test_an_edit_reindexes(pack_dir: Path, tmp_path: Path) -> None:
     pack, index = load_indexed(pack_dir, cache)
     reply = Answerer(pack, matcher=index).ask("lev davidovich")
     assert reply.answer is not None and reply.answer.entry == "leon-trotsky"
+
+
+# -- the lexical index and the vectors in the cache ---------------------------------------------
+
+LEXICAL_QUESTIONS = (
+    *QUESTIONS,
+    "trotksy exile",  # a typo: the hashed typo keys
+    "what did lev bronstein write",
+    "how many members did the opposition have",
+    "left opposition",
+    "",
+)
+
+
+def _stored_index(cache: Path) -> Path:
+    (found,) = cache.glob("pack-*/lexical.npz")
+    return found
+
+
+def _same_arrays(a: IndexArrays, b: IndexArrays) -> bool:
+    return (
+        a.meta() == b.meta()
+        and a.arrays.keys() == b.arrays.keys()
+        and all(np.array_equal(a.arrays[k], b.arrays[k]) for k in a.arrays)
+    )
+
+
+def test_the_lexical_index_is_read_from_the_cache_not_rebuilt(
+    pack_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start from the cache tokenises nothing, and the index it reads is the one it stored."""
+    cache = tmp_path / "cache"
+    _pack, first = load_indexed(pack_dir, cache, semantic=False)
+
+    def no_rebuild(*_args: object) -> None:
+        raise AssertionError("the lexical index was rebuilt")
+
+    monkeypatch.setattr(lexical, "build_arrays", no_rebuild)
+    pack, again = load_indexed(pack_dir, cache, semantic=False)
+    assert _same_arrays(first.lexical.arrays, again.lexical.arrays)
+    fresh = Answerer(
+        pack, matcher=Matcher(pack, lexical=LexicalMatcher(pack, first.lexical.arrays))
+    )
+    cached = Answerer(pack, matcher=again)
+    for question in LEXICAL_QUESTIONS:
+        assert cached.ask(question).to_json() | {"elapsed_ms": 0} == fresh.ask(
+            question
+        ).to_json() | {"elapsed_ms": 0}
+
+
+def test_the_cached_lexical_index_answers_like_a_freshly_built_one(
+    pack_dir: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    load_indexed(pack_dir, cache, semantic=False)
+    pack, cached = load_indexed(pack_dir, cache, semantic=False)
+    built = Matcher(pack)  # indexes the pack now, from its YAML-loaded objects
+    assert _same_arrays(cached.lexical.arrays, built.lexical.arrays)
+    for question in LEXICAL_QUESTIONS:
+        assert [
+            (c.entry.id, c.item and c.item.id, c.confidence) for c in cached.search(question)
+        ] == [(c.entry.id, c.item and c.item.id, c.confidence) for c in built.search(question)]
+
+
+def test_a_tampered_lexical_index_is_rejected_and_rebuilt(pack_dir: Path, tmp_path: Path) -> None:
+    """Valid arrays with a changed weight, manifest untouched: the digest gives them away."""
+    cache = tmp_path / "cache"
+    _pack, first = load_indexed(pack_dir, cache, semantic=False)
+    stored = _stored_index(cache)
+    with np.load(stored, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["idf"] = arrays["idf"] * 0 + 9.0
+    with stored.open("wb") as handle:
+        np.savez(handle, **arrays)
+    planted = stored.read_bytes()
+    _pack, again = load_indexed(pack_dir, cache, semantic=False)
+    assert _same_arrays(again.lexical.arrays, first.lexical.arrays)
+    assert stored.read_bytes() != planted  # rebuilt and stored again
+
+
+def test_the_lexical_index_file_holds_plain_arrays(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_indexed(pack_dir, cache, semantic=False)
+    with np.load(_stored_index(cache), allow_pickle=False) as npz:
+        for name in npz.files:
+            assert not npz[name].dtype.hasobject, name
+
+
+def test_tampered_vectors_are_rejected_and_embedded_again(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _pack, first = load_indexed(pack_dir, cache)
+    (vectors,) = cache.glob("pack-*/vectors-*.npy")
+    codes = np.load(vectors, allow_pickle=False)
+    planted = np.ascontiguousarray(codes[::-1])
+    with vectors.open("wb") as handle:
+        np.save(handle, planted, allow_pickle=False)
+    _pack, again = load_indexed(pack_dir, cache)
+    assert again.semantic is not None and first.semantic is not None
+    assert np.array_equal(np.asarray(again.semantic.codes), np.asarray(first.semantic.codes))
+    assert np.array_equal(np.load(vectors, allow_pickle=False), codes)
+
+
+def test_cached_vectors_are_mapped_from_disk(pack_dir: Path, tmp_path: Path) -> None:
+    """Mapped, not read: processes serving one pack share its pages, and nothing is copied."""
+    cache = tmp_path / "cache"
+    load_indexed(pack_dir, cache)
+    _pack, index = load_indexed(pack_dir, cache)
+    assert index.semantic is not None
+    assert isinstance(index.semantic.codes, np.memmap)
+
+
+# -- entries built when first read -----------------------------------------------------------
+
+
+def test_a_cached_pack_builds_an_entry_only_when_it_is_read(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = load_cached(pack_dir, cache)
+    cached = load_cached(pack_dir, cache)
+    assert isinstance(cached.entries, StoredEntries)
+    assert list(cached.entries) == list(fresh.entries)  # ids and order, nothing built
+    assert cached.item_count() == fresh.item_count()
+    assert all(made is None for made in cached.entries._made)
+    first = next(iter(fresh.entries))
+    assert cached.entries[first] == fresh.entries[first]
+    assert sum(made is not None for made in cached.entries._made) == 1
+    assert cached.entries[first] is cached.entries[first]  # built once
+
+
+def test_a_cached_pack_holds_what_the_yaml_holds(pack_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = load_cached(pack_dir, cache)
+    cached = load_cached(pack_dir, cache)
+    assert cached == fresh
+    assert list(cached.items()) == list(fresh.items())
+    assert dict(cached.items_by_id) == dict(fresh.items_by_id)
+    assert dict(cached.items_by_differs) == dict(fresh.items_by_differs)
+    rivals = [i for i in fresh.items() if i.differs]
+    assert rivals, "the tiny pack has items whose sources differ"
+    for item in rivals:
+        assert cached.differing(item) == fresh.differing(item)
+    assert [e.id for e in cached.ordered_entries()] == list(fresh.entries)

@@ -123,9 +123,29 @@ def test_embeddings_are_cached_per_pack_and_model(tmp_path: Path) -> None:
     first = index_pack(pack, cache)
     (vectors,) = cache.rglob("vectors-*.npy")
     again = index_pack(load_cached(folder, cache), cache)
-    assert np.array_equal(first.semantic.vectors, again.semantic.vectors)
+    assert np.array_equal(first.semantic.codes, again.semantic.codes)
+    assert np.array_equal(first.semantic.scales, again.semantic.scales)
     assert list(cache.rglob("vectors-*.npy")) == [vectors]
     for question in ("who was trotsky", "when did the comintern exist", "what is bread"):
         a = Answerer(pack, matcher=first).ask(question).to_json() | {"elapsed_ms": 0}
         b = Answerer(pack, matcher=again).ask(question).to_json() | {"elapsed_ms": 0}
         assert a == b
+
+
+def test_int8_rows_keep_cosines_within_two_thousandths() -> None:
+    """The index stores int8 codes and a scale per row; similarities barely move."""
+    from bot.answering.matcher import SemanticIndex, quantise
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((500, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[7] = 0.0  # an empty row must not divide by zero
+    codes, scales = quantise(vectors)
+    assert codes.dtype == np.int8 and scales.dtype == np.float32
+    index = SemanticIndex(np.arange(500, dtype=np.int32), np.zeros(500, np.int32), codes, scales)
+    query = vectors[11]
+    exact = vectors @ query
+    assert np.abs(index.similarities(query) - exact).max() < 2e-3
+    rows = np.array([3, 11, 7])
+    assert np.allclose(index.similarities(query, rows), index.similarities(query)[rows])
+    assert np.argmax(index.similarities(query)) == 11
