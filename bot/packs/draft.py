@@ -292,7 +292,7 @@ _ACTIVE = {"written": "wrote"}
 
 
 def _agent_asks(sentence: str, term: str) -> list[str]:
-    """ "who led X" for a sentence about X that says "led by Y": the question it answers."""
+    """The question a sentence about X that says "led by Y" answers: "who led X"."""
     return [
         f"who {_ACTIVE.get(m.group('verb'), m.group('verb'))} {term}"
         for m in _AGENT.finditer(sentence)
