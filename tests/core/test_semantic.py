@@ -149,3 +149,36 @@ def test_int8_rows_keep_cosines_within_two_thousandths() -> None:
     rows = np.array([3, 11, 7])
     assert np.allclose(index.similarities(query, rows), index.similarities(query)[rows])
     assert np.argmax(index.similarities(query)) == 11
+
+
+def test_the_coarse_pass_answers_as_the_full_scan(
+    bundled: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big index scans a 64-number projection first and scores only its best rows exactly.
+
+    On the bundled pack (built without it: too small) the answers must not change when it is
+    switched on, even handing on only 200 of its ~5,000 rows, a far smaller share than the
+    2,048 of 230,000 a 100,000-item pack keeps.
+    """
+    from bot.answering import matcher as matcher_module
+    from bot.answering.evaluate import load_questions
+
+    semantic = bundled.matcher.semantic
+    assert semantic is not None and semantic._coarse is None
+    questions = [q for q, _ in load_questions(Path(__file__).parents[1] / "questions_heldout.yaml")]
+    before = [
+        (r.answer.entry if r.answer else None, r.confidence) for r in map(bundled.ask, questions)
+    ]
+    monkeypatch.setattr(matcher_module, "COARSE_KEEP", 200)
+    semantic.build_coarse()
+    try:
+        after = [
+            (r.answer.entry if r.answer else None, r.confidence)
+            for r in map(bundled.ask, questions)
+        ]
+        rough = semantic.similarities(bundled.matcher.embedder.encode(["who led the bloc"])[0])
+        assert (rough == -1.0).sum() == len(rough) - 200  # only the coarse pass's best are scored
+    finally:
+        semantic._coarse = None
+    assert [entry for entry, _ in after] == [entry for entry, _ in before]
+    assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(after, before, strict=True))
