@@ -199,8 +199,9 @@ COARSE_MIN_ROWS = 50_000
 COARSE_DIMS = 64
 COARSE_KEEP = 2048
 """Rows the coarse pass hands on to the exact score: far more than the 48 the matcher reads."""
-COARSE_SAMPLE = 20_000
+COARSE_SAMPLE = 8_000
 """Rows sampled to find the main directions (the SVD of the whole index would cost seconds)."""
+COARSE_BLOCK = 2048
 
 
 def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -252,8 +253,7 @@ class SemanticIndex:
         # Rows come grouped by entry (see `texts`): an entry's rows are one slice, found without
         # comparing every row of the pack with the pooled entries on each question.
         self._coarse: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        if len(codes) >= COARSE_MIN_ROWS:
-            threading.Thread(target=self.build_coarse, name="coarse-index", daemon=True).start()
+        self._coarse_started = threading.Event()
         grouped = len(rows_entry) == 0 or bool(np.all(np.diff(rows_entry) >= 0))
         self.entry_bounds: np.ndarray | None = (
             np.searchsorted(rows_entry, np.arange(int(rows_entry.max(initial=-1)) + 2))
@@ -271,6 +271,16 @@ class SemanticIndex:
         """
         if rows is None and self._coarse is not None:
             return self._coarse_similarities(vector)
+        if (
+            rows is None
+            and len(self.codes) >= COARSE_MIN_ROWS
+            and not self._coarse_started.is_set()
+        ):
+            # Built on the first question, not at load: a process that only loads the index
+            # (a cache build, `kb check`) never pays for it. Not a daemon: the interpreter
+            # waits for it at exit instead of stopping it inside numpy.
+            self._coarse_started.set()
+            threading.Thread(target=self.build_coarse, name="coarse-index").start()
         codes, scales = (
             (self.codes, self.scales) if rows is None else (self.codes[rows], self.scales[rows])
         )
@@ -292,22 +302,27 @@ class SemanticIndex:
         100,000 items); 64 numbers a row is a sixth of that. The directions are the top right
         singular vectors of a sample of rows, so the projection keeps what tells these rows
         apart; the best `COARSE_KEEP` rows by it are then scored exactly. Built once per index,
-        off the question path (a thread started with the index); until it is ready, questions
-        scan every row.
+        off the question path (a thread the first full scan starts); until it is ready,
+        questions scan every row.
         """
         count = len(self.codes)
         if count == 0:
             return
-        sample = self.codes[:: max(1, count // COARSE_SAMPLE)].astype(np.float32)
-        sample *= self.scales[:: max(1, count // COARSE_SAMPLE), None]
+        step = max(1, count // COARSE_SAMPLE)
+        sample = self.codes[::step].astype(np.float32) * self.scales[::step, None]
         _, _, vt = np.linalg.svd(sample, full_matrices=False)
+        del sample
         basis = np.ascontiguousarray(vt[:dims].T, dtype=np.float32)
-        projected = np.empty((count, basis.shape[1]), dtype=np.float32)
-        for start in range(0, count, 16384):
-            block = self.codes[start : start + 16384].astype(np.float32)
-            block *= self.scales[start : start + 16384, None]
-            projected[start : start + 16384] = block @ basis
-        codes, scales = quantise(projected)
+        codes = np.empty((count, basis.shape[1]), dtype=np.int8)
+        scales = np.empty(count, dtype=np.float32)
+        # Small blocks, quantised as they go: no float copy of the projection (or of the index)
+        # is ever whole, so the resident memory the build leaves behind stays small.
+        for start in range(0, count, COARSE_BLOCK):
+            block = self.codes[start : start + COARSE_BLOCK].astype(np.float32)
+            block *= self.scales[start : start + COARSE_BLOCK, None]
+            codes[start : start + COARSE_BLOCK], scales[start : start + COARSE_BLOCK] = quantise(
+                block @ basis
+            )
         self._coarse = (basis, codes, scales)
 
     def _coarse_similarities(self, vector: np.ndarray) -> np.ndarray:

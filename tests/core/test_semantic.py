@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -182,3 +183,31 @@ def test_the_coarse_pass_answers_as_the_full_scan(
         semantic._coarse = None
     assert [entry for entry, _ in after] == [entry for entry, _ in before]
     assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(after, before, strict=True))
+
+
+def test_a_big_index_builds_its_coarse_pass_on_the_first_question() -> None:
+    """From 50,000 rows the first full scan starts the coarse pass in a thread; once it is ready,
+    a question scores only the rows it hands on, and the best rows are still found."""
+    from bot.answering.matcher import COARSE_KEEP, COARSE_MIN_ROWS, SemanticIndex, quantise
+
+    rng = np.random.default_rng(7)
+    # Rows that, like sentence embeddings, mostly vary along a few directions.
+    rows = rng.normal(size=(COARSE_MIN_ROWS, 24)) @ rng.normal(size=(24, 384))
+    rows += 0.3 * rng.normal(size=rows.shape)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    count = len(rows)
+    index = SemanticIndex(
+        np.arange(count, dtype=np.int32), np.zeros(count, np.int32), *quantise(rows)
+    )
+    question = rows[123] + 0.5 * rng.normal(size=384)
+    question = (question / np.linalg.norm(question)).astype(np.float32)
+    exact = index.similarities(question)
+    assert (exact > -1.0).all()  # the first question scans every row ...
+    for thread in threading.enumerate():
+        if thread.name == "coarse-index":
+            thread.join()
+    assert index._coarse is not None  # ... and leaves the coarse pass built
+    rough = index.similarities(question)
+    assert (rough > -1.0).sum() == COARSE_KEEP
+    best = np.argsort(-exact)[:10]
+    assert np.allclose(rough[best], exact[best], atol=1e-5)
