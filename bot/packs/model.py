@@ -187,10 +187,18 @@ class Pack:
         return list(self.entries.values())
 
     def tags(self) -> list[str]:
-        """Every tag used by entries or quiz items, sorted: the topics a quiz can be filtered by."""
-        found = {t for e in self.entries.values() for t in e.tags}
-        found.update(t for q in self.quiz for t in q.tags)
-        return sorted(found)
+        """Every tag used by entries or quiz items, sorted: the topics a quiz can be filtered by.
+
+        Worked out once per pack: `/quiz` topic autocomplete asks on every keystroke, and on a
+        big pack read from the cache the walk would build every entry each time.
+        """
+        cached = self.__dict__.get("_tags")
+        if cached is None:
+            found = {t for e in self.entries.values() for t in e.tags}
+            found.update(t for q in self.quiz for t in q.tags)
+            cached = tuple(sorted(found))
+            object.__setattr__(self, "_tags", cached)  # a frozen pack: set once, never changed
+        return list(cached)
 
     def entries_tagged(self, topic: str | None) -> list[Entry]:
         """Entries whose tags (or term) match a topic; all entries when the topic is empty."""

@@ -287,3 +287,26 @@ def test_a_cached_pack_holds_what_the_yaml_holds(pack_dir: Path, tmp_path: Path)
     for item in rivals:
         assert cached.differing(item) == fresh.differing(item)
     assert [e.id for e in cached.ordered_entries()] == list(fresh.entries)
+
+
+def test_topics_are_worked_out_once_per_pack() -> None:
+    """`/quiz` topic autocomplete asks for the pack's tags on every keystroke: on a big pack
+    read from the cache, walking the entries each time would build every one of them."""
+    from dataclasses import replace
+
+    from bot.packs.loader import load_pack
+    from bot.settings import bundled_knowledge_dir
+
+    class Counting(dict):
+        walks = 0
+
+        def values(self):  # type: ignore[override]
+            Counting.walks += 1
+            return super().values()
+
+    pack = load_pack(bundled_knowledge_dir())
+    counted = replace(pack, entries=Counting(pack.entries))
+    first = counted.tags()
+    walks = Counting.walks
+    assert counted.tags() == first == pack.tags() and first
+    assert Counting.walks == walks
