@@ -46,12 +46,19 @@ HELP = (
     "this pack, with the source and the excerpt that supports it. If I'm not sure, I offer choices."
 )
 PICK = "If you are picking from a list of choices, use its buttons (or type the number right after it)."
-_WANTS = {
-    "when": "when",
-    "how-many": "how many",
-    "who": "who",
-    "where": "where",
+ASK_ME = "Ask me a question about this pack's topics."
+TOO_LONG = (
+    "That question is {length} characters long; please keep it under {limit} and ask one thing "
+    "at a time."
+)
+IN_PASSING = "The pack has no entry explaining that; {term} only mentions it in passing."
+LACKS = {
+    "when": "The pack has {term}, but it does not say when.",
+    "how-many": "The pack has {term}, but it does not say how many.",
+    "who": "The pack has {term}, but it does not say who.",
+    "where": "The pack has {term}, but it does not say where.",
 }
+"""One whole sentence per question kind, so a front end can translate each as a sentence."""
 _SMALL_TALK = (
     (
         re.compile(
@@ -138,6 +145,10 @@ class Reply:
     alternatives: tuple[Alternative, ...] = ()
     message: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    template: str = field(default="", compare=False)
+    """The fixed English sentence `message` was made from, `{name}` marking each of `values`:
+    what a front end in another language translates (not part of the JSON contract)."""
+    values: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON contract of `studybot ask --json`."""
@@ -271,13 +282,11 @@ class Answerer:
             return self._reply(
                 query,
                 start,
-                message=(
-                    f"That question is {len(cleaned):,} characters long; please keep it under "
-                    f"{self.max_question_chars} and ask one thing at a time."
-                ),
+                template=TOO_LONG,
+                values={"length": f"{len(cleaned):,}", "limit": self.max_question_chars},
             )
         if not normalise(cleaned):
-            return self._reply(query, start, message="Ask me a question about this pack's topics.")
+            return self._reply(query, start, message=ASK_ME)
         if (chat := small_talk(cleaned)) is not None:
             return self._reply(query, start, message=chat)
         found = self.matcher.search_full(cleaned, limit=MAX_CHOICES + 1)
@@ -311,10 +320,8 @@ class Answerer:
                 start,
                 confidence=top.confidence,
                 alternatives=(Alternative(top.entry.id, top.entry.term, top.confidence),),
-                message=(
-                    f"The pack has no entry explaining that; {top.entry.term} only mentions it "
-                    "in passing."
-                ),
+                template=IN_PASSING,
+                values={"term": top.entry.term},
             )
         ranked = candidates
         if found.want in STRICT:
@@ -334,7 +341,8 @@ class Answerer:
                 start,
                 confidence=top.confidence,
                 alternatives=choices[:MAX_CHOICES],
-                message=missing,
+                template=LACKS[found.want],
+                values={"term": missing},
             )
         if sure and shown.item is not None:
             return self._reply(
@@ -359,15 +367,16 @@ class Answerer:
         )
 
     def _missing(self, found: Search) -> str | None:
-        """Say "the pack has X but not when ..." for a typed question about an entry lacking that item.
+        """The entry to say "the pack has X, but it does not say when" of, if there is one.
 
-        Saying so plainly beats showing another fact of the entry as if it were the answer.
+        For a typed question about an entry that lacks that kind of item: saying so plainly beats
+        showing another fact of the entry as if it were the answer.
         """
         if found.want not in TYPED or not found.candidates:
             return None
         top = found.candidates[0]
         if lacks_answer(top.features):
-            return f"The pack has {top.entry.term}, but it does not say {_WANTS[found.want]}."
+            return top.entry.term
         shaped = [c.confidence for c in found.candidates if c.shaped]
         for cand in found.candidates:
             if (
@@ -375,7 +384,7 @@ class Answerer:
                 and found.want not in self.matcher.entry_shapes[cand.entry.id]
                 and cand.confidence >= max(shaped, default=0.0)
             ):
-                return f"The pack has {cand.entry.term}, but it does not say {_WANTS[found.want]}."
+                return cand.entry.term
         return None
 
     def _reply(
@@ -387,7 +396,10 @@ class Answerer:
         confidence: float = 0.0,
         alternatives: tuple[Alternative, ...] = (),
         message: str = "",
+        template: str = "",
+        values: dict[str, Any] | None = None,
     ) -> Reply:
+        """`template` with `values` is a message a front end may translate (see `Reply`)."""
         return Reply(
             query=query,
             answered=answer is not None,
@@ -395,7 +407,9 @@ class Answerer:
             elapsed_ms=(time.perf_counter() - start) * 1000,
             answer=answer,
             alternatives=alternatives,
-            message=message,
+            message=template.format(**values) if template and values else message,
+            template=template or message,
+            values=values or {},
         )
 
     def _compose(self, entry: Entry, item: Item) -> Answer:

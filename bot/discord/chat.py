@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("studybot.discord")
 
-HELP = "Ask me a question about this pack's topics, e.g. “@me who led the Left Opposition?”"
+HELP = "Ask me a question about this pack's topics, e.g. “@me what is …?” or “@me who was …?”"
 UNREADABLE_REPLY = (
     "I can't read the message you replied to (this bot has no message content access). "
     "Use the message's menu instead: Apps → Ask studybot."

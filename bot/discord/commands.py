@@ -167,7 +167,7 @@ async def ask_and_reply(
 
 
 @app_commands.command(name="ask", description="Ask a question; the answer comes with its source.")
-@app_commands.describe(question="Your question, e.g. “who led the Left Opposition?”")
+@app_commands.describe(question="Your question, e.g. “what is …?” or “who was …?”")
 async def ask(
     interaction: discord.Interaction, question: app_commands.Range[str, 1, ASK_MAX_LENGTH]
 ) -> None:

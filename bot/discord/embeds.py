@@ -182,6 +182,9 @@ def reply_message(
     if message == DONT_KNOW and reply.query.strip():
         asked = tr("You asked: “{question}”", language, question=echo(reply.query))
         message = f"{tr(message, language)}\n{asked}"
+    elif template := reply.template:
+        # The core's own sentence, translated whole; the values (an entry's name) stay as they are.
+        message = tr(template, language, **reply.values)
     else:
         message = tr(message, language)
     return clip(message, CONTENT_LIMIT), None

@@ -73,8 +73,8 @@ _GERMAN_TEXT = {
     "Ask a question; the answer comes with its source.": (
         "Stell eine Frage; die Antwort kommt mit ihrer Quelle."
     ),
-    "Your question, e.g. “who led the Left Opposition?”": (
-        "Deine Frage, z. B. „Wer führte die Linke Opposition?“"
+    "Your question, e.g. “what is …?” or “who was …?”": (
+        "Deine Frage, z. B. „Was ist …?“ oder „Wer war …?“"
     ),
     "The definition of a term in the pack.": "Die Definition eines Begriffs aus dem Paket.",
     "Start typing: terms and their other names are suggested.": (
@@ -174,6 +174,27 @@ _GERMAN_TEXT = {
     ),
     # the bot's fixed replies (templates: `{name}` placeholders are filled after translating)
     "I don't know that from this pack.": "Das weiß ich aus diesem Paket nicht.",
+    "Ask me a question about this pack's topics.": "Stell mir eine Frage zu den Themen dieses Pakets.",
+    (
+        "That question is {length} characters long; please keep it under {limit} and ask one "
+        "thing at a time."
+    ): (
+        "Diese Frage ist {length} Zeichen lang; bitte bleib unter {limit} und frag eins nach dem "
+        "anderen."
+    ),
+    "The pack has no entry explaining that; {term} only mentions it in passing.": (
+        "Das Paket hat keinen Eintrag, der das erklärt; {term} erwähnt es nur nebenbei."
+    ),
+    "The pack has {term}, but it does not say when.": (
+        "Das Paket kennt {term}, sagt aber nicht, wann."
+    ),
+    "The pack has {term}, but it does not say how many.": (
+        "Das Paket kennt {term}, sagt aber nicht, wie viele."
+    ),
+    "The pack has {term}, but it does not say who.": "Das Paket kennt {term}, sagt aber nicht, wer.",
+    "The pack has {term}, but it does not say where.": (
+        "Das Paket kennt {term}, sagt aber nicht, wo."
+    ),
     "I'm not sure what you mean. Did you mean one of these?": (
         "Ich bin nicht sicher, was du meinst. Meintest du eins davon?"
     ),
@@ -308,9 +329,9 @@ _GERMAN_TEXT = {
     "/topics topic:<name> lists a topic's terms; /fact topic:<name>": (
         "/topics topic:<Name> listet die Begriffe eines Themas; /fact topic:<Name>"
     ),
-    "Ask me a question about this pack's topics, e.g. “@me who led the Left Opposition?”": (
-        "Stell mir eine Frage zu den Themen dieses Pakets, z. B. „@ich Wer führte die Linke "
-        "Opposition?“"
+    "Ask me a question about this pack's topics, e.g. “@me what is …?” or “@me who was …?”": (
+        "Stell mir eine Frage zu den Themen dieses Pakets, z. B. „@ich Was ist …?“ oder "
+        "„@ich Wer war …?“"
     ),
     "I can't read the message you replied to (this bot has no message content access). "
     "Use the message's menu instead: Apps → Ask studybot.": (

@@ -152,10 +152,21 @@ async def test_a_german_server_gets_help_and_settings_confirmations_in_german(wo
 # -- every fixed reply has a German translation --
 
 DISCORD_PACKAGE = Path(__file__).resolve().parents[2] / "bot" / "discord"
-CORE_REPLIES = ("GREETING", "THANKS", "HELP", "PICK", "DONT_KNOW", "NOT_SURE")
+CORE_REPLIES = (
+    "GREETING",
+    "THANKS",
+    "HELP",
+    "PICK",
+    "DONT_KNOW",
+    "NOT_SURE",
+    "ASK_ME",
+    "TOO_LONG",
+    "IN_PASSING",
+)
 """The core's fixed replies, which `embeds.reply_message` passes through `tr`."""
-FROM_THE_CORE = {("embeds.py", "message")}
-"""(module, name) given to `tr` holding a core reply (`Reply.message`): see CORE_REPLIES."""
+FROM_THE_CORE = {("embeds.py", "message"), ("embeds.py", "template")}
+"""(module, name) given to `tr` holding a core reply (`Reply.message` or `Reply.template`): see
+CORE_REPLIES and LACKS."""
 
 
 def _strings(node: ast.AST | None) -> list[str] | None:
@@ -208,7 +219,7 @@ def _translated_texts() -> tuple[set[str], list[str]]:
     the call sites whose text could not be read from the source."""
     from bot.answering import answers
 
-    texts = {getattr(answers, name) for name in CORE_REPLIES}
+    texts = {getattr(answers, name) for name in CORE_REPLIES} | set(answers.LACKS.values())
     unread: list[str] = []
     modules = sorted(m for m in DISCORD_PACKAGE.glob("*.py") if m.name != "i18n.py")
     values: dict[str, list[str]] = {}  # across modules: constants are imported (APOLOGY)
@@ -376,3 +387,24 @@ async def test_a_german_server_gets_kb_practice_stats_and_answers_in_german(worl
     assert "*(Standard)*" in page.description
     forgot = await member.slash(channel, "forgetme")
     assert forgot.response.content.startswith("Deine Daten sind gelöscht: 0 Quizpunkte-Einträge")
+
+
+def test_the_cores_own_sentences_are_translated_whole():
+    """ "The pack has X, but it does not say when." and the other sentences the answering core
+    builds reach a German server in German, the entry's name kept as the pack writes it."""
+    from bot.answering.answers import ASK_ME, IN_PASSING, LACKS, TOO_LONG
+    from bot.discord.embeds import reply_message
+
+    for template in (ASK_ME, IN_PASSING, TOO_LONG, *LACKS.values()):
+        assert template in CATALOGUES["de"][1], template
+    from bot.answering.answers import Answerer
+    from bot.packs.loader import load_pack
+
+    tiny = Answerer(load_pack(Path(__file__).resolve().parents[1] / "packs" / "tiny"))
+    reply = tiny.ask("when was lev bronstein born")
+    assert reply.template == LACKS["when"] and reply.values == {"term": "Leon Trotsky"}
+    assert reply.message == "The pack has Leon Trotsky, but it does not say when."
+    german, _embed = reply_message(reply, language="de")
+    assert german == "Das Paket kennt Leon Trotsky, sagt aber nicht, wann."
+    english, _embed = reply_message(reply, language="en")
+    assert english == reply.message
