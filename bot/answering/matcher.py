@@ -253,7 +253,8 @@ class SemanticIndex:
         # Rows come grouped by entry (see `texts`): an entry's rows are one slice, found without
         # comparing every row of the pack with the pooled entries on each question.
         self._coarse: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._coarse_started = threading.Event()
+        self._coarse_claim = threading.Lock()
+        """Taken (never released) by the one question that starts the coarse pass's build."""
         grouped = len(rows_entry) == 0 or bool(np.all(np.diff(rows_entry) >= 0))
         self.entry_bounds: np.ndarray | None = (
             np.searchsorted(rows_entry, np.arange(int(rows_entry.max(initial=-1)) + 2))
@@ -274,12 +275,12 @@ class SemanticIndex:
         if (
             rows is None
             and len(self.codes) >= COARSE_MIN_ROWS
-            and not self._coarse_started.is_set()
+            and self._coarse_claim.acquire(blocking=False)
         ):
             # Built on the first question, not at load: a process that only loads the index
             # (a cache build, `kb check`) never pays for it. Not a daemon: the interpreter
-            # waits for it at exit instead of stopping it inside numpy.
-            self._coarse_started.set()
+            # waits for it at exit instead of stopping it inside numpy. The lock makes it one
+            # build even when several worker threads ask at once.
             threading.Thread(target=self.build_coarse, name="coarse-index").start()
         codes, scales = (
             (self.codes, self.scales) if rows is None else (self.codes[rows], self.scales[rows])
