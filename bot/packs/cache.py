@@ -495,13 +495,19 @@ PACK_FILES = ("pack.json", "entries.jsonl")
 """The pack without its entries, and one JSON line per entry (read when first used)."""
 
 
-def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
+def _checked_files(where: Path, key: str, names: tuple[str, ...]) -> list[bytes] | None:
+    """The bytes of these cache files, if the manifest is for `key` and every digest matches."""
     manifest = _manifest(where)
     if manifest.get("key") != key:
         return None
-    head_bytes, lines_bytes = (_checked(where, name, manifest) for name in PACK_FILES)
-    if head_bytes is None or lines_bytes is None:
+    found = [_checked(where, name, manifest) for name in names]
+    return None if any(data is None for data in found) else found  # type: ignore[return-value]
+
+
+def _read_pack(where: Path, key: str, folder: Path) -> Pack | None:
+    if (files := _checked_files(where, key, PACK_FILES)) is None:
         return None
+    head_bytes, lines_bytes = files
     try:
         head = json.loads(head_bytes)
         entries = StoredEntries(head["entry_ids"], lines_bytes, head["item_total"], head["differs"])
@@ -586,12 +592,9 @@ LEXICAL_FILES = ("lexical.json", "lexical.npz")
 
 
 def _read_lexical(where: Path, key: str, pack: Pack) -> IndexArrays | None:
-    manifest = _manifest(where)
-    if manifest.get("key") != key:
+    if (files := _checked_files(where, key, LEXICAL_FILES)) is None:
         return None
-    meta_bytes, arrays_bytes = (_checked(where, name, manifest) for name in LEXICAL_FILES)
-    if meta_bytes is None or arrays_bytes is None:
-        return None
+    meta_bytes, arrays_bytes = files
     try:
         with np.load(io.BytesIO(arrays_bytes), allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}
