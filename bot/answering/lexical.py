@@ -31,6 +31,7 @@ from bot.answering.text import (
     STOPWORDS,
     Synonyms,
     content_words,
+    has_date,
     intent,
     normalise,
     stem,
@@ -665,7 +666,7 @@ def _all_stems(text: str) -> list[str]:
 
 def _guess_about(item: Item) -> str | None:
     toks = words(item.text)
-    if any(t.isdigit() and len(t) == 4 and t[:2] in ("18", "19", "20") for t in toks):
+    if has_date(item.text):
         return "when"
     if any(t.isdigit() for t in toks):
         return "how-many"

@@ -25,7 +25,7 @@ import numpy as np
 from bot.answering import calibration
 from bot.answering.lexical import LexicalMatcher, Query
 from bot.answering.semantic import Embedder, Progress
-from bot.answering.text import SOFT, STOPWORDS, normalise, stem, strip_mentions
+from bot.answering.text import SOFT, STOPWORDS, has_date, normalise, stem, strip_mentions
 from bot.packs.model import Entry, Item, Pack
 
 log = logging.getLogger("studybot.matcher")
@@ -42,15 +42,6 @@ STRICT = frozenset({"when", "how-many"})
 """Typed questions whose answer must hold that shape: a date, a figure."""
 """Question kinds whose answer has a recognisable shape (a date, a figure, a person, a place)."""
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-_DATE = re.compile(
-    r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th) century|(" + "|".join(_MONTHS) + r") \d{1,4})\b"
-    r"|\b\d{1,2}(st|nd|rd|th)? (" + "|".join(_MONTHS) + r")\b|\bcentur(y|ies)\b|\bBCE?\b|\bAD\b",
-    re.IGNORECASE,
-)
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|"
@@ -72,7 +63,7 @@ def answer_shape(entry: Entry, item: Item) -> frozenset[str]:
     shapes = set()
     if item.about:
         shapes.add(item.about)
-    if _DATE.search(text):
+    if has_date(text):
         shapes.add("when")
     if _NUMBER.search(text):
         shapes.add("how-many")

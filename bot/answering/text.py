@@ -40,6 +40,33 @@ _FOLD = str.maketrans(
 _APOSTROPHE = re.compile(r"(?<=\w)'(?:s\b)?")
 """A possessive "'s" goes, and so does an apostrophe inside or after a word: Trotsky's → Trotsky."""
 _NON_WORD = re.compile(r"[^\w]+")
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_DATE = re.compile(
+    # A year (1000-2099, or a decade of one), a year or number with an era, a century, a month
+    # with a day or year. A bare three-digit number is a page or a count, not a date.
+    r"\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b"
+    r"|\b("
+    + "|".join(_MONTHS)
+    + r") \d{1,4}\b|\b\d{1,2}(st|nd|rd|th)? ("
+    + "|".join(_MONTHS)
+    + r")\b"
+    r"|\bcentur(y|ies)\b|\bBCE?\b|\bAD\b",
+    re.IGNORECASE,
+)
+
+
+def has_date(text: str) -> bool:
+    """Whether a text states a date: what a "when" question needs of its answer.
+
+    English date grammar only, no subject: "in 1929", "the 1920s", "480 BC", "the 3rd century",
+    "February 1929", "12 June". "(Service, Trotsky, 441)" cites a page, not a year.
+    """
+    return bool(_DATE.search(text))
+
+
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _LEADING_HANDLE = re.compile(r"^\s*@\S+[\s,:]*")
 

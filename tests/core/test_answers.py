@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from bot.answering.answers import DONT_KNOW, GREETING, HELP, PICK, THANKS, Answerer, same_claim
 from bot.answering.matcher import Candidate, asks_definition, defines, is_lookup
+from bot.answering.text import has_date
 from bot.packs.loader import load_pack
 from bot.packs.model import Pack
 
@@ -430,3 +431,15 @@ def test_an_item_that_states_what_a_term_is_defines_it() -> None:
     assert not defines(item, ("git", "fetch"))  # named, but not as the thing being explained
     assert asks_definition("what is FETCH_HEAD") and asks_definition("giffen good meaning")
     assert not asks_definition("who was the first olympian")
+
+
+def test_a_page_number_is_not_a_date(bundled: Answerer) -> None:
+    """Issue 9's example: the Fourth International's items give no founding date, but one cites
+    "(Service, Trotsky, 441)"; a page number made it a "when" answer at 0.92."""
+    reply = bundled.ask("when was the fourth international founded")
+    assert not reply.answered
+    assert reply.message == "The pack has Fourth International, but it does not say when."
+    for dated in ("in 1929", "the 1920s", "480 BC", "the 3rd century", "February 1929", "AD 79"):
+        assert has_date(dated), dated
+    for undated in ("(Service, Trotsky, 441)", "it had 300 members", "page 1 of 12"):
+        assert not has_date(undated), undated
