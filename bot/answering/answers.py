@@ -46,6 +46,9 @@ HELP = (
     "this pack, with the source and the excerpt that supports it. If I'm not sure, I offer choices."
 )
 PICK = "If you are picking from a list of choices, use its buttons (or type the number right after it)."
+MISSPELT_MAX_WORDS = 3
+MISSPELT_AT = 80
+"""How alike (rapidfuzz ratio, spaces removed) a bare term and a name must be to offer it."""
 ASK_ME = "Ask me a question about this pack's topics."
 TOO_LONG = (
     "That question is {length} characters long; please keep it under {limit} and ask one thing "
@@ -357,6 +360,7 @@ class Answerer:
                     if c.entry != shown.entry.id and c.confidence >= confidence - 0.2
                 ),
             )
+        choices = self._misspelt_name(query, choices, model.suggest) + choices
         message = NOT_SURE if choices else DONT_KNOW
         return self._reply(
             query,
@@ -365,6 +369,29 @@ class Answerer:
             alternatives=choices[:MAX_CHOICES],
             message=message,
         )
+
+    def _misspelt_name(
+        self, query: str, choices: tuple[Alternative, ...], confidence: float
+    ) -> tuple[Alternative, ...]:
+        """A choice for a bare term that is an entry's name mistyped ("cherypick", "rebse").
+
+        The question is only a name, so the semantic model sees a word it cannot read and the
+        index a word it does not have; the names' own typo search (autocomplete's) still finds
+        it. Offered as a choice, never answered: a near name is not proof of the entry.
+        """
+        text = normalise(strip_mentions(query))
+        if not text or len(text.split()) > MISSPELT_MAX_WORDS:
+            return ()
+        squashed = text.replace(" ", "")
+        offered = {c.entry for c in choices}
+        for name, entry_id in self.complete(text, limit=3):
+            if entry_id in offered:
+                continue
+            close = fuzz.ratio(squashed, normalise(name).replace(" ", ""))
+            if close >= MISSPELT_AT and entry_id in self.pack.entries:
+                entry = self.pack.entries[entry_id]
+                return (Alternative(entry.id, entry.term, confidence),)
+        return ()
 
     def _missing(self, found: Search) -> str | None:
         """The entry to say "the pack has X, but it does not say when" of, if there is one.

@@ -13,7 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answering.answers import DONT_KNOW, GREETING, HELP, PICK, THANKS, Answerer, same_claim
+from bot.answering.answers import (
+    DONT_KNOW,
+    GREETING,
+    HELP,
+    NOT_SURE,
+    PICK,
+    THANKS,
+    Answerer,
+    same_claim,
+)
 from bot.answering.matcher import Candidate, asks_definition, defines, is_lookup
 from bot.answering.text import has_date
 from bot.packs.loader import load_pack
@@ -443,3 +452,15 @@ def test_a_page_number_is_not_a_date(bundled: Answerer) -> None:
         assert has_date(dated), dated
     for undated in ("(Service, Trotsky, 441)", "it had 300 members", "page 1 of 12"):
         assert not has_date(undated), undated
+
+
+def test_a_mistyped_bare_name_is_offered_not_answered() -> None:
+    """ "cherypick" is the git glossary's "cherry-pick" mistyped and run together: neither index
+    reads it, and the bot said "I don't know" with no choice at all."""
+    pack = load_pack(Path(__file__).resolve().parents[1] / "eval" / "packs" / "git")
+    answerer = Answerer(pack)
+    reply = answerer.ask("cherypick")
+    assert not reply.answered
+    assert [a.entry for a in reply.alternatives] == ["cherry-picking"]
+    assert reply.message == NOT_SURE
+    assert not answerer.ask("photosynthesis").alternatives  # no name is near: nothing offered
