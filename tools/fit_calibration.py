@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bot.answering import calibration  # noqa: E402
 from bot.answering.answers import small_talk  # noqa: E402
 from bot.answering.evaluate import load_questions, load_suites, suite_answerer  # noqa: E402
-from bot.answering.matcher import Candidate, is_lookup, lacks_answer  # noqa: E402
+from bot.answering.matcher import is_lookup, lacks_answer  # noqa: E402
 
 HYBRID = [
     "lex",
@@ -130,12 +130,7 @@ def decisions(records: list[dict], model: calibration.LogisticModel) -> list[tup
 
 def _lookup(rec: dict, probs: list[float]) -> bool:
     """`is_lookup` on this record's candidates, ranked as the model ranks them."""
-    order = np.argsort(probs)[::-1]
-    ranked = [
-        Candidate(None, None, probs[i], features=rec["features"][i])  # type: ignore[arg-type]
-        for i in order
-    ]
-    return is_lookup(ranked)
+    return is_lookup([rec["features"][i] for i in np.argsort(probs)[::-1]])
 
 
 def lookup_rate(records: list[dict], model: calibration.LogisticModel) -> float:

@@ -309,7 +309,7 @@ class Answerer:
             if _agree(top, other):
                 confidence = min(1.0, confidence + other.confidence)
                 shown = _fuller(shown, other)
-        if model.lookup and is_lookup(candidates):
+        if model.lookup and is_lookup([c.features for c in candidates]):
             confidence = max(confidence, model.lookup)
         # "When" wants a date and "how many" a figure: an item without one is never the answer.
         sure = (

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,15 +79,16 @@ UNRELATED = 0.15
 """Below this similarity, an item says nothing about what a question asks of a named entry."""
 
 
-def is_lookup(candidates: list[Candidate]) -> bool:
+def is_lookup(ranked: Sequence[Mapping[str, float]]) -> bool:
     """The question is nothing but the best candidate's name, and no other candidate's.
 
-    "ER?", "what's a remote", "define inflation": the member looks the entry up, as `/define`
-    does. On the development questions such a best candidate was right 205 times in 206.
+    `ranked` is the candidates' features, best first. "ER?", "what's a remote", "define
+    inflation": the member looks the entry up, as `/define` does. On the development questions
+    such a best candidate was right 205 times in 206.
     """
-    return bool(candidates) and (
-        candidates[0].features.get("exact_name", 0.0) > 0
-        and not any(c.features.get("exact_name", 0.0) > 0 for c in candidates[1:])
+    return bool(ranked) and (
+        ranked[0].get("exact_name", 0.0) > 0
+        and not any(f.get("exact_name", 0.0) > 0 for f in ranked[1:])
     )
 
 
@@ -521,14 +523,15 @@ class Matcher:
                 pool.setdefault(e_index, 0.0)
         if not pool:
             return Search([], query.want, query.unknown)
-        if sims is not None and self.semantic is not None:
-            # After a coarse pass only its best rows are exact: the pooled entries' rows must be.
-            self.semantic.refine(sims, vector, self.semantic.rows_of(list(pool)))
+        pooled_rows = np.zeros(0, dtype=np.intp)
         if sims is not None:
-            # A phrasing that names its own entry is no answer to a question about another one:
-            # "what was trotsky's pen name" must not answer "what was stalin's pen name".
             semantic = self.semantic
             assert semantic is not None
+            pooled_rows = semantic.rows_of(list(pool))
+            # After a coarse pass only its best rows are exact: the pooled entries' rows must be.
+            semantic.refine(sims, vector, pooled_rows)
+            # A phrasing that names its own entry is no answer to a question about another one:
+            # "what was trotsky's pen name" must not answer "what was stalin's pen name".
             rows = semantic.subject_rows
             if len(rows):
                 named = np.fromiter(
@@ -540,7 +543,7 @@ class Matcher:
                 other = rows[~np.isin(semantic.rows_entry[rows], named)]
                 sims[other] *= OFF_SUBJECT
         rows_of, rest_of = (
-            self._rows_by_entry(sims, pool, rest_vector) if sims is not None else ({}, {})
+            self._rows_by_entry(sims, pooled_rows, rest_vector) if sims is not None else ({}, {})
         )
         scored = [
             self._describe(
@@ -586,14 +589,14 @@ class Matcher:
         return " ".join(kept)
 
     def _rows_by_entry(
-        self, sims: np.ndarray, pool: dict[int, float], rest_vector: np.ndarray | None
+        self, sims: np.ndarray, wanted: np.ndarray, rest_vector: np.ndarray | None
     ) -> tuple[dict[int, dict[int, float]], dict[int, dict[int, float]]]:
         """For each pooled entry: item position -> best similarity of its rows (-1 = entry asks).
 
-        The second map is the same for the rest of the question (see `_rest_of`), when there is one.
+        `wanted` is the pooled entries' rows. The second map is the same for the rest of the
+        question (see `_rest_of`), when there is one.
         """
         assert self.semantic is not None
-        wanted = self.semantic.rows_of(list(pool))
         rest_sims = None
         if rest_vector is not None:
             # Against the items' own text only: a phrasing shares the question's framing.

@@ -23,7 +23,7 @@ from bot.answering.answers import (
     Answerer,
     same_claim,
 )
-from bot.answering.matcher import Candidate, asks_definition, defines, is_lookup
+from bot.answering.matcher import asks_definition, defines, is_lookup
 from bot.answering.text import has_date
 from bot.packs.loader import load_pack
 from bot.packs.model import Pack
@@ -414,8 +414,8 @@ def test_a_bare_name_is_a_lookup() -> None:
 
 
 def test_a_lookup_names_one_entry_only() -> None:
-    def cand(exact: float) -> Candidate:
-        return Candidate(None, None, 0.5, features={"exact_name": exact})  # type: ignore[arg-type]
+    def cand(exact: float) -> dict[str, float]:
+        return {"exact_name": exact}
 
     assert is_lookup([cand(1.0), cand(0.0)])
     assert not is_lookup([cand(1.0), cand(1.0)])
