@@ -7,6 +7,7 @@ every one defers first: saving goes to the database, which must never cost the 3
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 import discord
@@ -60,6 +61,18 @@ settings_group = app_commands.Group(
 )
 
 
+async def _settled(
+    interaction: discord.Interaction, change: Awaitable[ServerSettings]
+) -> ServerSettings | None:
+    """The settings after `change`, or None once the admin was told why it was refused."""
+    try:
+        return await change
+    except SettingError as err:
+        language = await _services(interaction).language_here(interaction)
+        await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
+        return None
+
+
 @settings_group.command(name="show", description="Every setting and its value here.")
 async def show(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -90,11 +103,10 @@ async def set_(
         note = "Use /kb use to pick the pack: it checks the pack exists and loads."
         await send(interaction, await services.translate(interaction, note), ephemeral=True)
         return
-    try:
-        current = await services.settings_book.change(guild_id, setting.value, value)
-    except SettingError as err:
-        language = await services.language_here(interaction)
-        await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
+    current = await _settled(
+        interaction, services.settings_book.change(guild_id, setting.value, value)
+    )
+    if current is None:
         return
     # After the change: a server that just chose German hears it in German.
     language = await services.language_here(interaction)
@@ -116,11 +128,10 @@ async def set_(
 async def reset(interaction: discord.Interaction, setting: app_commands.Choice[str]) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = _services(interaction)
-    try:
-        current = await services.settings_book.reset(interaction.guild_id or 0, setting.value)
-    except SettingError as err:
-        language = await services.language_here(interaction)
-        await send(interaction, clip(tr(NOT_CHANGED, language, error=err), 2000), ephemeral=True)
+    current = await _settled(
+        interaction, services.settings_book.reset(interaction.guild_id or 0, setting.value)
+    )
+    if current is None:
         return
     language = await services.language_here(interaction)
     note = tr(

@@ -254,15 +254,15 @@ class PostgresStore(Store):
         mode: str,
         questions: int,
     ) -> int:
-        values = {
-            "guild": guild_key(guild_id),
-            "channel": channel_id,
-            "started_by": started_by,
-            "topic": topic,
-            "mode": mode,
-            "questions": questions,
-            "now": self._clock(),
-        }
+        values = sql.start_game_values(
+            guild_id,
+            channel_id,
+            started_by,
+            topic=topic,
+            mode=mode,
+            questions=questions,
+            now=self._clock(),
+        )
         # PostgreSQL has no cursor.lastrowid: the insert says which id it made.
         game_id = await self._pool.fetchval(*_bind(sql.START_GAME + " RETURNING id", values))
         return int(game_id)

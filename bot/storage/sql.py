@@ -49,6 +49,30 @@ START_GAME = """
     INSERT INTO games (guild_id, channel_id, started_by, topic, mode, questions, started_at)
     VALUES (:guild, :channel, :started_by, :topic, :mode, :questions, :now)
 """
+
+
+def start_game_values(
+    guild_id: int | None,
+    channel_id: int | None,
+    started_by: int,
+    *,
+    topic: str | None,
+    mode: str,
+    questions: int,
+    now: float,
+) -> dict[str, Any]:
+    """START_GAME's parameters, named as the statement names them, for both stores."""
+    return {
+        "guild": guild_key(guild_id),
+        "channel": channel_id,
+        "started_by": started_by,
+        "topic": topic,
+        "mode": mode,
+        "questions": questions,
+        "now": now,
+    }
+
+
 SAVE_MEMBER = """
     INSERT INTO members (user_id, name) VALUES (:user, :name)
     ON CONFLICT (user_id) DO UPDATE SET name = excluded.name

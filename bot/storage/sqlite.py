@@ -302,18 +302,16 @@ class SqliteStore(Store):
         mode: str,
         questions: int,
     ) -> int:
-        cursor = await self._conn.execute(
-            sql.START_GAME,
-            {
-                "guild": guild_key(guild_id),
-                "channel": channel_id,
-                "started_by": started_by,
-                "topic": topic,
-                "mode": mode,
-                "questions": questions,
-                "now": self._clock(),
-            },
+        values = sql.start_game_values(
+            guild_id,
+            channel_id,
+            started_by,
+            topic=topic,
+            mode=mode,
+            questions=questions,
+            now=self._clock(),
         )
+        cursor = await self._conn.execute(sql.START_GAME, values)
         await self._conn.commit()
         game_id = cursor.lastrowid
         assert game_id is not None
