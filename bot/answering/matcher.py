@@ -76,7 +76,11 @@ def answer_shape(entry: Entry, item: Item) -> frozenset[str]:
 
 
 UNRELATED = 0.15
-"""Below this similarity, an item says nothing about what a question asks of a named entry."""
+"""Below this similarity, an item says nothing about what a question asks of a named entry.
+
+Measured with the rest of the question embedded on its own ("die", "wife"): pooled from the
+question's own token vectors it carries the name's context, and "die" in "when did trotsky
+die" came out close to every item about Trotsky."""
 
 
 def is_lookup(ranked: Sequence[Mapping[str, float]]) -> bool:
@@ -106,8 +110,13 @@ def lacks_answer(features: dict[str, float]) -> bool:
         and features.get("other_named", 0.0) == 0
         and features.get("rest_share", 0.0) > 0
         and features.get("rest_miss", 0.0) >= features.get("rest_share", 0.0) - 1e-9
-        and features.get("rest_sem", 1.0) < UNRELATED
+        and features.get("rest_alone", 1.0) < UNRELATED
     )
+
+
+def _may_lack(features: dict[str, float]) -> bool:
+    """`lacks_answer` but for the similarity test, which needs the rest embedded on its own."""
+    return lacks_answer({**features, "rest_alone": 0.0})
 
 
 @dataclass(frozen=True)
@@ -491,6 +500,11 @@ class Matcher:
     def search_full(self, question: str, limit: int = 5) -> Search:
         """`search`, with the question's kind and unknown share for the caller's decision."""
         text = strip_mentions(question)
+        pending = (
+            self.embedder.submit_tokens(text)
+            if self.semantic is not None and self.embedder is not None and normalise(text)
+            else None
+        )
         lexical, query = self.lexical.search_with_query(text, _POOL_LEXICAL)
         if not normalise(text):
             return Search([], query.want, 1.0)
@@ -506,11 +520,16 @@ class Matcher:
                 pool.setdefault(self.entry_index[e_id], 0.0)
         sem_best: dict[int, float] = {}
         rest_vector: np.ndarray | None = None
-        if self.semantic is not None and self.embedder is not None:
+        rest: list[str] = []
+        if pending is not None and self.semantic is not None and self.embedder is not None:
             rest = self._rest_of(text, query)
-            vectors = self.embedder.encode([text, rest] if rest else [text])
-            vector = vectors[0]
-            rest_vector = vectors[1] if rest else None
+            seen = pending.result()
+            vector = seen.whole()
+            if rest:
+                kept = set(rest)
+                rest_vector = seen.part(lambda word: bool(kept.intersection(normalise(word).split())))
+                if rest_vector is None:
+                    rest_vector = self.embedder.encode([" ".join(rest)])[0]
             sims = self.semantic.similarities(vector)
             top = np.argpartition(-sims, min(_SEMANTIC_ROWS, len(sims) - 1))[:_SEMANTIC_ROWS]
             for row in top[np.argsort(-sims[top])]:
@@ -552,6 +571,8 @@ class Matcher:
             for e_index in pool
         ]
         self._add_margins(scored)
+        if rest_vector is not None:
+            self._rest_alone(scored, rest)
         results = []
         for feats, entry, item, named, shaped in scored:
             p = self.model.probability(feats)
@@ -565,7 +586,7 @@ class Matcher:
             asks_definition(text),
         )
 
-    def _rest_of(self, text: str, query: Query) -> str:
+    def _rest_of(self, text: str, query: Query) -> list[str]:
         """The question without the names it calls an entry by: what it asks *about* that entry.
 
         "who was trotsky's wife" becomes "wife": its topic words without the name or the question
@@ -574,7 +595,7 @@ class Matcher:
         """
         full = [e for e, share in query.named.items() if share >= 0.99]
         if not full:
-            return ""
+            return []
         drop = {
             w
             for e in full
@@ -586,7 +607,33 @@ class Matcher:
             for w in normalise(text).split()
             if w not in drop and w not in STOPWORDS and stem(w) not in SOFT
         ]
-        return " ".join(kept)
+        return kept
+
+    def _rest_alone(
+        self,
+        scored: list[tuple[dict[str, float], Entry, Item | None, bool, bool]],
+        rest: list[str],
+    ) -> None:
+        """Add `rest_alone` where `lacks_answer` would decide on it: the rest, embedded alone.
+
+        The pooled rest (see `TokenVectors.part`) ranks items well but keeps the name's context;
+        whether an item speaks to "die" at all is judged on "die" by itself. A second model run
+        (about 2 ms), so only for the few candidates that can lack the answer.
+        """
+        semantic, embedder = self.semantic, self.embedder
+        assert semantic is not None and embedder is not None
+        alone: np.ndarray | None = None
+        for feats, entry, item, _named, _shaped in scored:
+            if item is None or not _may_lack(feats):
+                continue
+            if alone is None:
+                alone = embedder.encode([" ".join(rest)])[0]
+            rows = semantic.rows_of([self.entry_index[entry.id]])
+            position = entry.items.index(item)
+            rows = rows[(semantic.rows_item[rows] == position) & ~semantic.rows_ask[rows]]
+            feats["rest_alone"] = (
+                float(semantic.similarities(alone, rows).max()) if len(rows) else 0.0
+            )
 
     def _rows_by_entry(
         self, sims: np.ndarray, wanted: np.ndarray, rest_vector: np.ndarray | None

@@ -182,7 +182,13 @@ def test_the_coarse_pass_answers_as_the_full_scan(
     finally:
         semantic._coarse = None
     assert [entry for entry, _ in after] == [entry for entry, _ in before]
-    assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(after, before, strict=True))
+    # Exact wherever the question is near some rows. A question near none of them (off-topic:
+    # "who painted the mona lisa") may get another far row as its best, and stays declined.
+    threshold = bundled.matcher.model.threshold
+    for question, (entry, a), (_, b) in zip(questions, after, before, strict=True):
+        if entry is None and max(a, b) < threshold / 2:
+            continue
+        assert abs(a - b) < 1e-6, question
 
 
 def test_a_big_index_builds_its_coarse_pass_on_the_first_question() -> None:
