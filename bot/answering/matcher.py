@@ -527,7 +527,9 @@ class Matcher:
             vector = seen.whole()
             if rest:
                 kept = set(rest)
-                rest_vector = seen.part(lambda word: bool(kept.intersection(normalise(word).split())))
+                rest_vector = seen.part(
+                    lambda word: bool(kept.intersection(normalise(word).split()))
+                )
                 if rest_vector is None:
                     rest_vector = self.embedder.encode([" ".join(rest)])[0]
             sims = self.semantic.similarities(vector)
@@ -602,12 +604,11 @@ class Matcher:
             for n in self.entries[self.entry_index[e]].names
             for w in normalise(n).split()
         }
-        kept = [
+        return [
             w
             for w in normalise(text).split()
             if w not in drop and w not in STOPWORDS and stem(w) not in SOFT
         ]
-        return kept
 
     def _rest_alone(
         self,
