@@ -44,11 +44,14 @@ STRICT = frozenset({"when", "how-many"})
 """Question kinds whose answer has a recognisable shape (a date, a figure, a person, a place)."""
 
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|"
-    r"several|many|few|single|double|twice|first|second|third)\b",
+    r"twice|double)\b"
+    # "one" as a count, not the pronoun: "one of them", "no one", "the one that"
+    r"|(?<!\bno )(?<!\bthe )(?<!\bany )(?<!\bevery )(?<!\beach )\bone\b(?! (?:of|another|who|that|which)\b)",
     re.IGNORECASE,
 )
+"""A figure in an item: what a how-many question needs. Not "many", "several" or "the first"."""
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b(he|she|his|her)\b")
 _PLACE = re.compile(r"\b(in|at|from|near|to) (the )?[A-Z][a-z]+")
 
