@@ -43,6 +43,8 @@ from bot.packs.model import ABOUT, Entry, Item, Pack
 NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
 
+_READ_KEEP = 50_000
+"""Word sets `_words` keeps before starting afresh (a few MB)."""
 _TYPO_MIN_LEN = 5
 _CANDIDATES = 60
 _COMMON = 2000
@@ -317,6 +319,8 @@ class LexicalMatcher:
         self._entry_items = found["entry_items_at"].tolist()
         if len(self._entry_items) != len(self.entries) + 1:
             raise ValueError("the index was built for another pack")
+        self._read: dict[tuple[str, int], frozenset[str]] = {}
+        """Rows of the word lists already turned into word sets (see `_words`)."""
 
     def words_of(self, text: str) -> list[str]:
         """Index words of a text, with this pack's synonyms applied."""
@@ -329,8 +333,15 @@ class LexicalMatcher:
         return self._a[name][int(at[row]) : int(at[row + 1])].tolist()  # type: ignore[no-any-return]
 
     def _words(self, name: str, row: int) -> frozenset[str]:
-        vocab = self.vocab
-        return frozenset([vocab[i] for i in self._row(name, row)])
+        """The words of one row of a word list, kept once read (a question reads ~250 rows)."""
+        key = (name, row)
+        found = self._read.get(key)
+        if found is None:
+            if len(self._read) >= _READ_KEEP:
+                self._read.clear()  # a big pack: keep memory bounded, not every row forever
+            vocab = self.vocab
+            found = self._read[key] = frozenset([vocab[i] for i in self._row(name, row)])
+        return found
 
     def _postings_size(self, word: str) -> int:
         at, w = self._a["postings_at"], self.word_ids[word]
@@ -354,35 +365,48 @@ class LexicalMatcher:
 
     # -- query side --------------------------------------------------------------------------
 
-    def _variants(self, token: str) -> dict[str, float]:
-        """Index words this query word may stand for, with how sure that is (1.0 = the same word)."""
-        found: dict[str, float] = {}
-        if token in self.word_ids:
-            found[token] = 1.0
-        if len(token) < _TYPO_MIN_LEN or token.isdigit():
-            return found
-        for word in self._typo_neighbours([token, *_deletes(token)]):
-            if word not in found and Levenshtein.distance(word, token, score_cutoff=2) <= 2:
-                found[word] = 0.8
+    def _variants(self, tokens: list[str]) -> dict[str, dict[str, float]]:
+        """Index words each query word may stand for, with how sure that is (1.0 = the same word).
+
+        All the words' typo keys are looked up in one pass: each numpy call lets another thread
+        take the interpreter, and the question's embedding runs on one meanwhile.
+        """
+        found: dict[str, dict[str, float]] = {t: {} for t in tokens}
+        keys: list[tuple[str, str]] = []
+        for token in tokens:
+            if token in self.word_ids:
+                found[token][token] = 1.0
+            if len(token) >= _TYPO_MIN_LEN and not token.isdigit():
+                keys.extend((token, key) for key in (token, *_deletes(token)))
+        neighbours = self._typo_neighbours([key for _, key in keys])
+        for (token, _key), near_words in zip(keys, neighbours, strict=True):
+            near = found[token]
+            for word in near_words:
+                if word not in near and Levenshtein.distance(word, token, score_cutoff=2) <= 2:
+                    near[word] = 0.8
         return found
 
-    def _typo_neighbours(self, keys: list[str]) -> list[str]:
-        """Index words that share a delete-one key with a query word ("trotksy" ~ "trotsky").
+    def _typo_neighbours(self, keys: list[str]) -> list[list[str]]:
+        """Index words that share a delete-one key with each query key ("trotksy" ~ "trotsky").
 
         The keys are stored as sorted 64-bit hashes (a dict of half a million strings would cost
         seconds to load and tens of MB); a hash match is confirmed on the word itself, so a
         collision can never add a word the exact neighbourhood would not.
         """
+        if not keys:
+            return []
         table, owners, vocab = self._a["typo_keys"], self._a["typo_words"], self.vocab
         hashes = _key_hash(keys)
         lows = np.searchsorted(table, hashes, "left").tolist()
         highs = np.searchsorted(table, hashes, "right").tolist()
         out = []
         for key, low, high in zip(keys, lows, highs, strict=True):
+            words = []
             for w_index in owners[low:high].tolist():
                 word = vocab[w_index]
                 if key == word or (len(key) == len(word) - 1 and key in _deletes(word)):
-                    out.append(word)
+                    words.append(word)
+            out.append(words)
         return out
 
     def _weight(self, token: str, variants: dict[str, float]) -> float:
@@ -402,7 +426,7 @@ class LexicalMatcher:
         text = strip_mentions(question)
         query = list(dict.fromkeys(self.words_of(text)))
         want = intent(text)
-        variants = {tok: self._variants(tok) for tok in query}
+        variants = self._variants(query)
         weights = {tok: self._weight(tok, variants[tok]) for tok in query}
         variant_sets = {tok: frozenset(found) for tok, found in variants.items()}
         total = sum(weights.values())

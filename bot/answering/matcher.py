@@ -34,6 +34,8 @@ log = logging.getLogger("studybot.matcher")
 _POOL_LEXICAL = 8
 _POOL_SEMANTIC = 8
 _SEMANTIC_ROWS = 48
+_MAY_LACK_TOP = 3
+"""How many of the best candidates `lacks_answer` is prepared for (see `Matcher._rest_alone`)."""
 """How many of the best semantic rows are grouped into entries for the pool."""
 
 OFF_SUBJECT = 0.8
@@ -576,13 +578,13 @@ class Matcher:
             for e_index in pool
         ]
         self._add_margins(scored)
-        if rest_vector is not None:
-            self._rest_alone(scored, rest)
         results = []
         for feats, entry, item, named, shaped in scored:
             p = self.model.probability(feats)
             results.append(Candidate(entry, item, round(p, 4), named, shaped, feats))
         results.sort(key=lambda c: (c.confidence, -self.entry_index[c.entry.id]), reverse=True)
+        if rest_vector is not None:
+            self._rest_alone(results[:_MAY_LACK_TOP], rest)
         return Search(
             results[:limit],
             query.want,
@@ -613,29 +615,26 @@ class Matcher:
             if w not in drop and w not in STOPWORDS and stem(w) not in SOFT
         ]
 
-    def _rest_alone(
-        self,
-        scored: list[tuple[dict[str, float], Entry, Item | None, bool, bool]],
-        rest: list[str],
-    ) -> None:
+    def _rest_alone(self, ranked: list[Candidate], rest: list[str]) -> None:
         """Add `rest_alone` where `lacks_answer` would decide on it: the rest, embedded alone.
 
         The pooled rest (see `TokenVectors.part`) ranks items well but keeps the name's context;
-        whether an item speaks to "die" at all is judged on "die" by itself. A second model run
-        (about 2 ms), so only for the few candidates that can lack the answer.
+        whether an item speaks to "die" at all is judged on "die" by itself. That is a second
+        model run (about 2 ms), so only when one of the best candidates (the answerer decides
+        on the best one and those making its claim) may lack the answer: 2 % of questions.
         """
         semantic, embedder = self.semantic, self.embedder
         assert semantic is not None and embedder is not None
         alone: np.ndarray | None = None
-        for feats, entry, item, _named, _shaped in scored:
-            if item is None or not _may_lack(feats):
+        for cand in ranked:
+            if cand.item is None or not _may_lack(cand.features):
                 continue
             if alone is None:
                 alone = embedder.encode([" ".join(rest)])[0]
-            rows = semantic.rows_of([self.entry_index[entry.id]])
-            position = entry.items.index(item)
+            rows = semantic.rows_of([self.entry_index[cand.entry.id]])
+            position = cand.entry.items.index(cand.item)
             rows = rows[(semantic.rows_item[rows] == position) & ~semantic.rows_ask[rows]]
-            feats["rest_alone"] = (
+            cand.features["rest_alone"] = (
                 float(semantic.similarities(alone, rows).max()) if len(rows) else 0.0
             )
 

@@ -162,6 +162,13 @@ class Embedder:
         tokenizer.no_padding()
         return tokenizer
 
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._worker is None:
+            with self._worker_lock:
+                if self._worker is None:
+                    self._worker = ThreadPoolExecutor(1, thread_name_prefix="studybot-embed")
+        return self._worker
+
     def submit_tokens(self, text: str) -> Future[TokenVectors]:
         """`tokens` on a worker thread, so the caller can do other work meanwhile.
 
@@ -169,11 +176,7 @@ class Embedder:
         search (about 1 ms) runs on the other core while the question is embedded (2-3 ms),
         instead of one after the other.
         """
-        if self._worker is None:
-            with self._worker_lock:
-                if self._worker is None:
-                    self._worker = ThreadPoolExecutor(1, thread_name_prefix="studybot-embed")
-        return self._worker.submit(self.tokens, text)
+        return self._pool().submit(self.tokens, text)
 
     def tokens(self, text: str) -> TokenVectors:
         """One text's token vectors (see `TokenVectors`): a question, embedded once."""
