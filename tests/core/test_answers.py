@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from bot.answering.answers import (
     Answerer,
     same_claim,
 )
-from bot.answering.matcher import asks_definition, defines, is_lookup
+from bot.answering.matcher import answer_shape, asks_definition, defines, is_lookup
 from bot.answering.text import has_date
 from bot.packs.loader import load_pack
 from bot.packs.model import Pack
@@ -464,3 +465,21 @@ def test_a_mistyped_bare_name_is_offered_not_answered() -> None:
     assert [a.entry for a in reply.alternatives] == ["cherry-picking"]
     assert reply.message == NOT_SURE
     assert not answerer.ask("photosynthesis").alternatives  # no name is near: nothing offered
+
+
+def test_a_how_many_question_needs_a_figure_not_a_pronoun(tiny_pack: Pack) -> None:
+    entry = tiny_pack.entries["leon-trotsky"]
+
+    def shape(text: str) -> frozenset[str]:
+        item = replace(entry.items[0], text=text, about=None)
+        return answer_shape(entry, item)
+
+    for figure in ("It had 3,000 members.", "twenty delegates came", "it had one member"):
+        assert "how-many" in shape(figure), figure
+    for none in (
+        "Browsers check that it chains back to one of them.",
+        "No one knew where he was.",
+        "Many people and several groups took part.",
+        "He was the first to speak.",
+    ):
+        assert "how-many" not in shape(none), none

@@ -56,6 +56,23 @@ def test_encoding_is_order_independent() -> None:
     assert np.allclose(forward, backward, atol=1e-5)
 
 
+def test_token_vectors_give_the_whole_text_and_any_part_of_it_from_one_run() -> None:
+    embedder = shared_embedder()
+    question = "who was trotsky's wife"
+    seen = embedder.submit_tokens(question).result()
+    assert np.allclose(seen.whole(), embedder.encode([question])[0], atol=1e-6)
+    # the rest of the question, pooled from its own tokens, is about "wife", not about Trotsky
+    wife = seen.part(lambda word: word.casefold() == "wife")
+    assert wife is not None and abs(float(np.linalg.norm(wife)) - 1.0) < 1e-5
+    marriage, exile = embedder.encode(["his marriage and spouse", "exiled to Alma-Ata"])
+    assert float(wife @ marriage) > float(wife @ exile)
+    assert float(wife @ marriage) > float(seen.whole() @ marriage) + 0.1  # the name is left out
+    assert seen.part(lambda word: False) is None
+    # a CLS-pooled model keeps the sentence in its first token: no part can be pooled
+    cls = type(seen)(seen.vectors, seen.words, "cls")
+    assert cls.part(lambda word: True) is None
+
+
 def test_a_model_folder_without_its_files_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=r"model\.onnx"):
         model_info(tmp_path)
