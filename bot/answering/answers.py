@@ -303,7 +303,7 @@ class Answerer:
         top = candidates[0]
         # Candidates whose items make the same claim are one answer: either is right, so their
         # probabilities add up, and the one that quotes more of the passage is shown.
-        confidence = top.confidence
+        confidence = top.confidence if found.sure is None else found.sure
         shown = top
         for other in candidates[1:]:
             if _agree(top, other):
@@ -321,7 +321,7 @@ class Answerer:
             return self._reply(
                 query,
                 start,
-                confidence=top.confidence,
+                confidence=confidence,
                 alternatives=(Alternative(top.entry.id, top.entry.term, top.confidence),),
                 template=IN_PASSING,
                 values={"term": top.entry.term},
@@ -342,7 +342,7 @@ class Answerer:
             return self._reply(
                 query,
                 start,
-                confidence=top.confidence,
+                confidence=confidence,
                 alternatives=choices[:MAX_CHOICES],
                 template=LACKS[found.want],
                 values={"term": missing},
@@ -365,7 +365,7 @@ class Answerer:
         return self._reply(
             query,
             start,
-            confidence=top.confidence,
+            confidence=confidence,
             alternatives=choices[:MAX_CHOICES],
             message=message,
         )

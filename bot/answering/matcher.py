@@ -152,6 +152,9 @@ class Search:
     """The question's index words, in order (stems, the pack's synonyms applied)."""
     asks_definition: bool = False
     """Framed as "what is X", "define X", "X meaning": the question wants X explained."""
+    sure: float | None = None
+    """The probability that the best candidate is the right answer (the answer model's second
+    stage, see `calibration.AnswerModel`); None when there is no candidate."""
 
 
 _DEFINITION_QUESTION = re.compile(
@@ -585,12 +588,20 @@ class Matcher:
         results.sort(key=lambda c: (c.confidence, -self.entry_index[c.entry.id]), reverse=True)
         if rest_vector is not None:
             self._rest_alone(results[:_MAY_LACK_TOP], rest)
+        best = results[0]
+        sure = self.model.sure(
+            best.features,
+            best.confidence,
+            results[1].confidence if len(results) > 1 else 0.0,
+            is_lookup([c.features for c in results[:limit]]),
+        )
         return Search(
             results[:limit],
             query.want,
             query.unknown,
             tuple(query.words),
             asks_definition(text),
+            round(sure, 4),
         )
 
     def _rest_of(self, text: str, query: Query) -> list[str]:
