@@ -204,6 +204,8 @@ def mentioned_only(found: Search) -> bool:
     )
 
 
+DENSE_MAX_ROWS = 20_000
+"""Up to this many rows (about 8,000 items; 30 MB) an index keeps a float32 copy of its rows."""
 COARSE_MIN_ROWS = 50_000
 """From this many rows (about 20,000 items) a question's semantic scan starts with a coarse pass."""
 COARSE_DIMS = 64
@@ -260,6 +262,11 @@ class SemanticIndex:
         self.rows_ask = rows_ask if rows_ask is not None else np.zeros(len(rows_entry), dtype=bool)
         """Rows that are phrasings (`asks`) rather than item text."""
         self.subject_rows = np.flatnonzero(self.rows_subject)
+        self._dense: np.ndarray | None = (
+            codes.astype(np.float32) * scales[:, None] if len(codes) <= DENSE_MAX_ROWS else None
+        )
+        """A small index's rows as float32 too: a BLAS product is four times faster than
+        widening the int8 codes on every question (0.1 ms against 0.45 ms for 4,000 rows)."""
         # Rows come grouped by entry (see `texts`): an entry's rows are one slice, found without
         # comparing every row of the pack with the pooled entries on each question.
         self._coarse: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -292,6 +299,9 @@ class SemanticIndex:
             # waits for it at exit instead of stopping it inside numpy. The lock makes it one
             # build even when several worker threads ask at once.
             threading.Thread(target=self.build_coarse, name="coarse-index").start()
+        if self._dense is not None:
+            dense = self._dense if rows is None else self._dense[rows]
+            return dense @ vector.astype(np.float32)  # type: ignore[no-any-return]
         codes, scales = (
             (self.codes, self.scales) if rows is None else (self.codes[rows], self.scales[rows])
         )
