@@ -218,7 +218,9 @@ def choose_threshold(
     """
     suites = sorted({r["suite"] for r in records})
     best, chosen = -np.inf, 0.99
-    for threshold in np.arange(0.30, 0.99, 0.01):
+    # Rounded as they are written to calibration.json, so a question exactly at a threshold is
+    # judged here as the answerer will judge it.
+    for threshold in (round(float(t), 2) for t in np.arange(0.30, 0.99, 0.01)):
         wrong, right = [], []
         for suite in suites:
             rows = [(t, r) for t, r in zip(tops, records, strict=True) if r["suite"] == suite]
@@ -229,7 +231,7 @@ def choose_threshold(
             continue
         gain = np.mean(right) - WRONG_COST * np.mean(wrong)
         if gain > best + 1e-9:
-            best, chosen = gain, round(float(threshold), 2)
+            best, chosen = gain, threshold
     return chosen
 
 

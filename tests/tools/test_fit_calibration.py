@@ -1,0 +1,98 @@
+"""`tools/fit_calibration.py`: the two stages, and a threshold chosen out of subject."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from bot.answering.calibration import answer_inputs
+
+
+def _tool() -> ModuleType:
+    path = Path(__file__).parents[2] / "tools" / "fit_calibration.py"
+    spec = importlib.util.spec_from_file_location("fit_calibration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tool() -> ModuleType:
+    return _tool()
+
+
+def _records(seed: int, subjects: int = 4, per: int = 60) -> list[dict]:
+    """Questions whose right candidate has the higher `sem`, by a margin that varies.
+
+    A question with a wide margin is easy; with none it is a coin toss; every fifth question is
+    off-topic (no candidate is right).
+    """
+    rng = random.Random(seed)
+    out = []
+    for s in range(subjects):
+        for q in range(per):
+            offtopic = q % 5 == 0
+            margin = rng.uniform(0.0, 0.4)
+            right = rng.uniform(0.3, 0.6) + (0.0 if offtopic else margin)
+            others = [rng.uniform(0.3, 0.6) for _ in range(4)]
+            feats = [{"sem": right}] + [{"sem": o} for o in others]
+            out.append(
+                {
+                    "suite": f"subject {s}",
+                    "subject": f"pack {s}",
+                    "question": f"q{s}-{q}",
+                    "offtopic": offtopic,
+                    "features": feats,
+                    "labels": [not offtopic] + [False] * 4,
+                }
+            )
+    return out
+
+
+def test_the_second_stage_reads_the_lead_and_gives_the_confidence(tool: ModuleType) -> None:
+    records = _records(1)
+    model = tool.fit_models(records, ["sem"])
+    assert model.answer is not None and set(model.answer.weights) == {"sem", *tool.ANSWER_INPUTS}
+    # the wider the best candidate leads, the surer the answer: the lead is what it learnt
+    assert model.answer.weights["lead"] > 0
+    close = model.sure({"sem": 0.7}, best=0.6, runner_up=0.55, lookup=False)
+    clear = model.sure({"sem": 0.7}, best=0.6, runner_up=0.05, lookup=False)
+    assert clear > close
+    # `decisions` is the answerer's rule: the second stage's figure for the best candidate
+    rec = records[1]
+    best, p, runner_up, lookup = tool._best(rec, model)
+    expected = model.answer.probability(answer_inputs(rec["features"][best], p, runner_up, lookup))
+    assert tool.decisions([rec], model)[0] == (pytest.approx(expected), rec["labels"][best])
+
+
+def test_the_threshold_comes_from_questions_the_model_was_not_fitted_on(
+    tool: ModuleType,
+) -> None:
+    records = _records(2)
+    tops = tool.out_of_subject(records, ["sem"])
+    assert len(tops) == len(records)
+    # the first subject's questions are scored by a model fitted on the other three only
+    inside = tool.fit_models([r for r in records if r["subject"] != "pack 0"], ["sem"])
+    first = [r for r in records if r["subject"] == "pack 0"]
+    assert tops[: len(first)] == tool.decisions(first, inside)
+    model = tool.train(records, ["sem"], max_wrong=0.02)
+    assert 0.3 <= model.threshold < 0.99
+    answered_wrong = sum(1 for p, ok in tops if p >= model.threshold and not ok)
+    assert answered_wrong / len(tops) <= 0.02
+
+
+def test_the_threshold_trades_right_answers_against_wrong_ones(tool: ModuleType) -> None:
+    records = [
+        {"suite": "a", "offtopic": q >= 90, "subject": "a", "question": str(q)} for q in range(100)
+    ]
+    # 90 answerable questions at 0.50..0.95; one wrong answer at 0.92 and nothing else wrong
+    tops = [(0.50 + 0.005 * q, True) for q in range(90)] + [(0.92, False)] + [(0.1, False)] * 9
+    # one wrong answer (1 %) buys the 76 right answers under 0.92: worth it at ten to one
+    assert tool.choose_threshold(records, tops, max_wrong=0.02) == 0.3
+    # under a 0.5 % cap it is not allowed, so the threshold sits above the wrong answer
+    assert tool.choose_threshold(records, tops, max_wrong=0.005) == 0.93
