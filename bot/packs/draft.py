@@ -527,6 +527,8 @@ class _Sentence:
     """The first sentence of its paragraph, where an encyclopedia defines its subject."""
     aside: bool = False
     """A sentence in brackets (a reference): it names things but claims nothing."""
+    block: int = 0
+    """Which paragraph (block) of all the documents it is in: a paragraph keeps to one topic."""
     words: list[str] = field(default_factory=list)
 
 
@@ -696,6 +698,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         names[key] = row
         row.setdefault("aliases", []).append(name)
 
+    paragraph = 0
     for doc in documents:
         blocks, body, heading, marked = _parse(doc)
         if not blocks:
@@ -718,6 +721,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         )
         files[f"{DOCUMENTS}/{source_id}.txt"] = body.rstrip() + "\n"
         for block in blocks:
+            paragraph += 1
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
@@ -726,7 +730,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     # a sentence in brackets is a reference or an aside: names, not a claim
                     aside = text.startswith("(") and text.rstrip(".").endswith(")")
                     sentences.append(
-                        _Sentence(text, source_id, block.section, opens=n == 0, aside=aside)
+                        _Sentence(
+                            text,
+                            source_id,
+                            block.section,
+                            opens=n == 0,
+                            aside=aside,
+                            block=paragraph,
+                        )
                     )
 
     body_text = " ".join(s.text for s in sentences)
@@ -953,12 +964,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     side: dict[str, list[_Sentence]] = {}
     by_id = {id(r): r for r in rows}
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
+    previous_block = -1
     for sentence in sentences:
         if sentence.aside:
             continue
         found = mentioned(sentence.words)
         place = (sentence.source, sentence.section)
         first = sentence.text.split(maxsplit=1)[0].lower().strip(",")
+        went_on = ""
         if first in _PRONOUNS and previous[0] == place:
             subjects = previous[1]
             if first in ("he", "she", "his", "her") and len(subjects) == 1:
@@ -972,9 +985,20 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 if row is not None and head in normalise(row["term"]).split():
                     subjects = [row]
                     break
+        if not subjects and previous_block == sentence.block and previous[1]:
+            # "Yet their numbers grew ...", "In 1948, the two leaders split apart": a sentence
+            # whose subject names no entry goes on with the paragraph's subject
+            subjects = list(previous[1])
+            went_on = "unsure: its subject names no entry; goes on from the sentence before"
         subjects += [r for r in found if r["id"] in works and r not in subjects]
+        if not subjects and found:
+            # the sentence is nobody's own: the first entry it names keeps it, so no claim of
+            # the documents is left out of the draft
+            subjects = found[:1]
+            went_on = "unsure: names it, but is about something else"
         previous = (place, subjects)
-        if not found and not subjects:
+        previous_block = sentence.block
+        if not subjects:
             heading = names.get(normalise(sentence.section or ""))
             if heading is not None:
                 own.setdefault(str(id(heading)), []).append(
@@ -985,7 +1009,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 )
             continue
         for row in subjects:
-            own.setdefault(str(id(row)), []).append((sentence, ""))
+            own.setdefault(str(id(row)), []).append((sentence, went_on))
         heading = names.get(normalise(sentence.section or ""))
         if heading is not None and heading not in subjects:
             # notes under a heading that is a term are about that term ("It was described in

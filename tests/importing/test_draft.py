@@ -218,3 +218,22 @@ def test_an_articles_title_and_its_opening_name_are_one_entry(tmp_path: Path) ->
     assert {"Hansa", "Hanseatic League of Cities"} <= set(league.aliases)
     # "The league ..." goes on with the article's subject
     assert "The league traded across the Baltic Sea from 1356." in [f.text for f in league.facts]
+
+
+PARAGRAPHS = """The Grand Loop Railway was a narrow-gauge line that circled the valley. Maria Kovalenko surveyed its route. In 1890, the surveyors doubled the estimate.
+
+During the floods, critics of Maria Kovalenko were silenced. Work on the line stopped for a year.
+"""
+
+
+def test_every_sentence_lands_under_an_entry() -> None:
+    """A sentence whose subject names no entry goes on with the paragraph's subject, else with
+    the first entry it names; no claim of the documents is left out of the draft."""
+    result = draft([Document("line.txt", PARAGRAPHS, "Line")])
+    yaml_text = result.files["draft-line.yaml"]
+    person = yaml_text.split('term: "Maria Kovalenko"')[1]
+    went_on = "# unsure: its subject names no entry; goes on from the sentence before"
+    assert f'{went_on}\n      - text: "In 1890, the surveyors doubled the estimate."' in person
+    # no subject and no paragraph before it: the entry it names keeps it
+    assert "critics of Maria Kovalenko were silenced" in person
+    assert f'{went_on}\n      - text: "Work on the line stopped for a year."' in person
