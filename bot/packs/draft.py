@@ -483,11 +483,27 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
     return blocks, text, first
 
 
+_AFTER_FOOTNOTES = re.compile(
+    r"[.!?][\"”’)]?(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+(?=\s*[A-Z“\"])"
+)
+"""A sentence's end with its footnote marks, before the next sentence: `... Communism." [8] Emma`."""
+
+
 def _sentences(text: str) -> list[str]:
+    """The sentences of a paragraph (pysbd), first cut after footnote marks that end one.
+
+    pysbd reads `... State Communism." [8] Emma Goldman remained ...` as one sentence; a
+    footnote mark after the final stop ends the sentence it cites, whatever pysbd makes of it.
+    """
     import pysbd
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
-    return [" ".join(s.split()) for s in segmenter.segment(text) if s.strip()]
+    pieces, at = [], 0
+    for mark in _AFTER_FOOTNOTES.finditer(text):
+        pieces.append(text[at : mark.end()])
+        at = mark.end()
+    pieces.append(text[at:])
+    return [" ".join(s.split()) for piece in pieces for s in segmenter.segment(piece) if s.strip()]
 
 
 def _term_ok(term: str, *, title: bool = False) -> bool:
@@ -575,13 +591,16 @@ def _candidate_names(
             after = text[match.end() :].lstrip()
             parts = match.group(0).split(" and ")  # "Zinoviev and Kamenev" is two names
             first = match.group(0).split()[0]
+            rest = parts[0].split(maxsplit=1)[1] if " " in parts[0] else ""
             if (
-                not any(c.isalnum() for c in text[: match.start()])
-                and " " in parts[0]
+                rest
+                and not any(c.isalnum() for c in text[: match.start()])
                 and _word_in(first.lower(), body)
+                and body.count(rest) > body.count(f"{first} {rest}")
             ):
-                # "Therefore Impressionist ...": a capital the sentence start gave a common word
-                parts[0] = parts[0].split(maxsplit=1)[1]
+                # "Therefore Impressionist ...": a capital the sentence start gave a common word;
+                # but "Hotel Bristol, Copenhagen" is one name when "Bristol" is never alone
+                parts[0] = rest
             if len(parts) > 1:  # and the whole: "Hammer and Sickle Factory" is one name
                 parts.append(" and ".join(parts))
             # "Socialism in One Country" is one name, "Party in Britain" two: count both ways

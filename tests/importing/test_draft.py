@@ -237,3 +237,18 @@ def test_every_sentence_lands_under_an_entry() -> None:
     # no subject and no paragraph before it: the entry it names keeps it
     assert "critics of Maria Kovalenko were silenced" in person
     assert f'{went_on}\n      - text: "Work on the line stopped for a year."' in person
+
+
+def test_footnote_marks_end_a_sentence_and_a_sentence_start_name_is_kept() -> None:
+    text = (
+        'Maria Kovalenko said the line was "the best in the valley." [8] Maria Kovalenko retired'
+        " in 1905. [9]\n\nHotel Bristol, Harbour Town - the site of the opening banquet\n\n"
+        "The engineers met at a hotel by the river, the Hotel Bristol, in 1871.\n"
+    )
+    result = draft([Document("line.txt", text, "Line")])
+    yaml_text = result.files["draft-line.yaml"]
+    # pysbd reads `... valley." [8] Maria ...` as one sentence; the footnote mark ends it
+    assert 'text: "Maria Kovalenko retired in 1905."' in yaml_text
+    # "Hotel" starts the caption and is written in lower case elsewhere, but "Bristol" is never
+    # named without it: the name is "Hotel Bristol"
+    assert 'term: "Hotel Bristol"' in yaml_text and 'term: "Bristol"' not in yaml_text
