@@ -474,6 +474,7 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
             "\n" not in para.strip()
             and len(words) <= MAX_HEADING_WORDS
             and joined[-1] not in ".?!:;,"
+            and not (joined[0] in "([" and joined[-1] in ")]")  # "(Smith, 369)": a citation
         ):
             # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
             section = joined.strip("=# ") or joined
@@ -545,6 +546,9 @@ class _Sentence:
     """A sentence in brackets (a reference): it names things but claims nothing."""
     block: int = 0
     """Which paragraph (block) of all the documents it is in: a paragraph keeps to one topic."""
+    cited: str = ""
+    """The bracketed citation line after the quotation this sentence is part of, or the
+    citation line itself."""
     words: list[str] = field(default_factory=list)
 
 
@@ -626,6 +630,35 @@ def _candidate_names(
                         or part.endswith(("'s", "’s"))  # "Darwin's notes": a possessive noun
                     )
     return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
+
+
+_QUOTE_OPENS = '“"‘”'
+"""A paragraph that starts with one of these is a quotation (a closing mark: its first line cut)."""
+
+
+def _citation(text: str) -> tuple[str, str]:
+    """The author and the title a bracketed citation line names, either may be "".
+
+    "(Ann Lee, The Long Road, Harbour Press, 1978, 37-45)" -> ("Ann Lee", "The Long Road");
+    "(Report on the harbour, 8th Congress, 1919)" -> ("", "Report on the harbour"); "(Lee, 369)"
+    -> ("Lee", ""). The author is a first part of capitalised words; the title the first later
+    part of two or more words without a figure (dates, pages and volumes have figures).
+    """
+    parts = [p.strip(' “”"‘’') for p in re.split(r",\s+", text.strip()[1:-1])]
+    first = parts[0].split()
+    author = (
+        parts[0]
+        if len(parts) > 1
+        and 1 <= len(first) <= 4
+        and all(w[:1].isupper() for w in first)
+        and not re.search(r"\d", parts[0])
+        else ""
+    )
+    for part in parts[1 if author else 0 :]:
+        part = re.split(r"[?!:—]", part)[0].strip()
+        if len(part.split()) >= 2 and part[:1].isupper() and not re.search(r"\d", part):
+            return author, part
+    return author, ""
 
 
 def _word_in(word: str, text: str) -> bool:
@@ -739,8 +772,17 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             }
         )
         files[f"{DOCUMENTS}/{source_id}.txt"] = body.rstrip() + "\n"
-        for block in blocks:
+        for at, block in enumerate(blocks):
             paragraph += 1
+            after = blocks[at + 1].text if at + 1 < len(blocks) else ""
+            # a quotation, then its source in brackets on a line of its own: "(Lee, 369)"
+            cited = (
+                after
+                if after[:1] == "(" and after[-1:] == ")" and block.text[:1] in _QUOTE_OPENS
+                else ""
+            )
+            if block.text[:1] == "(" and block.text[-1:] == ")" and at:
+                cited = block.text if blocks[at - 1].text[:1] in _QUOTE_OPENS else ""
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
@@ -756,6 +798,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                             opens=n == 0,
                             aside=aside,
                             block=paragraph,
+                            cited=cited,
                         )
                     )
 
@@ -833,6 +876,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 row = entry(name, "named with another name in brackets")
                 if row is not None:
                     alias(row, other)
+    for cited in dict.fromkeys(s.cited for s in sentences if s.cited):
+        _, title = _citation(cited)
+        row = entry(title, "a work a citation names", trim=False) if title else None
+        if row is not None:
+            quoted_titles.add(row["term"])
+            titles.add(row["term"])
     # 3. names and phrases the documents keep using
     counts, alone, inner, spelled = _candidate_names(sentences)
     frequent = {k for k, n in counts.items() if n >= MIN_MENTIONS}
@@ -901,6 +950,21 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 names[normalise(name)] = target
                 if normalise(name) != normalise(target["term"]):
                     target.setdefault("aliases", []).append(name)
+    for key in multi:  # "MS Curie", "P. Curie": initials and a surname are the known person
+        words = spelled[key].split()
+        target = names.get(last_words.get(normalise(words[-1]), ""))
+        row = names.get(key)
+        if (
+            target is not None
+            and row is not None
+            and row is not target
+            and row in rows
+            and all(re.fullmatch(r"(?:[A-Z]\.?){1,3}", w) for w in words[:-1])
+        ):
+            rows.remove(row)
+            for name in (row["term"], *row.get("aliases", [])):
+                names[normalise(name)] = target
+                target.setdefault("aliases", []).append(name)
     for row in list(rows):  # "Impressionist" is an adherent of "Impressionism": one entry
         term = row["term"]
         target = names.get(normalise(term[:-3] + "ism")) if term.endswith("ist") else None
@@ -985,6 +1049,18 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     previous_block = -1
     for sentence in sentences:
+        if sentence.cited:
+            # a quotation and its citation line belong to the work the citation names and to
+            # its author: "what did Lee write in The Long Road"
+            author, title = _citation(sentence.cited)
+            cited_rows = [names.get(normalise(title))] if title else []
+            if author:
+                cited_rows.append(
+                    names.get(normalise(author)) or names.get(normalise(author.split()[-1]))
+                )
+            for key in dict.fromkeys(id(r) for r in cited_rows if r is not None):
+                doubt = "unsure: a quotation; filed under the work and author its citation names"
+                own.setdefault(str(key), []).append((sentence, doubt))
         if sentence.aside:
             continue
         found = mentioned(sentence.words)
@@ -1048,8 +1124,11 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             fact = item(sentence, row["term"])
             if row.get("definition", {}).get("text") == fact["text"]:
                 continue
-            if "definition" not in row and sentence.words[: len(row["term"].split())] == (
-                normalise(row["term"]).split()
+            if (
+                "definition" not in row
+                and sentence.words[: len(row["term"].split())] == normalise(row["term"]).split()
+                and not sentence.cited  # a citation line, a quotation
+                and sentence.text[:1] not in "(["
             ):
                 row["definition"] = {
                     **fact,

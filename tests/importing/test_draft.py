@@ -252,3 +252,24 @@ def test_footnote_marks_end_a_sentence_and_a_sentence_start_name_is_kept() -> No
     # "Hotel" starts the caption and is written in lower case elsewhere, but "Bristol" is never
     # named without it: the name is "Hotel Bristol"
     assert 'term: "Hotel Bristol"' in yaml_text and 'term: "Bristol"' not in yaml_text
+
+
+def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None:
+    text = (
+        "Maria Kovalenko surveyed the valley. Maria Kovalenko wrote about the line.\n\n"
+        "“…the river will carry the trains further than any horse could carry the post.”\n\n"
+        "(M Kovalenko, Letter printed May 3rd, 1871, The Iron Road to the Sea, Harbour Press,"
+        " 1978, 37-45)\n\n"
+        "(Kovalenko, 369)\n\nThe survey took two years.\n"
+    )
+    result = draft([Document("line.txt", text, "Line")])
+    yaml_text = result.files["draft-line.yaml"]
+    # a citation line in brackets is no heading; the work it names is an entry of kind work
+    assert "(Kovalenko, 369)" not in yaml_text.split("entries:")[0]
+    work = yaml_text.split('term: "The Iron Road to the Sea"')[1].split("\n  - id:")[0]
+    assert 'kind: "work"' in work
+    assert "the river will carry the trains" in work and "Letter printed May 3rd" in work
+    # the author's initials and surname are the known person, who keeps the quotation too
+    person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
+    assert "M Kovalenko" in person and "the river will carry the trains" in person
+    assert 'term: "M Kovalenko"' not in yaml_text
