@@ -55,6 +55,7 @@ _FUNCTION_WORDS = frozenset(
 )
 """English function words: never the first or last word of a drafted term (any subject)."""
 _NOT_TERMS = _FUNCTION_WORDS
+_ORDINALS = frozenset({"first", "second", "third"})
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
     r"(?:\s+(?:(?:of|the|and|for|in|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
@@ -863,13 +864,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 words[0] not in _SMALL_WORDS
                 and words[-1] not in _SMALL_WORDS
                 and not words[0].endswith("ly")  # “mostly workers”: an adverb, a remark
-                and _term_ok(term)
+                and (words[0] in _ORDINALS or words[0] not in _FUNCTION_WORDS)
+                and _term_ok(term, title=True)  # an ordinal may start it: "third camp"
                 and (
                     (len(words) <= 3 and not set(words) & _SMALL_WORDS and "'" not in term)
                     or uses > 1
                 )
             ):
-                entry(term, "a quoted phrase")
+                entry(term, "a quoted phrase", trim=False)  # "third camp": not "camp"
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
             if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):

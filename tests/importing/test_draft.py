@@ -273,3 +273,12 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
     person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
     assert "M Kovalenko" in person and "the river will carry the trains" in person
     assert 'term: "M Kovalenko"' not in yaml_text
+
+
+def test_a_quoted_coined_term_may_start_with_an_ordinal() -> None:
+    text = (
+        'The planners argued for a "third route" between the hills. The "third route" was never'
+        " built.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert 'term: "third route"' in yaml_text
