@@ -268,20 +268,49 @@ def _when_ask(sentence: str, term: str) -> str:
     Made from the words after the subject up to the first figure or comma, so it asks what the
     sentence answers; empty when the sentence does not read "Subject verb ...".
     """
-    span = _subject_span(sentence)
     text = _FOOTNOTE.sub("", sentence)
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    # "He was exiled in 1929": the pronoun is the subject (no opening phrase to skip)
+    span = first if first.lower() in ("he", "she", "it", "they") else _subject_span(sentence)
     at = text.find(span) if span else -1
     if at < 0:
         return ""
     rest = re.split(r"[,;:()]|\s[–—-]\s|\d", text[at + len(span) :], maxsplit=1)[0].split()
+    rest = rest[:MAX_ASK_WORDS]  # a long predicate: its first words say what happened
     while rest and rest[-1].lower() in _FUNCTION_WORDS:
         rest.pop()
-    if not rest or len(rest) > 12:
+    if not rest or not rest[0][:1].islower():  # the verb comes next, in lower case
         return ""
     if rest[0].lower() in _AUX:
         return " ".join(["when", rest[0].lower(), term, *rest[1:]])
     return " ".join(["when", term, *rest])
 
+
+_DATED_NOUN = re.compile(
+    r"\b(?:(?:his|her|its|their|the)\s+(?:1[0-9]{3}|20[0-9]{2})\s+(?P<before>[a-z]{3,})"
+    r"|(?:his|her|its|their)\s+(?P<after>[a-z]{3,})\s+(?:in|of)\s+"
+    r"(?:[A-Z][a-z]+\s+)?(?:\d{1,2}\s+)?(?:1[0-9]{3}|20[0-9]{2}))\b"
+)
+"""A dated event the subject had, as a noun: "the 1937 arrest", "her death in 1940"."""
+
+
+def _event_asks(sentence: str, term: str) -> list[str]:
+    """When was X's arrest: from "X, just before the 1937 arrest, ..." (X the subject).
+
+    A member asks when the event happened; the sentence names it as a noun with its year, so
+    the phrasing is the noun with the entry's name, not the sentence's verb.
+    """
+    asks = []
+    for match in _DATED_NOUN.finditer(_FOOTNOTE.sub("", sentence)):
+        noun = match.group("before") or match.group("after")
+        if noun not in _FUNCTION_WORDS and not noun.endswith("ly"):
+            owner = f"{term}'" if term.endswith("s") else f"{term}'s"
+            asks.append(f"when was {owner} {noun}")
+    return asks[:1]
+
+
+MAX_ASK_WORDS = 9
+"""Words of a sentence's predicate a drafted phrasing keeps."""
 
 _AGENT = re.compile(
     r"\b(?P<verb>led|founded|written|coined|edited|created|organi[sz]ed|directed|headed|"
@@ -474,8 +503,9 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
         if (
             "\n" not in para.strip()
             and len(words) <= MAX_HEADING_WORDS
-            and joined[-1] not in ".?!:;,"
+            and joined.rstrip("”\"’'")[-1:] not in ".?!:;,"  # "… allows.”" ends a sentence
             and not (joined[0] in "([" and joined[-1] in ")]")  # "(Smith, 369)": a citation
+            and joined[0] not in '“"‘'  # a quotation
         ):
             # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
             section = joined.strip("=# ") or joined
@@ -489,6 +519,34 @@ _AFTER_FOOTNOTES = re.compile(
     r"[.!?][\"”’)]?(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+(?=\s*[A-Z“\"])"
 )
 """A sentence's end with its footnote marks, before the next sentence: `... Communism." [8] Emma`."""
+
+
+def _cut_off(text: str) -> bool:
+    """A paragraph that stops mid-sentence: no final stop, its last word a small word."""
+    last = text.split()[-1] if text.split() else ""
+    return last.lower() in _FUNCTION_WORDS and last[-1:].isalpha()
+
+
+def _joined(blocks: list[_Block]) -> list[_Block]:
+    """Blocks with a paragraph cut off mid-sentence joined to the quotation that goes on with it.
+
+    "The mayor insisted that the plan was" / "“…not a plan but a wish ...”" is one sentence set
+    out as two paragraphs; the whitespace between them is all that is added, so the joined text
+    is still the document's words.
+    """
+    out: list[_Block] = []
+    for block in blocks:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.section == block.section
+            and _cut_off(before.text)
+            and (block.text[:1] in _QUOTE_OPENS or block.text[:1].islower())
+        ):
+            out[-1] = _Block(f"{before.text} {block.text}", block.section, before.bold + block.bold)
+        else:
+            out.append(block)
+    return out
 
 
 def _sentences(text: str) -> list[str]:
@@ -637,6 +695,11 @@ _QUOTE_OPENS = '“"‘”'
 """A paragraph that starts with one of these is a quotation (a closing mark: its first line cut)."""
 
 
+def _quotes(text: str) -> bool:
+    """A paragraph that is a quotation, or ends with one ("The mayor said it was “…”")."""
+    return text[:1] in _QUOTE_OPENS or text.rstrip(" .")[-1:] in '”"'
+
+
 def _citation(text: str) -> tuple[str, str]:
     """The author and the title a bracketed citation line names, either may be "".
 
@@ -754,6 +817,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     paragraph = 0
     for doc in documents:
         blocks, body, heading, marked = _parse(doc)
+        blocks = _joined(blocks)
         if not blocks:
             raise DeckError(f"{doc.name}: no paragraphs of text to draft from")
         title = doc.title or heading or PurePath(doc.name).stem
@@ -777,20 +841,20 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             paragraph += 1
             after = blocks[at + 1].text if at + 1 < len(blocks) else ""
             # a quotation, then its source in brackets on a line of its own: "(Lee, 369)"
-            cited = (
-                after
-                if after[:1] == "(" and after[-1:] == ")" and block.text[:1] in _QUOTE_OPENS
-                else ""
-            )
+            cited = after if after[:1] == "(" and after[-1:] == ")" and _quotes(block.text) else ""
             if block.text[:1] == "(" and block.text[-1:] == ")" and at:
-                cited = block.text if blocks[at - 1].text[:1] in _QUOTE_OPENS else ""
+                cited = block.text if _quotes(blocks[at - 1].text) else ""
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
             for n, text in enumerate(_sentences(block.text)):
                 if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
-                    # a sentence in brackets is a reference or an aside: names, not a claim
-                    aside = text.startswith("(") and text.rstrip(".").endswith(")")
+                    # a sentence in brackets is a reference or an aside: names, not a claim;
+                    # so is one cut off before its end ("Historians ... marvel at", then a
+                    # quotation): it ends in a small word and no stop
+                    aside = (text.startswith("(") and text.rstrip(".").endswith(")")) or _cut_off(
+                        text
+                    )
                     sentences.append(
                         _Sentence(
                             text,
@@ -1056,7 +1120,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             # its author: "what did Lee write in The Long Road"
             author, title = _citation(sentence.cited)
             cited_rows = [names.get(normalise(title))] if title else []
-            if author:
+            if author and not sentence.aside:  # the citation line itself only to the work
                 cited_rows.append(
                     names.get(normalise(author)) or names.get(normalise(author.split()[-1]))
                 )
@@ -1143,8 +1207,16 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             about = _about(sentence.text)
             if about:
                 fact["about"] = about
-            asks = [_when_ask(sentence.text, row["term"])] if about == "when" and not doubt else []
-            asks += _agent_asks(sentence.text, row["term"]) if not doubt else []
+            # a phrasing is made only from a sentence whose subject is this entry ("Darwin
+            # sailed ...", "He published ..."); one that merely names it asks about another
+            spoken = sentence.text.split(maxsplit=1)[0].lower().strip(",")
+            subject = not doubt and (
+                spoken in _PRONOUNS
+                or row in mentioned(normalise(_subject_span(sentence.text)).split())
+            )
+            asks = [_when_ask(sentence.text, row["term"])] if about == "when" and subject else []
+            asks += _event_asks(sentence.text, row["term"]) if subject else []
+            asks += _agent_asks(sentence.text, row["term"]) if subject else []
             if any(asks):
                 fact["asks"] = [a for a in asks if a]
             if doubt:

@@ -258,7 +258,7 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
     text = (
         "Maria Kovalenko surveyed the valley. Maria Kovalenko wrote about the line.\n\n"
         "“…the river will carry the trains further than any horse could carry the post.”\n\n"
-        "(M Kovalenko, Letter printed May 3rd, 1871, The Iron Road to the Sea, Harbour Press,"
+        "(MK Kovalenko, Letter printed May 3rd, 1871, The Iron Road to the Sea, Harbour Press,"
         " 1978, 37-45)\n\n"
         "(Kovalenko, 369)\n\nThe survey took two years.\n"
     )
@@ -269,10 +269,11 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
     work = yaml_text.split('term: "The Iron Road to the Sea"')[1].split("\n  - id:")[0]
     assert 'kind: "work"' in work
     assert "the river will carry the trains" in work and "Letter printed May 3rd" in work
-    # the author's initials and surname are the known person, who keeps the quotation too
+    # the author's initials and surname are the known person, who keeps the quotation too (the
+    # citation line, with its pages and volume, only the work)
     person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
-    assert "M Kovalenko" in person and "the river will carry the trains" in person
-    assert 'term: "M Kovalenko"' not in yaml_text
+    assert '"MK Kovalenko"' in person and "the river will carry the trains" in person
+    assert "Letter printed" not in person and 'term: "MK Kovalenko"' not in yaml_text
 
 
 def test_a_quoted_coined_term_may_start_with_an_ordinal() -> None:
@@ -282,3 +283,16 @@ def test_a_quoted_coined_term_may_start_with_an_ordinal() -> None:
     )
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     assert 'term: "third route"' in yaml_text
+
+
+def test_a_paragraph_cut_off_mid_sentence_goes_on_with_its_quotation() -> None:
+    text = (
+        "Maria Kovalenko surveyed the valley in 1869. Maria Kovalenko insisted that the route"
+        " was\n\n“…the only road the river allows.”\n\nBut while they\n\n"
+        "Hotel Bristol, Harbour Town - the site of the banquet\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    joined = "Maria Kovalenko insisted that the route was “…the only road the river allows.”"
+    assert f'text: "{joined}"' in yaml_text
+    # a paragraph cut off with nothing to go on with is no claim
+    assert "But while they" not in yaml_text
