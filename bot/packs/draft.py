@@ -637,19 +637,24 @@ def _trim_name(name: str) -> str:
 
 def _candidate_names(
     sentences: list[_Sentence],
-) -> tuple[Counter[str], Counter[str], Counter[str], dict[str, str]]:
+) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], dict[str, str]]:
     """Capitalised names: how often each occurs, how often a one-word one stands alone, spellings.
 
     Standing alone means not as a modifier of a lower-case noun: "Vienna was", not "Vienna
     waltz".
     """
     counts: Counter[str] = Counter()
+    distinct: Counter[str] = Counter()
+    """Counts in distinct sentences: a text quoted in two documents names a thing once."""
     alone: Counter[str] = Counter()
     inner: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
     body = " ".join(s.text for s in sentences)
+    seen: set[str] = set()
     for sentence in sentences:
         text = _FOOTNOTE.sub("", sentence.text)
+        again = normalise(text) in seen  # the same sentence in another copy of the text
+        seen.add(normalise(text))
         for match in _NAME.finditer(text):
             after = text[match.end() :].lstrip()
             parts = match.group(0).split(" and ")  # "Zinoviev and Kamenev" is two names
@@ -659,7 +664,7 @@ def _candidate_names(
                 rest
                 and not any(c.isalnum() for c in text[: match.start()])
                 and _word_in(first.lower(), body)
-                and body.count(rest) > body.count(f"{first} {rest}")
+                and body.count(_trim_name(rest)) > body.count(f"{first} {rest}")
             ):
                 # "Therefore Impressionist ...": a capital the sentence start gave a common word;
                 # but "Hotel Bristol, Copenhagen" is one name when "Bristol" is never alone
@@ -674,6 +679,7 @@ def _candidate_names(
                     continue
                 key = normalise(name)
                 counts[key] += 1
+                distinct[key] += not again
                 spelling.setdefault(key, Counter())[name] += 1
                 starts = not any(c.isalnum() for c in text[: match.start()])
                 if " " not in name and (
@@ -688,7 +694,8 @@ def _candidate_names(
                         or nxt.lower().strip(".,;:") in _FUNCTION_WORDS
                         or part.endswith(("'s", "’s"))  # "Darwin's notes": a possessive noun
                     )
-    return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
+    spelled = {k: v.most_common(1)[0][0] for k, v in spelling.items()}
+    return counts, distinct, alone, inner, spelled
 
 
 _QUOTE_OPENS = '“"‘”'
@@ -949,7 +956,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             quoted_titles.add(row["term"])
             titles.add(row["term"])
     # 3. names and phrases the documents keep using
-    counts, alone, inner, spelled = _candidate_names(sentences)
+    counts, distinct, alone, inner, spelled = _candidate_names(sentences)
     frequent = {k for k, n in counts.items() if n >= MIN_MENTIONS}
 
     def glued(key: str) -> bool:
@@ -964,10 +971,23 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         if " in " in key and key.rsplit(" in ", 1)[1] in frequent:
             return True  # "Party in Britain": a name, then where
         last = key.split()[-1]
-        return counts[key] < MIN_MENTIONS and (
-            (len(parts) > 1 and parts[0] in frequent)
-            or all(w in frequent for w in key.split())
-            or (last in frequent and singular(last) != last)  # "Paris Impressionists"
+        words = key.split()
+        return (
+            distinct[key] < MIN_MENTIONS
+            and (
+                (len(parts) > 1 and parts[0] in frequent)
+                or all(w in frequent for w in words)
+                or (last in frequent and singular(last) != last)  # "Paris Impressionists"
+                # two names side by side, seen once: "Royal Society Isaac Newton", "Newtonian
+                # Royal Society" (an adjective that is a name of its own, then a name)
+                or any(
+                    " ".join(words[:at]) in frequent and " ".join(words[at:]) in frequent
+                    for at in range(1, len(words))
+                )
+                # part of a longer name the layout or a quotation gave ("Land Question" of the
+                # title "The Land Question and the Fight for Freedom")
+                or any(f" {key} " in f" {longer} " for longer in names if longer != key)
+            )
         )
 
     multi = [

@@ -296,3 +296,14 @@ def test_a_paragraph_cut_off_mid_sentence_goes_on_with_its_quotation() -> None:
     assert f'text: "{joined}"' in yaml_text
     # a paragraph cut off with nothing to go on with is no claim
     assert "But while they" not in yaml_text
+
+
+def test_two_names_side_by_side_are_no_name_of_their_own() -> None:
+    text = (
+        "The Harbour Board met in 1869. The Harbour Board chose the route. Maria Kovalenko"
+        " surveyed it. Maria Kovalenko wrote the report.\n\n"
+        "The chair of the Harbour Board Maria Kovalenko resigned in 1875.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert 'term: "Harbour Board Maria Kovalenko"' not in yaml_text
+    assert 'term: "Harbour Board"' in yaml_text and 'term: "Maria Kovalenko"' in yaml_text
