@@ -107,6 +107,10 @@ _NAMED_EVENT = re.compile(
 """A name with an English noun for an event, a group or a work: "the Hastings affair", "the
 Dreyfus affair", "the Salt march group". English grammar, not a subject's vocabulary: "the"
 before it marks it as one thing."""
+_NAMED = re.compile(
+    r"\bnamed\s+(?P<name>(?:[A-Z][a-z]?\.\s+)*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})"
+)
+"""A person introduced by name: "a clerk named J. R. Hale", "a boy named Tom Sawyer"."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 40
@@ -307,6 +311,24 @@ def _event_asks(sentence: str, term: str) -> list[str]:
             owner = f"{term}'" if term.endswith("s") else f"{term}'s"
             asks.append(f"when was {owner} {noun}")
     return asks[:1]
+
+
+def _bracket_date_asks(sentence: str, term: str) -> list[str]:
+    """When was the X: from "The X (March 1921) was ...", a date in brackets after a name."""
+    text = _FOOTNOTE.sub("", sentence)
+    head = re.match(rf"^(?:The\s+)?{re.escape(term)}\s*\((?P<inside>[^)]{{1,40}})\)", text, re.I)
+    if head and _YEAR.search(head.group("inside")):
+        return [f"when was the {term}"]
+    return []
+
+
+def _definition_asks(text: str, term: str) -> list[str]:
+    """Phrasings of what a definition of `term` also answers: who made it, when, a real name."""
+    asks = _agent_asks(text, term) + _event_asks(text, term) + _bracket_date_asks(text, term)
+    if re.search(r",\s*better known as\b", text):
+        # "A, better known as B, was ...": A is the real name of B
+        asks.append(f"what was {term}'s real name")
+    return list(dict.fromkeys(asks))
 
 
 MAX_ASK_WORDS = 9
@@ -563,7 +585,21 @@ def _sentences(text: str) -> list[str]:
         pieces.append(text[at : mark.end()])
         at = mark.end()
     pieces.append(text[at:])
-    return [" ".join(s.split()) for piece in pieces for s in segmenter.segment(piece) if s.strip()]
+    out: list[str] = []
+    for piece in pieces:
+        for sentence in segmenter.segment(piece):
+            sentence = " ".join(sentence.split())
+            if not sentence:
+                continue
+            if out and _INITIALS_END.search(out[-1]) and sentence[:1].isupper():
+                out[-1] = f"{out[-1]} {sentence}"  # "named S. Ya." / "Efron, pledged ...": a name
+            else:
+                out.append(sentence)
+    return out
+
+
+_INITIALS_END = re.compile(r"(?:^|\s)[A-Z][a-z]?\.\s+[A-Z][a-z]?\.$")
+"""A run of initials at a cut pysbd made: "S. Ya." starts a name, it does not end a sentence."""
 
 
 def _term_ok(term: str, *, title: bool = False) -> bool:
@@ -588,10 +624,14 @@ def _defines_known(sentence: str, entries: dict[str, dict[str, Any]]) -> dict[st
     lead = normalise(sentence)
     lead = lead[4:] if lead.startswith("the ") else lead
     for key, row in entries.items():
-        rest = lead[len(key) + 1 :].split(maxsplit=1) if lead.startswith(key + " ") else []
-        if rest and rest[0] in _VERBS:
+        rest = lead[len(key) + 1 :].split(maxsplit=2) if lead.startswith(key + " ") else []
+        # "X is a ...", "X refers to ...": not "X was critical of ..." (a claim about X)
+        if rest and rest[0] in _VERBS and (rest[0] not in _AUX or rest[1:2] in _ARTICLES):
             return row
     return None
+
+
+_ARTICLES = (["a"], ["an"], ["the"], ["one"], ["any"])
 
 
 @dataclass
@@ -949,6 +989,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 row = entry(name, "named with another name in brackets")
                 if row is not None:
                     alias(row, other)
+        for named in _NAMED.finditer(sentence.text):
+            # "a clerk named J. R. Hale": English introduces a person by name so
+            person = entry(named.group("name"), "a person the text introduces by name")
+            surname = named.group("name").split()[-1]
+            if person is not None and " " in person["term"]:
+                persons.add(id(person))
+                if not _word_in(surname.lower(), body_text):
+                    alias(person, surname)
     for cited in dict.fromkeys(s.cited for s in sentences if s.cited):
         _, title = _citation(cited)
         row = entry(title, "a work a citation names", trim=False) if title else None
@@ -1236,6 +1284,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             )
             asks = [_when_ask(sentence.text, row["term"])] if about == "when" and subject else []
             asks += _event_asks(sentence.text, row["term"]) if subject else []
+            asks += _bracket_date_asks(sentence.text, row["term"])
             asks += _agent_asks(sentence.text, row["term"]) if subject else []
             if any(asks):
                 fact["asks"] = [a for a in asks if a]
@@ -1262,6 +1311,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             with_the = len(re.findall(rf"\b[Tt]he {term}\b", body_text))
             the = with_the * 2 > len(re.findall(rf"\b{term}\b", body_text))
             row["asks"] = _name_asks(row, person=key in persons, the=the)
+        if "definition" in row and (
+            asks := _definition_asks(row["definition"]["text"], row["term"])
+        ):
+            row["definition"]["asks"] = asks
         if key in persons:
             row["kind"] = "person"
         elif row["id"] in works and row["term"] in titles:

@@ -307,3 +307,26 @@ def test_two_names_side_by_side_are_no_name_of_their_own() -> None:
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     assert 'term: "Harbour Board Maria Kovalenko"' not in yaml_text
     assert 'term: "Harbour Board"' in yaml_text and 'term: "Maria Kovalenko"' in yaml_text
+
+
+def test_names_introduced_by_named_and_phrasings_of_definitions() -> None:
+    text = (
+        "Lady Ann Vale, better known as Ann Lee, was an English surveyor. Ann Lee was proud of"
+        " the line. Ann Lee hired a clerk named J. Ro. Hale, who kept the books.\n\n"
+        "The Harbour Strike (May 1871) was a stoppage of the dock workers. The Harbour Strike"
+        " ended after a week.\n\n"
+        "Ann Lee, just before the 1880 election which made her mayor, sold the line.\n"
+    )
+    result = draft([Document("line.txt", text, "Line")])
+    yaml_text = result.files["draft-line.yaml"]
+    # "named J. Ro. Hale": a person, with the surname as an alias (and pysbd's cut after
+    # the initials mended)
+    assert 'term: "J. Ro. Hale"' in yaml_text and '"Hale"' in yaml_text
+    assert "who kept the books" in yaml_text.split('term: "J. Ro. Hale"')[1]
+    lee = yaml_text.split('term: "Ann Lee"')[1].split("\n  - id:")[0]
+    # "was proud of" is a claim about her, not what she is: the definition stays the one that
+    # says so, and it answers "what was Ann Lee's real name"
+    assert "was an English surveyor" in lee.split("facts:")[0]
+    assert "what was Ann Lee's real name" in lee
+    assert "when was Ann Lee's election" in lee
+    assert "when was the Harbour Strike" in yaml_text
