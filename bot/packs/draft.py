@@ -920,6 +920,9 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     for name, marked in dict.fromkeys(headings):
         first, _, rest = name.partition(" ")
         lowered = f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
+        trimmed = _trim_name(name)
+        if trimmed != name and " " not in trimmed and trimmed.islower():
+            continue  # "Other groups", "More examples": a common noun once the heading's "Other" goes
         if marked or any(
             re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered}
         ):

@@ -330,3 +330,12 @@ def test_names_introduced_by_named_and_phrasings_of_definitions() -> None:
     assert "what was Ann Lee's real name" in lee
     assert "when was Ann Lee's election" in lee
     assert "when was the Harbour Strike" in yaml_text
+
+
+def test_a_heading_that_is_a_common_noun_once_trimmed_is_no_entry() -> None:
+    text = (
+        "The Harbour Board met in 1869.\n\nOther groups\n\nOther groups were also named:"
+        " the Dock group and the Pier group, but little is known about the groups.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert 'term: "group"' not in yaml_text and 'term: "groups"' not in yaml_text
