@@ -959,7 +959,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         for quoted in _QUOTED.finditer(sentence.text):
             title = quoted.group("title").strip()
             long_words = [w for w in title.split() if len(w) > 3]
-            if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
+            # a name the documents mostly write without quotes is a name, not a title
+            # ('"Harbour Board" also found in:' on a page that names it twenty times)
+            bare = len(re.findall(rf"(?<![\w“\"]){re.escape(title)}(?![\w”\"])", body_text))
+            if (
+                2 <= len(title.split()) <= 10
+                and all(w[:1].isupper() for w in long_words)
+                and bare <= 1
+            ):
                 entry(title, "a quoted title", trim=False)
                 quoted_titles.add(title)
                 titles.add(title)
@@ -1047,7 +1054,16 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     for key in multi:
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
-    endings = Counter(normalise(spelled[k].split()[-1]) for k in multi if k in frequent)
+    # how many different names end with a word ("Eastern Europe", "Western Europe": "Europe"
+    # is no surname); "Josip Broz Tito" and "Josip Tito", or initials ("J. Tito"), are one
+    endings = Counter(
+        last
+        for last, first in {
+            (normalise(spelled[k].split()[-1]), normalise(spelled[k].split()[0]))
+            for k in multi
+            if not re.fullmatch(r"(?:[A-Z]\.?){1,3}", spelled[k].split()[0])
+        }
+    )
     for key in multi:  # most frequent first: "Curie" goes to "Marie Curie"
         words = spelled[key].split()
         # "Revolution" in "Cuban Revolution" is a common noun (the text also writes
@@ -1185,6 +1201,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     by_id = {id(r): r for r in rows}
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
     previous_block = -1
+    previous_guess = ""
     for sentence in sentences:
         if sentence.cited:
             # a quotation and its citation line belong to the work the citation names and to
@@ -1206,7 +1223,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         went_on = ""
         if first in _PRONOUNS and previous[0] == place:
             subjects = previous[1]
-            if first in ("he", "she", "his", "her") and len(subjects) == 1:
+            # "He ..." after a sentence whose subject was only guessed is a guess too, and says
+            # nothing of whether that entry is a person
+            went_on = previous_guess
+            if first in ("he", "she", "his", "her") and len(subjects) == 1 and not went_on:
                 persons.add(id(subjects[0]))
         else:
             subjects = mentioned(normalise(_subject_span(sentence.text)).split())
@@ -1230,6 +1250,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             went_on = "unsure: names it, but is about something else"
         previous = (place, subjects)
         previous_block = sentence.block
+        previous_guess = went_on
         if not subjects:
             heading = names.get(normalise(sentence.section or ""))
             if heading is not None:
@@ -1266,6 +1287,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 and sentence.words[: len(row["term"].split())] == normalise(row["term"]).split()
                 and not sentence.cited  # a citation line, a quotation
                 and sentence.text[:1] not in "(["
+                and not sentence.text.endswith(":")  # "X also found in:" introduces a list
             ):
                 row["definition"] = {
                     **fact,

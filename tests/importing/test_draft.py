@@ -339,3 +339,20 @@ def test_a_heading_that_is_a_common_noun_once_trimmed_is_no_entry() -> None:
     )
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     assert 'term: "group"' not in yaml_text and 'term: "groups"' not in yaml_text
+
+
+def test_places_and_quoted_names_are_not_people_or_works() -> None:
+    text = (
+        "Eastern Europe was poor in 1900. Eastern Europe traded with Western Europe. Europe was"
+        " at war in 1914.\n\n"
+        "The Harbour Board met in 1869. The Harbour Board chose the route. The Harbour Board"
+        ' set the fares.\n\n"Harbour Board" also found in:\n\n'
+        "Critics of the Harbour Board wrote letters. He answered them all.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    east = yaml_text.split('term: "Eastern Europe"')[1].split("\n  - id:")[0]
+    assert '"Europe"' not in east  # two names end with it: no surname
+    board = yaml_text.split('term: "Harbour Board"')[1].split("\n  - id:")[0]
+    # quoted once on a page that names it bare: a name, not a work; "He" after a sentence
+    # whose subject was only guessed does not make it a person
+    assert 'kind: "term"' in board
