@@ -1007,8 +1007,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 persons.add(id(person))
                 if not _word_in(surname.lower(), body_text):
                     alias(person, surname)
+    authors: dict[str, str] = {}
+    """Each citation line's author; "Ibid." cites the author of the citation before it."""
     for cited in dict.fromkeys(s.cited for s in sentences if s.cited):
-        _, title = _citation(cited)
+        author, title = _citation(cited)
+        before = list(authors.values())[-1:] if authors else []
+        authors[cited] = author or (before[0] if before and re.search(r"\bIbid\b", cited) else "")
         row = entry(title, "a work a citation names", trim=False) if title else None
         if row is not None:
             quoted_titles.add(row["term"])
@@ -1206,7 +1210,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         if sentence.cited:
             # a quotation and its citation line belong to the work the citation names and to
             # its author: "what did Lee write in The Long Road"
-            author, title = _citation(sentence.cited)
+            _, title = _citation(sentence.cited)
+            author = authors.get(sentence.cited, "")
             cited_rows = [names.get(normalise(title))] if title else []
             if author and not sentence.aside:  # the citation line itself only to the work
                 cited_rows.append(

@@ -260,7 +260,9 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
         "“…the river will carry the trains further than any horse could carry the post.”\n\n"
         "(MK Kovalenko, Letter printed May 3rd, 1871, The Iron Road to the Sea, Harbour Press,"
         " 1978, 37-45)\n\n"
-        "(Kovalenko, 369)\n\nThe survey took two years.\n"
+        "(Kovalenko, 369)\n\nThe survey took two years.\n\n"
+        "“…the tolls will pay for the bridge within ten years.”\n\n"
+        "(Second letter to the harbour board, May 1872, Ibid. 80-98)\n"
     )
     result = draft([Document("line.txt", text, "Line")])
     yaml_text = result.files["draft-line.yaml"]
@@ -274,6 +276,9 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
     person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
     assert '"MK Kovalenko"' in person and "the river will carry the trains" in person
     assert "Letter printed" not in person and 'term: "MK Kovalenko"' not in yaml_text
+    # "Ibid." cites the author of the citation before it
+    assert "the tolls will pay for the bridge" in person
+    assert 'term: "Second letter to the harbour board"' in yaml_text
 
 
 def test_a_quoted_coined_term_may_start_with_an_ordinal() -> None:
