@@ -543,6 +543,21 @@ _AFTER_FOOTNOTES = re.compile(
 """A sentence's end with its footnote marks, before the next sentence: `... Communism." [8] Emma`."""
 
 
+_BOILERPLATE = re.compile(r"[©®]|\ball rights reserved\b", re.IGNORECASE)
+"""A page's copyright or trademark line."""
+
+
+def _question(text: str) -> bool:
+    """A paragraph that is one question: "• How did the league challenge the crown?"."""
+    text = text.strip()
+    return (
+        text.endswith("?")
+        and "?" not in text[:-1]
+        and len(text.split()) >= 4
+        and len(_sentences(text)) == 1
+    )
+
+
 def _cut_off(text: str) -> bool:
     """A paragraph that stops mid-sentence: no final stop, its last word a small word."""
     last = text.split()[-1] if text.split() else ""
@@ -645,6 +660,8 @@ class _Sentence:
     """A sentence in brackets (a reference): it names things but claims nothing."""
     block: int = 0
     """Which paragraph (block) of all the documents it is in: a paragraph keeps to one topic."""
+    asked: str = ""
+    """The question on the line before, when this sentence starts its answer."""
     cited: str = ""
     """The bracketed citation line after the quotation this sentence is part of, or the
     citation line itself."""
@@ -891,16 +908,24 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             cited = after if after[:1] == "(" and after[-1:] == ")" and _quotes(block.text) else ""
             if block.text[:1] == "(" and block.text[-1:] == ")" and at:
                 cited = block.text if _quotes(blocks[at - 1].text) else ""
+            if _BOILERPLATE.search(block.text):
+                continue  # "© 2024 Example Inc. All rights reserved.": the page, not the subject
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
+            # a review question on a line of its own, then its answer: the question is no
+            # claim, but it is how members ask for the answer's first sentence
+            before = blocks[at - 1].text if at else ""
+            asked = _LEADING_MARK.sub("", before) if _question(before) else ""
             for n, text in enumerate(_sentences(block.text)):
                 if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
                     # a sentence in brackets is a reference or an aside: names, not a claim;
                     # so is one cut off before its end ("Historians ... marvel at", then a
                     # quotation): it ends in a small word and no stop
-                    aside = (text.startswith("(") and text.rstrip(".").endswith(")")) or _cut_off(
-                        text
+                    aside = (
+                        (text.startswith("(") and text.rstrip(".").endswith(")"))
+                        or _cut_off(text)
+                        or _question(block.text)
                     )
                     sentences.append(
                         _Sentence(
@@ -911,6 +936,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                             aside=aside,
                             block=paragraph,
                             cited=cited,
+                            asked=asked if n == 0 else "",
                         )
                     )
 
@@ -1312,7 +1338,8 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 spoken in _PRONOUNS
                 or row in mentioned(normalise(_subject_span(sentence.text)).split())
             )
-            asks = [_when_ask(sentence.text, row["term"])] if about == "when" and subject else []
+            asks = [sentence.asked]
+            asks += [_when_ask(sentence.text, row["term"])] if about == "when" and subject else []
             asks += _event_asks(sentence.text, row["term"]) if subject else []
             asks += _bracket_date_asks(sentence.text, row["term"])
             asks += _agent_asks(sentence.text, row["term"]) if subject else []

@@ -361,3 +361,17 @@ def test_places_and_quoted_names_are_not_people_or_works() -> None:
     # quoted once on a page that names it bare: a name, not a work; "He" after a sentence
     # whose subject was only guessed does not make it a person
     assert 'kind: "term"' in board
+
+
+def test_review_questions_phrase_their_answers_and_page_boilerplate_is_skipped() -> None:
+    text = (
+        "The Harbour Board met in 1869. The Harbour Board chose the route.\n\n"
+        "  • How did the Harbour Board choose the route for the new line?\n"
+        "    • The Harbour Board chose the route by walking the valley with the surveyors, who"
+        " marked every bend of the river, and by asking the farmers which fields flooded.\n\n"
+        "© 2024 Example Guides Inc. All rights reserved.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert 'asks: ["How did the Harbour Board choose the route for the new line?"' in yaml_text
+    assert 'text: "• How did' not in yaml_text and 'text: "How did' not in yaml_text
+    assert "Example Guides" not in yaml_text.split("entries:")[1]
