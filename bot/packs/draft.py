@@ -125,10 +125,10 @@ MIN_WORD_MENTIONS = 2
 """A one-word name needs more: it must occur this often, not only at the start of a sentence."""
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
-_EDGE_FOOTNOTES = re.compile(
-    r"^(?:\[\s*(?:\d+|[a-z]|citation needed)\s*\]\s*)+|(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+$"
-)
-_FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
+_MARK = r"\[\s*(?:\d+|[a-z]|citation needed)\s*\](?:\s*:\s*\d+(?:[–-]\d+)?(?![\d,.]))?"
+"""A footnote mark, with the page it cites when there is one: "[5]", "[57] : 31"."""
+_EDGE_FOOTNOTES = re.compile(rf"^(?:{_MARK}\s*)+|(?:\s*{_MARK})+$")
+_FOOTNOTE = re.compile(_MARK)
 MAX_HEADING_WORDS = 8
 
 _PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
@@ -537,9 +537,7 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
     return blocks, text, first
 
 
-_AFTER_FOOTNOTES = re.compile(
-    r"[.!?][\"”’)]?(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+(?=\s*[A-Z“\"])"
-)
+_AFTER_FOOTNOTES = re.compile(rf"[.!?][\"”’)]?(?:\s*{_MARK})+(?=\s*[A-Z“\"])")
 """A sentence's end with its footnote marks, before the next sentence: `... Communism." [8] Emma`."""
 
 

@@ -375,3 +375,13 @@ def test_review_questions_phrase_their_answers_and_page_boilerplate_is_skipped()
     assert 'asks: ["How did the Harbour Board choose the route for the new line?"' in yaml_text
     assert 'text: "• How did' not in yaml_text and 'text: "How did' not in yaml_text
     assert "Example Guides" not in yaml_text.split("entries:")[1]
+
+
+def test_a_footnote_mark_with_its_page_ends_a_sentence() -> None:
+    text = (
+        "The Harbour Board met in 1869. The Harbour Board chose the route (HBR). [57] : 31"
+        " Members of the Harbour Board were often farmers. It had twelve members.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert 'text: "Members of the Harbour Board were often farmers."' in yaml_text
+    assert 'term: "Members of the Harbour Board"' not in yaml_text
