@@ -111,6 +111,13 @@ _NAMED = re.compile(
     r"\bnamed\s+(?P<name>(?:[A-Z][a-z]?\.\s+)*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})"
 )
 """A person introduced by name: "a clerk named J. R. Hale", "a boy named Tom Sawyer"."""
+_KIN = re.compile(
+    r"(?P<owner>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})(?:\s+and\s+(?:his|her)|['’]s)\s+"
+    r"(?P<rel>son|daughter|wife|husband|brother|sister|father|mother|widow)\s+"
+    r"(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})"
+)
+"""A relative named with the person they are kin to: "Darwin and his son Francis", "Darwin's
+son Francis Darwin". English's closed class of kinship nouns, not a subject's vocabulary."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 40
@@ -1115,6 +1122,15 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             and not _word_in(spelled[key].lower(), body_text)  # "Revolution" / "revolution"
         ):
             entry(spelled[key], "a name the documents use often")
+    for sentence in sentences:  # "Darwin and his son Francis": Francis is "Darwin's son"
+        for kin in _KIN.finditer(_FOOTNOTE.sub("", sentence.text)):
+            owner = names.get(normalise(kin.group("owner")))
+            relative = names.get(normalise(kin.group("name")))
+            if owner is None or relative is None or owner is relative:
+                continue
+            for name in (owner["term"], *owner.get("aliases", [])):
+                if " " not in name or name == owner["term"]:
+                    alias(relative, f"{name}'s {kin.group('rel')}")
     for key, row in list(names.items()):  # "Curie" defined on its own joins "Marie Curie"
         target = names.get(last_words.get(key, ""))
         if (

@@ -385,3 +385,14 @@ def test_a_footnote_mark_with_its_page_ends_a_sentence() -> None:
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     assert 'text: "Members of the Harbour Board were often farmers."' in yaml_text
     assert 'term: "Members of the Harbour Board"' not in yaml_text
+
+
+def test_a_relative_is_named_by_kinship() -> None:
+    text = (
+        "Charles Darwin was an English naturalist. Darwin sailed in 1831. In 1871, Charles"
+        " Darwin and his son Francis Darwin measured the worms. Francis Darwin was a botanist."
+        " Francis Darwin wrote about plants.\n"
+    )
+    yaml_text = draft([Document("kin.txt", text, "Kin")]).files["draft-kin.yaml"]
+    francis = yaml_text.split('term: "Francis Darwin"')[1].split("\n  - id:")[0]
+    assert '"Charles Darwin\'s son"' in francis
