@@ -338,6 +338,9 @@ def _definition_asks(text: str, term: str) -> list[str]:
     return list(dict.fromkeys(asks))
 
 
+_FIELD = re.compile(r"^(?:[-•*]\s*)?(?P<key>[A-Z][a-z]+(?:\s+[a-z]+){0,2}):\s+\S")
+"""A field of an infobox or a fact sheet: "- Leader: Ada King", "Founded in: 1871"."""
+
 MAX_ASK_WORDS = 9
 """Words of a sentence's predicate a drafted phrasing keeps."""
 
@@ -523,7 +526,9 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
         lines = [line for line in para.splitlines() if line.strip()]
         # text copied from a web page puts one paragraph per line, without blank lines between
         long_lines = any(len(line) > 120 for line in lines)
-        paragraphs += lines if long_lines else ["\n".join(lines)]
+        # a list ("- Leader: Ada King" under "- Founded: 1871"): each item a paragraph
+        listed = sum(bool(_LEADING_MARK.match(line)) for line in lines) >= 2
+        paragraphs += lines if long_lines or listed else ["\n".join(lines)]
     for para in paragraphs:
         joined = " ".join(para.split())
         if not joined:
@@ -535,6 +540,7 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
             and joined.rstrip("”\"’'")[-1:] not in ".?!:;,"  # "… allows.”" ends a sentence
             and not (joined[0] in "([" and joined[-1] in ")]")  # "(Smith, 369)": a citation
             and joined[0] not in '“"‘'  # a quotation
+            and not _LEADING_MARK.match(joined)  # an item of a list
         ):
             # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
             section = joined.strip("=# ") or joined
@@ -946,6 +952,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     )
 
     body_text = " ".join(s.text for s in sentences)
+    titles_of_documents = {heading for _, heading in first_headings}
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
     #    plain text only when the text also names it, so "Background" does not become a term)
     for name, marked in dict.fromkeys(headings):
@@ -954,8 +961,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         trimmed = _trim_name(name)
         if trimmed != name and " " not in trimmed and trimmed.islower():
             continue  # "Other groups", "More examples": a common noun once the heading's "Other" goes
-        if marked or any(
-            re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered}
+        if (
+            marked
+            or name in titles_of_documents  # a document's title names its subject
+            or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered})
         ):
             entry(name)
     for name in bolds:
@@ -1353,6 +1362,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 or row in mentioned(normalise(_subject_span(sentence.text)).split())
             )
             asks = [sentence.asked]
+            if (field_ := _FIELD.match(sentence.text)) and (
+                row is names.get(normalise(sentence.section or "")) or subject
+            ):
+                # an infobox line under the entry's heading: "Leader: A, B" -> "leader of X"
+                the = "" if row["term"].lower().startswith("the ") else "the "
+                asks.append(f"{field_.group('key').lower()} of {the}{row['term']}")
             asks += [_when_ask(sentence.text, row["term"])] if about == "when" and subject else []
             asks += _event_asks(sentence.text, row["term"]) if subject else []
             asks += _bracket_date_asks(sentence.text, row["term"])

@@ -396,3 +396,20 @@ def test_a_relative_is_named_by_kinship() -> None:
     yaml_text = draft([Document("kin.txt", text, "Kin")]).files["draft-kin.yaml"]
     francis = yaml_text.split('term: "Francis Darwin"')[1].split("\n  - id:")[0]
     assert '"Charles Darwin\'s son"' in francis
+
+
+def test_an_infobox_list_is_one_field_a_line_and_its_fields_are_phrased() -> None:
+    text = (
+        "= Harbour Board of the Valley =\n\nHarbour Board of the Valley\n- Colour: blue\n"
+        "- Leader: Maria Kovalenko, Ivan Petrov\n- Seat: the Old Customs House\n\n"
+        "The Harbour Board, also known as the Board, was a council of ship owners. It met"
+        " weekly from 1869.\n"
+    )
+    yaml_text = draft([Document("board.txt", text, "Board")]).files["draft-board.yaml"]
+    board = yaml_text.split('term: "Harbour Board"')[1].split("\n  - id:")[0]
+    # the title is an alias of the entry its opening defines; the list lines are facts of
+    # it under its heading, not headings, and the opening keeps its place under the title
+    assert '"Harbour Board of the Valley"' in board
+    assert 'text: "- Leader: Maria Kovalenko, Ivan Petrov"' in board
+    assert '"leader of the Harbour Board"' in board
+    assert "was a council of ship owners" in board.split("facts:")[0]
