@@ -1296,6 +1296,17 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             # whose subject names no entry goes on with the paragraph's subject
             subjects = list(previous[1])
             went_on = "unsure: its subject names no entry; goes on from the sentence before"
+        elif (
+            not subjects
+            and sentence.opens
+            and sentence.text[:1] in _QUOTE_OPENS
+            and previous[0] == place
+            and previous[1]
+        ):
+            # a paragraph that is a quotation and names no one quotes whom the paragraph
+            # before was about
+            subjects = list(previous[1])
+            went_on = "unsure: a quotation; goes on from the paragraph before"
         subjects += [r for r in found if r["id"] in works and r not in subjects]
         if not subjects and found:
             # the sentence is nobody's own: the first entry it names keeps it, so no claim of

@@ -413,3 +413,15 @@ def test_an_infobox_list_is_one_field_a_line_and_its_fields_are_phrased() -> Non
     assert 'text: "- Leader: Maria Kovalenko, Ivan Petrov"' in board
     assert '"leader of the Harbour Board"' in board
     assert "was a council of ship owners" in board.split("facts:")[0]
+
+
+def test_a_quotation_paragraph_that_names_no_one_goes_on_with_the_paragraph_before() -> None:
+    text = (
+        "Maria Kovalenko surveyed the valley in 1869. Maria Kovalenko argued for the river"
+        " route.\n\n"
+        '"With all frankness I say the river is the only road. In my place any engineer'
+        ' would choose it."\n'
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
+    assert "With all frankness I say the river is the only road." in person
