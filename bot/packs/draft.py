@@ -1171,6 +1171,24 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             for name in (row["term"], *row.get("aliases", [])):
                 names[normalise(name)] = target
                 target.setdefault("aliases", []).append(name)
+    for short in list(rows):  # "John Kennedy" is "John F. Kennedy": first and last name alike
+        words = short["term"].split()
+        if len(words) != 2 or not all(w[:1].isupper() for w in words) or short.get("definition"):
+            continue
+        for full in rows:
+            longer = full["term"].split()
+            if (
+                full is not short
+                and len(longer) == 3
+                and longer[0] == words[0]
+                and longer[-1] == words[-1]
+                and longer[1][:1].isupper()
+            ):
+                rows.remove(short)
+                for name in (short["term"], *short.get("aliases", [])):
+                    names[normalise(name)] = full
+                    full.setdefault("aliases", []).append(name)
+                break
     for row in list(rows):  # "Impressionist" is an adherent of "Impressionism": one entry
         term = row["term"]
         target = names.get(normalise(term[:-3] + "ism")) if term.endswith("ist") else None

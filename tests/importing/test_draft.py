@@ -425,3 +425,14 @@ def test_a_quotation_paragraph_that_names_no_one_goes_on_with_the_paragraph_befo
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
     assert "With all frankness I say the river is the only road." in person
+
+
+def test_a_name_without_its_middle_name_is_the_same_person() -> None:
+    text = (
+        "Maria Ivanovna Kovalenko surveyed the valley in 1869. Maria Ivanovna Kovalenko wrote"
+        " the report. In 1875 Maria Kovalenko resigned from the board.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert 'term: "Maria Kovalenko"' not in yaml_text
+    person = yaml_text.split('term: "Maria Ivanovna Kovalenko"')[1].split("\n  - id:")[0]
+    assert '"Maria Kovalenko"' in person and "resigned from the board" in person
