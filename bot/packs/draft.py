@@ -1096,6 +1096,16 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         k for k, n in counts.most_common() if " " in k and n >= MIN_MULTI_MENTIONS and not glued(k)
     ]
     for key in multi:
+        words = spelled[key].split()
+        if (
+            len(words) >= 3
+            and words[0].endswith("ist")
+            and normalise(words[0][:-3] + "ism") in frequent
+            and all(w[:1].isupper() for w in words[1:2])
+        ):
+            # "Realist Royal Academy": an adjective of a doctrine before a name is no part of it
+            entry(" ".join(words[1:]), "a name the documents use often")
+            continue
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
     # how many different names end with a word ("Eastern Europe", "Western Europe": "Europe"

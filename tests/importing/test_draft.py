@@ -436,3 +436,13 @@ def test_a_name_without_its_middle_name_is_the_same_person() -> None:
     assert 'term: "Maria Kovalenko"' not in yaml_text
     person = yaml_text.split('term: "Maria Ivanovna Kovalenko"')[1].split("\n  - id:")[0]
     assert '"Maria Kovalenko"' in person and "resigned from the board" in person
+
+
+def test_an_adjective_of_a_doctrine_is_no_part_of_the_name_after_it() -> None:
+    text = (
+        "Realism is a style of painting that shows life as it is. Realism spread from France."
+        " In 1855 the Realist Royal Academy Circle showed its pictures.\n"
+    )
+    yaml_text = draft([Document("art.txt", text, "Art")]).files["draft-art.yaml"]
+    assert 'term: "Realist Royal Academy Circle"' not in yaml_text
+    assert 'term: "Royal Academy Circle"' in yaml_text
