@@ -937,6 +937,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                         (text.startswith("(") and text.rstrip(".").endswith(")"))
                         or _cut_off(text)
                         or _question(block.text)
+                        or text.rstrip("”\"’' ").endswith("?")  # a question claims nothing
                     )
                     sentences.append(
                         _Sentence(

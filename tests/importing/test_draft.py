@@ -446,3 +446,12 @@ def test_an_adjective_of_a_doctrine_is_no_part_of_the_name_after_it() -> None:
     yaml_text = draft([Document("art.txt", text, "Art")]).files["draft-art.yaml"]
     assert 'term: "Realist Royal Academy Circle"' not in yaml_text
     assert 'term: "Royal Academy Circle"' in yaml_text
+
+
+def test_a_question_in_the_text_is_no_fact() -> None:
+    text = (
+        "Maria Kovalenko surveyed the valley in 1869. Had she changed her mind, or had the"
+        " board? Maria Kovalenko never said.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    assert "Had she changed her mind" not in yaml_text
