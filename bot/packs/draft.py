@@ -118,6 +118,10 @@ _KIN = re.compile(
 )
 """A relative named with the person they are kin to: "Darwin and his son Francis", "Darwin's
 son Francis Darwin". English's closed class of kinship nouns, not a subject's vocabulary."""
+_ACCORDING = re.compile(
+    r"\b[Aa]ccording to (?P<name>[A-Z][a-z][\w'’\-]*)(?=[\s,.;:!?)]|$)(?!\s+[A-Z])"
+)
+"""A source cited by surname alone: "..., according to Rogovin"."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 40
@@ -1050,6 +1054,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                     alias(person, surname)
     authors: dict[str, str] = {}
     """Each citation line's author; "Ibid." cites the author of the citation before it."""
+    for sentence in sentences:
+        for cited_by in _ACCORDING.finditer(_FOOTNOTE.sub("", sentence.text)):
+            # "..., according to Rogovin": a source the text cites by surname, however rarely
+            name = cited_by.group("name")
+            if name.lower() not in _FUNCTION_WORDS and not _word_in(name.lower(), body_text):
+                person = entry(name, "a person the text cites")
+                if person is not None:
+                    persons.add(id(person))
     for cited in dict.fromkeys(s.cited for s in sentences if s.cited):
         author, title = _citation(cited)
         before = list(authors.values())[-1:] if authors else []

@@ -455,3 +455,13 @@ def test_a_question_in_the_text_is_no_fact() -> None:
     )
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     assert "Had she changed her mind" not in yaml_text
+
+
+def test_a_source_cited_by_surname_is_a_person() -> None:
+    text = (
+        "The Harbour Board met in 1869. Few records of its meetings survive, according to"
+        " Petrenko. The Harbour Board chose the route.\n"
+    )
+    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    person = yaml_text.split('term: "Petrenko"')[1].split("\n  - id:")[0]
+    assert 'kind: "person"' in person and "Few records of its meetings survive" in person
