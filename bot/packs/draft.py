@@ -122,6 +122,10 @@ _ACCORDING = re.compile(
     r"\b[Aa]ccording to (?P<name>[A-Z][a-z][\w'’\-]*)(?=[\s,.;:!?)]|$)(?!\s+[A-Z])"
 )
 """A source cited by surname alone: "..., according to Rogovin"."""
+_NICKNAMED = re.compile(
+    r"\b(?P<first>[A-Z][a-z]+)\s+[\"“](?P<nick>[^\"”]{2,40})[\"”]\s+(?P<last>[A-Z][a-z][\w'’\-]+)"
+)
+"""A name with a nickname in quotes between its parts: Billy "the Kid" Bonney."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 40
@@ -1055,6 +1059,16 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     authors: dict[str, str] = {}
     """Each citation line's author; "Ibid." cites the author of the citation before it."""
     for sentence in sentences:
+        for nick in _NICKNAMED.finditer(sentence.text):
+            # Andrey "shoot the mad dogs" Vyshinsky: the name is "Andrey Vyshinsky"
+            full = f"{nick.group('first')} {nick.group('last')}"
+            known = names.get(normalise(nick.group("last")))
+            if known is not None and " " not in known["term"]:
+                rename(known, full)
+            elif known is None and (person := entry(full, "a name with a nickname")) is not None:
+                alias(person, nick.group("last"))
+            if (person := names.get(normalise(full))) is not None:
+                persons.add(id(person))
         for cited_by in _ACCORDING.finditer(_FOOTNOTE.sub("", sentence.text)):
             # "..., according to Rogovin": a source the text cites by surname, however rarely
             name = cited_by.group("name")

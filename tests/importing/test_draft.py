@@ -465,3 +465,13 @@ def test_a_source_cited_by_surname_is_a_person() -> None:
     yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
     person = yaml_text.split('term: "Petrenko"')[1].split("\n  - id:")[0]
     assert 'kind: "person"' in person and "Few records of its meetings survive" in person
+
+
+def test_a_nickname_between_first_and_last_name() -> None:
+    text = (
+        'The sheriff, William "the Kid" Bonney, rode into town in 1878. Bonney robbed the'
+        " bank. Bonney fled to the hills.\n"
+    )
+    yaml_text = draft([Document("west.txt", text, "West")]).files["draft-west.yaml"]
+    person = yaml_text.split('term: "William Bonney"')[1].split("\n  - id:")[0]
+    assert '"Bonney"' in person and 'kind: "person"' in person
