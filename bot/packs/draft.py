@@ -55,6 +55,7 @@ _FUNCTION_WORDS = frozenset(
 )
 """English function words: never the first or last word of a drafted term (any subject)."""
 _NOT_TERMS = _FUNCTION_WORDS
+_ORDINALS = frozenset({"first", "second", "third"})
 _NAME = re.compile(
     r"(?<![\w'’\-–])[A-Z][\w'’\-–.]*[\w]"
     r"(?:\s+(?:(?:of|the|and|for|in|de|du|von|van|der|la|le)\s+){0,2}[A-Z](?:[\w'’\-–.]*[\w]|\.)?"
@@ -106,6 +107,25 @@ _NAMED_EVENT = re.compile(
 """A name with an English noun for an event, a group or a work: "the Hastings affair", "the
 Dreyfus affair", "the Salt march group". English grammar, not a subject's vocabulary: "the"
 before it marks it as one thing."""
+_NAMED = re.compile(
+    r"\bnamed\s+(?P<name>(?:[A-Z][a-z]?\.\s+)*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})"
+)
+"""A person introduced by name: "a clerk named J. R. Hale", "a boy named Tom Sawyer"."""
+_KIN = re.compile(
+    r"(?P<owner>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})(?:\s+and\s+(?:his|her)|['’]s)\s+"
+    r"(?P<rel>son|daughter|wife|husband|brother|sister|father|mother|widow)\s+"
+    r"(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})"
+)
+"""A relative named with the person they are kin to: "Darwin and his son Francis", "Darwin's
+son Francis Darwin". English's closed class of kinship nouns, not a subject's vocabulary."""
+_ACCORDING = re.compile(
+    r"\b[Aa]ccording to (?P<name>[A-Z][a-z][\w'’\-]*)(?=[\s,.;:!?)]|$)(?!\s+[A-Z])"
+)
+"""A source cited by surname alone: "..., according to Rogovin"."""
+_NICKNAMED = re.compile(
+    r"\b(?P<first>[A-Z][a-z]+)\s+[\"“](?P<nick>[^\"”]{2,40})[\"”]\s+(?P<last>[A-Z][a-z][\w'’\-]+)"
+)
+"""A name with a nickname in quotes between its parts: Billy "the Kid" Bonney."""
 _QUOTED = re.compile(r"[“\"](?P<title>[A-Z][^“”\".!?]{3,80})[”\"]")
 """A quoted title: an essay, a book, a coined phrase."""
 MAX_FACTS = 40
@@ -120,10 +140,10 @@ MIN_WORD_MENTIONS = 2
 """A one-word name needs more: it must occur this often, not only at the start of a sentence."""
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _FIGURE = re.compile(r"\b\d[\d,.]*\b")
-_EDGE_FOOTNOTES = re.compile(
-    r"^(?:\[\s*(?:\d+|[a-z]|citation needed)\s*\]\s*)+|(?:\s*\[\s*(?:\d+|[a-z]|citation needed)\s*\])+$"
-)
-_FOOTNOTE = re.compile(r"\[\s*(?:\d+|[a-z]|citation needed)\s*\]")
+_MARK = r"\[\s*(?:\d+|[a-z]|citation needed)\s*\](?:\s*:\s*\d+(?:[–-]\d+)?(?![\d,.]))?"
+"""A footnote mark, with the page it cites when there is one: "[5]", "[57] : 31"."""
+_EDGE_FOOTNOTES = re.compile(rf"^(?:{_MARK}\s*)+|(?:\s*{_MARK})+$")
+_FOOTNOTE = re.compile(_MARK)
 MAX_HEADING_WORDS = 8
 
 _PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
@@ -267,20 +287,70 @@ def _when_ask(sentence: str, term: str) -> str:
     Made from the words after the subject up to the first figure or comma, so it asks what the
     sentence answers; empty when the sentence does not read "Subject verb ...".
     """
-    span = _subject_span(sentence)
     text = _FOOTNOTE.sub("", sentence)
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    # "He was exiled in 1929": the pronoun is the subject (no opening phrase to skip)
+    span = first if first.lower() in ("he", "she", "it", "they") else _subject_span(sentence)
     at = text.find(span) if span else -1
     if at < 0:
         return ""
     rest = re.split(r"[,;:()]|\s[–—-]\s|\d", text[at + len(span) :], maxsplit=1)[0].split()
+    rest = rest[:MAX_ASK_WORDS]  # a long predicate: its first words say what happened
     while rest and rest[-1].lower() in _FUNCTION_WORDS:
         rest.pop()
-    if not rest or len(rest) > 12:
+    if not rest or not rest[0][:1].islower():  # the verb comes next, in lower case
         return ""
     if rest[0].lower() in _AUX:
         return " ".join(["when", rest[0].lower(), term, *rest[1:]])
     return " ".join(["when", term, *rest])
 
+
+_DATED_NOUN = re.compile(
+    r"\b(?:(?:his|her|its|their|the)\s+(?:1[0-9]{3}|20[0-9]{2})\s+(?P<before>[a-z]{3,})"
+    r"|(?:his|her|its|their)\s+(?P<after>[a-z]{3,})\s+(?:in|of)\s+"
+    r"(?:[A-Z][a-z]+\s+)?(?:\d{1,2}\s+)?(?:1[0-9]{3}|20[0-9]{2}))\b"
+)
+"""A dated event the subject had, as a noun: "the 1937 arrest", "her death in 1940"."""
+
+
+def _event_asks(sentence: str, term: str) -> list[str]:
+    """When was X's arrest: from "X, just before the 1937 arrest, ..." (X the subject).
+
+    A member asks when the event happened; the sentence names it as a noun with its year, so
+    the phrasing is the noun with the entry's name, not the sentence's verb.
+    """
+    asks = []
+    for match in _DATED_NOUN.finditer(_FOOTNOTE.sub("", sentence)):
+        noun = match.group("before") or match.group("after")
+        if noun not in _FUNCTION_WORDS and not noun.endswith("ly"):
+            owner = f"{term}'" if term.endswith("s") else f"{term}'s"
+            asks.append(f"when was {owner} {noun}")
+    return asks[:1]
+
+
+def _bracket_date_asks(sentence: str, term: str) -> list[str]:
+    """When was the X: from "The X (March 1921) was ...", a date in brackets after a name."""
+    text = _FOOTNOTE.sub("", sentence)
+    head = re.match(rf"^(?:The\s+)?{re.escape(term)}\s*\((?P<inside>[^)]{{1,40}})\)", text, re.I)
+    if head and _YEAR.search(head.group("inside")):
+        return [f"when was the {term}"]
+    return []
+
+
+def _definition_asks(text: str, term: str) -> list[str]:
+    """Phrasings of what a definition of `term` also answers: who made it, when, a real name."""
+    asks = _agent_asks(text, term) + _event_asks(text, term) + _bracket_date_asks(text, term)
+    if re.search(r",\s*better known as\b", text):
+        # "A, better known as B, was ...": A is the real name of B
+        asks.append(f"what was {term}'s real name")
+    return list(dict.fromkeys(asks))
+
+
+_FIELD = re.compile(r"^(?:[-•*]\s*)?(?P<key>[A-Z][a-z]+(?:\s+[a-z]+){0,2}):\s+\S")
+"""A field of an infobox or a fact sheet: "- Leader: Ada King", "Founded in: 1871"."""
+
+MAX_ASK_WORDS = 9
+"""Words of a sentence's predicate a drafted phrasing keeps."""
 
 _AGENT = re.compile(
     r"\b(?P<verb>led|founded|written|coined|edited|created|organi[sz]ed|directed|headed|"
@@ -464,7 +534,9 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
         lines = [line for line in para.splitlines() if line.strip()]
         # text copied from a web page puts one paragraph per line, without blank lines between
         long_lines = any(len(line) > 120 for line in lines)
-        paragraphs += lines if long_lines else ["\n".join(lines)]
+        # a list ("- Leader: Ada King" under "- Founded: 1871"): each item a paragraph
+        listed = sum(bool(_LEADING_MARK.match(line)) for line in lines) >= 2
+        paragraphs += lines if long_lines or listed else ["\n".join(lines)]
     for para in paragraphs:
         joined = " ".join(para.split())
         if not joined:
@@ -473,7 +545,10 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
         if (
             "\n" not in para.strip()
             and len(words) <= MAX_HEADING_WORDS
-            and joined[-1] not in ".?!:;,"
+            and joined.rstrip("”\"’'")[-1:] not in ".?!:;,"  # "… allows.”" ends a sentence
+            and not (joined[0] in "([" and joined[-1] in ")]")  # "(Smith, 369)": a citation
+            and joined[0] not in '“"‘'  # a quotation
+            and not _LEADING_MARK.match(joined)  # an item of a list
         ):
             # a wiki's "== Background ==" or a Markdown "## Background" pasted as text
             section = joined.strip("=# ") or joined
@@ -483,11 +558,82 @@ def _text_blocks(text: str) -> tuple[list[_Block], str, str | None]:
     return blocks, text, first
 
 
+_AFTER_FOOTNOTES = re.compile(rf"[.!?][\"”’)]?(?:\s*{_MARK})+(?=\s*[A-Z“\"])")
+"""A sentence's end with its footnote marks, before the next sentence: `... Communism." [8] Emma`."""
+
+
+_BOILERPLATE = re.compile(r"[©®]|\ball rights reserved\b", re.IGNORECASE)
+"""A page's copyright or trademark line."""
+
+
+def _question(text: str) -> bool:
+    """A paragraph that is one question: "• How did the league challenge the crown?"."""
+    text = text.strip()
+    return (
+        text.endswith("?")
+        and "?" not in text[:-1]
+        and len(text.split()) >= 4
+        and len(_sentences(text)) == 1
+    )
+
+
+def _cut_off(text: str) -> bool:
+    """A paragraph that stops mid-sentence: no final stop, its last word a small word."""
+    last = text.split()[-1] if text.split() else ""
+    return last.lower() in _FUNCTION_WORDS and last[-1:].isalpha()
+
+
+def _joined(blocks: list[_Block]) -> list[_Block]:
+    """Blocks with a paragraph cut off mid-sentence joined to the quotation that goes on with it.
+
+    "The mayor insisted that the plan was" / "“…not a plan but a wish ...”" is one sentence set
+    out as two paragraphs; the whitespace between them is all that is added, so the joined text
+    is still the document's words.
+    """
+    out: list[_Block] = []
+    for block in blocks:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.section == block.section
+            and _cut_off(before.text)
+            and (block.text[:1] in _QUOTE_OPENS or block.text[:1].islower())
+        ):
+            out[-1] = _Block(f"{before.text} {block.text}", block.section, before.bold + block.bold)
+        else:
+            out.append(block)
+    return out
+
+
 def _sentences(text: str) -> list[str]:
+    """The sentences of a paragraph (pysbd), first cut after footnote marks that end one.
+
+    pysbd reads `... State Communism." [8] Emma Goldman remained ...` as one sentence; a
+    footnote mark after the final stop ends the sentence it cites, whatever pysbd makes of it.
+    """
     import pysbd
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
-    return [" ".join(s.split()) for s in segmenter.segment(text) if s.strip()]
+    pieces, at = [], 0
+    for mark in _AFTER_FOOTNOTES.finditer(text):
+        pieces.append(text[at : mark.end()])
+        at = mark.end()
+    pieces.append(text[at:])
+    out: list[str] = []
+    for piece in pieces:
+        for sentence in segmenter.segment(piece):
+            sentence = " ".join(sentence.split())
+            if not sentence:
+                continue
+            if out and _INITIALS_END.search(out[-1]) and sentence[:1].isupper():
+                out[-1] = f"{out[-1]} {sentence}"  # "named S. Ya." / "Efron, pledged ...": a name
+            else:
+                out.append(sentence)
+    return out
+
+
+_INITIALS_END = re.compile(r"(?:^|\s)[A-Z][a-z]?\.\s+[A-Z][a-z]?\.$")
+"""A run of initials at a cut pysbd made: "S. Ya." starts a name, it does not end a sentence."""
 
 
 def _term_ok(term: str, *, title: bool = False) -> bool:
@@ -512,10 +658,14 @@ def _defines_known(sentence: str, entries: dict[str, dict[str, Any]]) -> dict[st
     lead = normalise(sentence)
     lead = lead[4:] if lead.startswith("the ") else lead
     for key, row in entries.items():
-        rest = lead[len(key) + 1 :].split(maxsplit=1) if lead.startswith(key + " ") else []
-        if rest and rest[0] in _VERBS:
+        rest = lead[len(key) + 1 :].split(maxsplit=2) if lead.startswith(key + " ") else []
+        # "X is a ...", "X refers to ...": not "X was critical of ..." (a claim about X)
+        if rest and rest[0] in _VERBS and (rest[0] not in _AUX or rest[1:2] in _ARTICLES):
             return row
     return None
+
+
+_ARTICLES = (["a"], ["an"], ["the"], ["one"], ["any"])
 
 
 @dataclass
@@ -527,6 +677,13 @@ class _Sentence:
     """The first sentence of its paragraph, where an encyclopedia defines its subject."""
     aside: bool = False
     """A sentence in brackets (a reference): it names things but claims nothing."""
+    block: int = 0
+    """Which paragraph (block) of all the documents it is in: a paragraph keeps to one topic."""
+    asked: str = ""
+    """The question on the line before, when this sentence starts its answer."""
+    cited: str = ""
+    """The bracketed citation line after the quotation this sentence is part of, or the
+    citation line itself."""
     words: list[str] = field(default_factory=list)
 
 
@@ -556,30 +713,38 @@ def _trim_name(name: str) -> str:
 
 def _candidate_names(
     sentences: list[_Sentence],
-) -> tuple[Counter[str], Counter[str], Counter[str], dict[str, str]]:
+) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], dict[str, str]]:
     """Capitalised names: how often each occurs, how often a one-word one stands alone, spellings.
 
     Standing alone means not as a modifier of a lower-case noun: "Vienna was", not "Vienna
     waltz".
     """
     counts: Counter[str] = Counter()
+    distinct: Counter[str] = Counter()
+    """Counts in distinct sentences: a text quoted in two documents names a thing once."""
     alone: Counter[str] = Counter()
     inner: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
     body = " ".join(s.text for s in sentences)
+    seen: set[str] = set()
     for sentence in sentences:
         text = _FOOTNOTE.sub("", sentence.text)
+        again = normalise(text) in seen  # the same sentence in another copy of the text
+        seen.add(normalise(text))
         for match in _NAME.finditer(text):
             after = text[match.end() :].lstrip()
             parts = match.group(0).split(" and ")  # "Zinoviev and Kamenev" is two names
             first = match.group(0).split()[0]
+            rest = parts[0].split(maxsplit=1)[1] if " " in parts[0] else ""
             if (
-                not any(c.isalnum() for c in text[: match.start()])
-                and " " in parts[0]
+                rest
+                and not any(c.isalnum() for c in text[: match.start()])
                 and _word_in(first.lower(), body)
+                and body.count(_trim_name(rest)) > body.count(f"{first} {rest}")
             ):
-                # "Therefore Impressionist ...": a capital the sentence start gave a common word
-                parts[0] = parts[0].split(maxsplit=1)[1]
+                # "Therefore Impressionist ...": a capital the sentence start gave a common word;
+                # but "Hotel Bristol, Copenhagen" is one name when "Bristol" is never alone
+                parts[0] = rest
             if len(parts) > 1:  # and the whole: "Hammer and Sickle Factory" is one name
                 parts.append(" and ".join(parts))
             # "Socialism in One Country" is one name, "Party in Britain" two: count both ways
@@ -590,6 +755,7 @@ def _candidate_names(
                     continue
                 key = normalise(name)
                 counts[key] += 1
+                distinct[key] += not again
                 spelling.setdefault(key, Counter())[name] += 1
                 starts = not any(c.isalnum() for c in text[: match.start()])
                 if " " not in name and (
@@ -604,7 +770,42 @@ def _candidate_names(
                         or nxt.lower().strip(".,;:") in _FUNCTION_WORDS
                         or part.endswith(("'s", "’s"))  # "Darwin's notes": a possessive noun
                     )
-    return counts, alone, inner, {k: v.most_common(1)[0][0] for k, v in spelling.items()}
+    spelled = {k: v.most_common(1)[0][0] for k, v in spelling.items()}
+    return counts, distinct, alone, inner, spelled
+
+
+_QUOTE_OPENS = '“"‘”'
+"""A paragraph that starts with one of these is a quotation (a closing mark: its first line cut)."""
+
+
+def _quotes(text: str) -> bool:
+    """A paragraph that is a quotation, or ends with one ("The mayor said it was “…”")."""
+    return text[:1] in _QUOTE_OPENS or text.rstrip(" .")[-1:] in '”"'
+
+
+def _citation(text: str) -> tuple[str, str]:
+    """The author and the title a bracketed citation line names, either may be "".
+
+    "(Ann Lee, The Long Road, Harbour Press, 1978, 37-45)" -> ("Ann Lee", "The Long Road");
+    "(Report on the harbour, 8th Congress, 1919)" -> ("", "Report on the harbour"); "(Lee, 369)"
+    -> ("Lee", ""). The author is a first part of capitalised words; the title the first later
+    part of two or more words without a figure (dates, pages and volumes have figures).
+    """
+    parts = [p.strip(' “”"‘’') for p in re.split(r",\s+", text.strip()[1:-1])]
+    first = parts[0].split()
+    author = (
+        parts[0]
+        if len(parts) > 1
+        and 1 <= len(first) <= 4
+        and all(w[:1].isupper() for w in first)
+        and not re.search(r"\d", parts[0])
+        else ""
+    )
+    for part in parts[1 if author else 0 :]:
+        part = re.split(r"[?!:—]", part)[0].strip()
+        if len(part.split()) >= 2 and part[:1].isupper() and not re.search(r"\d", part):
+            return author, part
+    return author, ""
 
 
 def _word_in(word: str, text: str) -> bool:
@@ -696,8 +897,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         names[key] = row
         row.setdefault("aliases", []).append(name)
 
+    paragraph = 0
     for doc in documents:
         blocks, body, heading, marked = _parse(doc)
+        blocks = _joined(blocks)
         if not blocks:
             raise DeckError(f"{doc.name}: no paragraphs of text to draft from")
         title = doc.title or heading or PurePath(doc.name).stem
@@ -717,26 +920,60 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             }
         )
         files[f"{DOCUMENTS}/{source_id}.txt"] = body.rstrip() + "\n"
-        for block in blocks:
+        for at, block in enumerate(blocks):
+            paragraph += 1
+            after = blocks[at + 1].text if at + 1 < len(blocks) else ""
+            # a quotation, then its source in brackets on a line of its own: "(Lee, 369)"
+            cited = after if after[:1] == "(" and after[-1:] == ")" and _quotes(block.text) else ""
+            if block.text[:1] == "(" and block.text[-1:] == ")" and at:
+                cited = block.text if _quotes(blocks[at - 1].text) else ""
+            if _BOILERPLATE.search(block.text):
+                continue  # "© 2024 Example Inc. All rights reserved.": the page, not the subject
             if block.section and len(block.section.split()) <= MAX_HEADING_WORDS:
                 headings.append((block.section, marked))
             bolds += block.bold
+            # a review question on a line of its own, then its answer: the question is no
+            # claim, but it is how members ask for the answer's first sentence
+            before = blocks[at - 1].text if at else ""
+            asked = _LEADING_MARK.sub("", before) if _question(before) else ""
             for n, text in enumerate(_sentences(block.text)):
                 if len(_FOOTNOTE.sub("", text).split()) >= 4 and len(text) <= MAX_TEXT:
-                    # a sentence in brackets is a reference or an aside: names, not a claim
-                    aside = text.startswith("(") and text.rstrip(".").endswith(")")
+                    # a sentence in brackets is a reference or an aside: names, not a claim;
+                    # so is one cut off before its end ("Historians ... marvel at", then a
+                    # quotation): it ends in a small word and no stop
+                    aside = (
+                        (text.startswith("(") and text.rstrip(".").endswith(")"))
+                        or _cut_off(text)
+                        or _question(block.text)
+                        or text.rstrip("”\"’' ").endswith("?")  # a question claims nothing
+                    )
                     sentences.append(
-                        _Sentence(text, source_id, block.section, opens=n == 0, aside=aside)
+                        _Sentence(
+                            text,
+                            source_id,
+                            block.section,
+                            opens=n == 0,
+                            aside=aside,
+                            block=paragraph,
+                            cited=cited,
+                            asked=asked if n == 0 else "",
+                        )
                     )
 
     body_text = " ".join(s.text for s in sentences)
+    titles_of_documents = {heading for _, heading in first_headings}
     # 1. terms the layout marks: headings and bold text (a heading guessed from a short line of
     #    plain text only when the text also names it, so "Background" does not become a term)
     for name, marked in dict.fromkeys(headings):
         first, _, rest = name.partition(" ")
         lowered = f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
-        if marked or any(
-            re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered}
+        trimmed = _trim_name(name)
+        if trimmed != name and " " not in trimmed and trimmed.islower():
+            continue  # "Other groups", "More examples": a common noun once the heading's "Other" goes
+        if (
+            marked
+            or name in titles_of_documents  # a document's title names its subject
+            or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", body_text) for n in {name, lowered})
         ):
             entry(name)
     for name in bolds:
@@ -771,7 +1008,14 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         for quoted in _QUOTED.finditer(sentence.text):
             title = quoted.group("title").strip()
             long_words = [w for w in title.split() if len(w) > 3]
-            if 2 <= len(title.split()) <= 10 and all(w[:1].isupper() for w in long_words):
+            # a name the documents mostly write without quotes is a name, not a title
+            # ('"Harbour Board" also found in:' on a page that names it twenty times)
+            bare = len(re.findall(rf"(?<![\w“\"]){re.escape(title)}(?![\w”\"])", body_text))
+            if (
+                2 <= len(title.split()) <= 10
+                and all(w[:1].isupper() for w in long_words)
+                and bare <= 1
+            ):
                 entry(title, "a quoted title", trim=False)
                 quoted_titles.add(title)
                 titles.add(title)
@@ -790,21 +1034,58 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 words[0] not in _SMALL_WORDS
                 and words[-1] not in _SMALL_WORDS
                 and not words[0].endswith("ly")  # “mostly workers”: an adverb, a remark
-                and _term_ok(term)
+                and (words[0] in _ORDINALS or words[0] not in _FUNCTION_WORDS)
+                and _term_ok(term, title=True)  # an ordinal may start it: "third camp"
                 and (
                     (len(words) <= 3 and not set(words) & _SMALL_WORDS and "'" not in term)
                     or uses > 1
                 )
             ):
-                entry(term, "a quoted phrase")
+                entry(term, "a quoted phrase", trim=False)  # "third camp": not "camp"
         for paren in _PAREN_ALIAS.finditer(sentence.text):
             name, other = _trim_name(paren.group("name")), paren.group("alias")
             if len(name.split()) >= 1 and _term_ok(name) and not _YEAR.search(other):
                 row = entry(name, "named with another name in brackets")
                 if row is not None:
                     alias(row, other)
+        for named in _NAMED.finditer(sentence.text):
+            # "a clerk named J. R. Hale": English introduces a person by name so
+            person = entry(named.group("name"), "a person the text introduces by name")
+            surname = named.group("name").split()[-1]
+            if person is not None and " " in person["term"]:
+                persons.add(id(person))
+                if not _word_in(surname.lower(), body_text):
+                    alias(person, surname)
+    authors: dict[str, str] = {}
+    """Each citation line's author; "Ibid." cites the author of the citation before it."""
+    for sentence in sentences:
+        for nick in _NICKNAMED.finditer(sentence.text):
+            # Andrey "shoot the mad dogs" Vyshinsky: the name is "Andrey Vyshinsky"
+            full = f"{nick.group('first')} {nick.group('last')}"
+            known = names.get(normalise(nick.group("last")))
+            if known is not None and " " not in known["term"]:
+                rename(known, full)
+            elif known is None and (person := entry(full, "a name with a nickname")) is not None:
+                alias(person, nick.group("last"))
+            if (person := names.get(normalise(full))) is not None:
+                persons.add(id(person))
+        for cited_by in _ACCORDING.finditer(_FOOTNOTE.sub("", sentence.text)):
+            # "..., according to Rogovin": a source the text cites by surname, however rarely
+            name = cited_by.group("name")
+            if name.lower() not in _FUNCTION_WORDS and not _word_in(name.lower(), body_text):
+                person = entry(name, "a person the text cites")
+                if person is not None:
+                    persons.add(id(person))
+    for cited in dict.fromkeys(s.cited for s in sentences if s.cited):
+        author, title = _citation(cited)
+        before = list(authors.values())[-1:] if authors else []
+        authors[cited] = author or (before[0] if before and re.search(r"\bIbid\b", cited) else "")
+        row = entry(title, "a work a citation names", trim=False) if title else None
+        if row is not None:
+            quoted_titles.add(row["term"])
+            titles.add(row["term"])
     # 3. names and phrases the documents keep using
-    counts, alone, inner, spelled = _candidate_names(sentences)
+    counts, distinct, alone, inner, spelled = _candidate_names(sentences)
     frequent = {k for k, n in counts.items() if n >= MIN_MENTIONS}
 
     def glued(key: str) -> bool:
@@ -819,19 +1100,51 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
         if " in " in key and key.rsplit(" in ", 1)[1] in frequent:
             return True  # "Party in Britain": a name, then where
         last = key.split()[-1]
-        return counts[key] < MIN_MENTIONS and (
-            (len(parts) > 1 and parts[0] in frequent)
-            or all(w in frequent for w in key.split())
-            or (last in frequent and singular(last) != last)  # "Paris Impressionists"
+        words = key.split()
+        return (
+            distinct[key] < MIN_MENTIONS
+            and (
+                (len(parts) > 1 and parts[0] in frequent)
+                or all(w in frequent for w in words)
+                or (last in frequent and singular(last) != last)  # "Paris Impressionists"
+                # two names side by side, seen once: "Royal Society Isaac Newton", "Newtonian
+                # Royal Society" (an adjective that is a name of its own, then a name)
+                or any(
+                    " ".join(words[:at]) in frequent and " ".join(words[at:]) in frequent
+                    for at in range(1, len(words))
+                )
+                # part of a longer name the layout or a quotation gave ("Land Question" of the
+                # title "The Land Question and the Fight for Freedom")
+                or any(f" {key} " in f" {longer} " for longer in names if longer != key)
+            )
         )
 
     multi = [
         k for k, n in counts.most_common() if " " in k and n >= MIN_MULTI_MENTIONS and not glued(k)
     ]
     for key in multi:
+        words = spelled[key].split()
+        if (
+            len(words) >= 3
+            and words[0].endswith("ist")
+            and normalise(words[0][:-3] + "ism") in frequent
+            and all(w[:1].isupper() for w in words[1:2])
+        ):
+            # "Realist Royal Academy": an adjective of a doctrine before a name is no part of it
+            entry(" ".join(words[1:]), "a name the documents use often")
+            continue
         entry(spelled[key], "a name the documents use often")
     last_words: dict[str, str] = {}
-    endings = Counter(normalise(spelled[k].split()[-1]) for k in multi if k in frequent)
+    # how many different names end with a word ("Eastern Europe", "Western Europe": "Europe"
+    # is no surname); "Josip Broz Tito" and "Josip Tito", or initials ("J. Tito"), are one
+    endings = Counter(
+        last
+        for last, first in {
+            (normalise(spelled[k].split()[-1]), normalise(spelled[k].split()[0]))
+            for k in multi
+            if not re.fullmatch(r"(?:[A-Z]\.?){1,3}", spelled[k].split()[0])
+        }
+    )
     for key in multi:  # most frequent first: "Curie" goes to "Marie Curie"
         words = spelled[key].split()
         # "Revolution" in "Cuban Revolution" is a common noun (the text also writes
@@ -855,6 +1168,15 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             and not _word_in(spelled[key].lower(), body_text)  # "Revolution" / "revolution"
         ):
             entry(spelled[key], "a name the documents use often")
+    for sentence in sentences:  # "Darwin and his son Francis": Francis is "Darwin's son"
+        for kin in _KIN.finditer(_FOOTNOTE.sub("", sentence.text)):
+            owner = names.get(normalise(kin.group("owner")))
+            relative = names.get(normalise(kin.group("name")))
+            if owner is None or relative is None or owner is relative:
+                continue
+            for name in (owner["term"], *owner.get("aliases", [])):
+                if " " not in name or name == owner["term"]:
+                    alias(relative, f"{name}'s {kin.group('rel')}")
     for key, row in list(names.items()):  # "Curie" defined on its own joins "Marie Curie"
         target = names.get(last_words.get(key, ""))
         if (
@@ -871,6 +1193,39 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 names[normalise(name)] = target
                 if normalise(name) != normalise(target["term"]):
                     target.setdefault("aliases", []).append(name)
+    for key in multi:  # "MS Curie", "P. Curie": initials and a surname are the known person
+        words = spelled[key].split()
+        target = names.get(last_words.get(normalise(words[-1]), ""))
+        row = names.get(key)
+        if (
+            target is not None
+            and row is not None
+            and row is not target
+            and row in rows
+            and all(re.fullmatch(r"(?:[A-Z]\.?){1,3}", w) for w in words[:-1])
+        ):
+            rows.remove(row)
+            for name in (row["term"], *row.get("aliases", [])):
+                names[normalise(name)] = target
+                target.setdefault("aliases", []).append(name)
+    for short in list(rows):  # "John Kennedy" is "John F. Kennedy": first and last name alike
+        words = short["term"].split()
+        if len(words) != 2 or not all(w[:1].isupper() for w in words) or short.get("definition"):
+            continue
+        for full in rows:
+            longer = full["term"].split()
+            if (
+                full is not short
+                and len(longer) == 3
+                and longer[0] == words[0]
+                and longer[-1] == words[-1]
+                and longer[1][:1].isupper()
+            ):
+                rows.remove(short)
+                for name in (short["term"], *short.get("aliases", [])):
+                    names[normalise(name)] = full
+                    full.setdefault("aliases", []).append(name)
+                break
     for row in list(rows):  # "Impressionist" is an adherent of "Impressionism": one entry
         term = row["term"]
         target = names.get(normalise(term[:-3] + "ism")) if term.endswith("ist") else None
@@ -953,15 +1308,34 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
     side: dict[str, list[_Sentence]] = {}
     by_id = {id(r): r for r in rows}
     previous: tuple[tuple[str, str | None], list[dict[str, Any]]] = (("", None), [])
+    previous_block = -1
+    previous_guess = ""
     for sentence in sentences:
+        if sentence.cited:
+            # a quotation and its citation line belong to the work the citation names and to
+            # its author: "what did Lee write in The Long Road"
+            _, title = _citation(sentence.cited)
+            author = authors.get(sentence.cited, "")
+            cited_rows = [names.get(normalise(title))] if title else []
+            if author and not sentence.aside:  # the citation line itself only to the work
+                cited_rows.append(
+                    names.get(normalise(author)) or names.get(normalise(author.split()[-1]))
+                )
+            for key in dict.fromkeys(id(r) for r in cited_rows if r is not None):
+                doubt = "unsure: a quotation; filed under the work and author its citation names"
+                own.setdefault(str(key), []).append((sentence, doubt))
         if sentence.aside:
             continue
         found = mentioned(sentence.words)
         place = (sentence.source, sentence.section)
         first = sentence.text.split(maxsplit=1)[0].lower().strip(",")
+        went_on = ""
         if first in _PRONOUNS and previous[0] == place:
             subjects = previous[1]
-            if first in ("he", "she", "his", "her") and len(subjects) == 1:
+            # "He ..." after a sentence whose subject was only guessed is a guess too, and says
+            # nothing of whether that entry is a person
+            went_on = previous_guess
+            if first in ("he", "she", "his", "her") and len(subjects) == 1 and not went_on:
                 persons.add(id(subjects[0]))
         else:
             subjects = mentioned(normalise(_subject_span(sentence.text)).split())
@@ -972,9 +1346,32 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 if row is not None and head in normalise(row["term"]).split():
                     subjects = [row]
                     break
+        if not subjects and previous_block == sentence.block and previous[1]:
+            # "Yet their numbers grew ...", "In 1948, the two leaders split apart": a sentence
+            # whose subject names no entry goes on with the paragraph's subject
+            subjects = list(previous[1])
+            went_on = "unsure: its subject names no entry; goes on from the sentence before"
+        elif (
+            not subjects
+            and sentence.opens
+            and sentence.text[:1] in _QUOTE_OPENS
+            and previous[0] == place
+            and previous[1]
+        ):
+            # a paragraph that is a quotation and names no one quotes whom the paragraph
+            # before was about
+            subjects = list(previous[1])
+            went_on = "unsure: a quotation; goes on from the paragraph before"
         subjects += [r for r in found if r["id"] in works and r not in subjects]
+        if not subjects and found:
+            # the sentence is nobody's own: the first entry it names keeps it, so no claim of
+            # the documents is left out of the draft
+            subjects = found[:1]
+            went_on = "unsure: names it, but is about something else"
         previous = (place, subjects)
-        if not found and not subjects:
+        previous_block = sentence.block
+        previous_guess = went_on
+        if not subjects:
             heading = names.get(normalise(sentence.section or ""))
             if heading is not None:
                 own.setdefault(str(id(heading)), []).append(
@@ -985,7 +1382,7 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
                 )
             continue
         for row in subjects:
-            own.setdefault(str(id(row)), []).append((sentence, ""))
+            own.setdefault(str(id(row)), []).append((sentence, went_on))
         heading = names.get(normalise(sentence.section or ""))
         if heading is not None and heading not in subjects:
             # notes under a heading that is a term are about that term ("It was described in
@@ -1005,8 +1402,12 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             fact = item(sentence, row["term"])
             if row.get("definition", {}).get("text") == fact["text"]:
                 continue
-            if "definition" not in row and sentence.words[: len(row["term"].split())] == (
-                normalise(row["term"]).split()
+            if (
+                "definition" not in row
+                and sentence.words[: len(row["term"].split())] == normalise(row["term"]).split()
+                and not sentence.cited  # a citation line, a quotation
+                and sentence.text[:1] not in "(["
+                and not sentence.text.endswith(":")  # "X also found in:" introduces a list
             ):
                 row["definition"] = {
                     **fact,
@@ -1019,8 +1420,24 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             about = _about(sentence.text)
             if about:
                 fact["about"] = about
-            asks = [_when_ask(sentence.text, row["term"])] if about == "when" and not doubt else []
-            asks += _agent_asks(sentence.text, row["term"]) if not doubt else []
+            # a phrasing is made only from a sentence whose subject is this entry ("Darwin
+            # sailed ...", "He published ..."); one that merely names it asks about another
+            spoken = sentence.text.split(maxsplit=1)[0].lower().strip(",")
+            subject = not doubt and (
+                spoken in _PRONOUNS
+                or row in mentioned(normalise(_subject_span(sentence.text)).split())
+            )
+            asks = [sentence.asked]
+            if (field_ := _FIELD.match(sentence.text)) and (
+                row is names.get(normalise(sentence.section or "")) or subject
+            ):
+                # an infobox line under the entry's heading: "Leader: A, B" -> "leader of X"
+                the = "" if row["term"].lower().startswith("the ") else "the "
+                asks.append(f"{field_.group('key').lower()} of {the}{row['term']}")
+            asks += [_when_ask(sentence.text, row["term"])] if about == "when" and subject else []
+            asks += _event_asks(sentence.text, row["term"]) if subject else []
+            asks += _bracket_date_asks(sentence.text, row["term"])
+            asks += _agent_asks(sentence.text, row["term"]) if subject else []
             if any(asks):
                 fact["asks"] = [a for a in asks if a]
             if doubt:
@@ -1046,6 +1463,10 @@ def draft(documents: list[Document], taken: frozenset[str] = frozenset()) -> Dra
             with_the = len(re.findall(rf"\b[Tt]he {term}\b", body_text))
             the = with_the * 2 > len(re.findall(rf"\b{term}\b", body_text))
             row["asks"] = _name_asks(row, person=key in persons, the=the)
+        if "definition" in row and (
+            asks := _definition_asks(row["definition"]["text"], row["term"])
+        ):
+            row["definition"]["asks"] = asks
         if key in persons:
             row["kind"] = "person"
         elif row["id"] in works and row["term"] in titles:
