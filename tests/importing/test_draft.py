@@ -30,6 +30,16 @@ Jan Ingenhousz showed in 1779 that light is needed.</p>
 </body></html>"""
 
 
+def _drafted(text: str, stem: str, title: str) -> str:
+    """The YAML drafted from one plain-text document `<stem>.txt` titled `title`."""
+    return draft([Document(f"{stem}.txt", text, title)]).files[f"draft-{stem}.yaml"]
+
+
+def _entry(yaml_text: str, term: str) -> str:
+    """The drafted YAML of the entry called `term`, up to the next entry."""
+    return yaml_text.split(f'term: "{term}"')[1].split("\n  - id:")[0]
+
+
 def _check(tmp_path: Path, name: str, text: str, *flags: str) -> Path:
     doc = tmp_path / name
     doc.write_text(text, encoding="utf-8")
@@ -268,12 +278,12 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
     yaml_text = result.files["draft-line.yaml"]
     # a citation line in brackets is no heading; the work it names is an entry of kind work
     assert "(Kovalenko, 369)" not in yaml_text.split("entries:")[0]
-    work = yaml_text.split('term: "The Iron Road to the Sea"')[1].split("\n  - id:")[0]
+    work = _entry(yaml_text, "The Iron Road to the Sea")
     assert 'kind: "work"' in work
     assert "the river will carry the trains" in work and "Letter printed May 3rd" in work
     # the author's initials and surname are the known person, who keeps the quotation too (the
     # citation line, with its pages and volume, only the work)
-    person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
+    person = _entry(yaml_text, "Maria Kovalenko")
     assert '"MK Kovalenko"' in person and "the river will carry the trains" in person
     assert "Letter printed" not in person and 'term: "MK Kovalenko"' not in yaml_text
     # "Ibid." cites the author of the citation before it
@@ -286,7 +296,7 @@ def test_a_quoted_coined_term_may_start_with_an_ordinal() -> None:
         'The planners argued for a "third route" between the hills. The "third route" was never'
         " built.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert 'term: "third route"' in yaml_text
 
 
@@ -296,7 +306,7 @@ def test_a_paragraph_cut_off_mid_sentence_goes_on_with_its_quotation() -> None:
         " was\n\n“…the only road the river allows.”\n\nBut while they\n\n"
         "Hotel Bristol, Harbour Town - the site of the banquet\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     joined = "Maria Kovalenko insisted that the route was “…the only road the river allows.”"
     assert f'text: "{joined}"' in yaml_text
     # a paragraph cut off with nothing to go on with is no claim
@@ -309,7 +319,7 @@ def test_two_names_side_by_side_are_no_name_of_their_own() -> None:
         " surveyed it. Maria Kovalenko wrote the report.\n\n"
         "The chair of the Harbour Board Maria Kovalenko resigned in 1875.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert 'term: "Harbour Board Maria Kovalenko"' not in yaml_text
     assert 'term: "Harbour Board"' in yaml_text and 'term: "Maria Kovalenko"' in yaml_text
 
@@ -328,7 +338,7 @@ def test_names_introduced_by_named_and_phrasings_of_definitions() -> None:
     # the initials mended)
     assert 'term: "J. Ro. Hale"' in yaml_text and '"Hale"' in yaml_text
     assert "who kept the books" in yaml_text.split('term: "J. Ro. Hale"')[1]
-    lee = yaml_text.split('term: "Ann Lee"')[1].split("\n  - id:")[0]
+    lee = _entry(yaml_text, "Ann Lee")
     # "was proud of" is a claim about her, not what she is: the definition stays the one that
     # says so, and it answers "what was Ann Lee's real name"
     assert "was an English surveyor" in lee.split("facts:")[0]
@@ -342,7 +352,7 @@ def test_a_heading_that_is_a_common_noun_once_trimmed_is_no_entry() -> None:
         "The Harbour Board met in 1869.\n\nOther groups\n\nOther groups were also named:"
         " the Dock group and the Pier group, but little is known about the groups.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert 'term: "group"' not in yaml_text and 'term: "groups"' not in yaml_text
 
 
@@ -354,10 +364,10 @@ def test_places_and_quoted_names_are_not_people_or_works() -> None:
         ' set the fares.\n\n"Harbour Board" also found in:\n\n'
         "Critics of the Harbour Board wrote letters. He answered them all.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
-    east = yaml_text.split('term: "Eastern Europe"')[1].split("\n  - id:")[0]
+    yaml_text = _drafted(text, "line", "Line")
+    east = _entry(yaml_text, "Eastern Europe")
     assert '"Europe"' not in east  # two names end with it: no surname
-    board = yaml_text.split('term: "Harbour Board"')[1].split("\n  - id:")[0]
+    board = _entry(yaml_text, "Harbour Board")
     # quoted once on a page that names it bare: a name, not a work; "He" after a sentence
     # whose subject was only guessed does not make it a person
     assert 'kind: "term"' in board
@@ -371,7 +381,7 @@ def test_review_questions_phrase_their_answers_and_page_boilerplate_is_skipped()
         " marked every bend of the river, and by asking the farmers which fields flooded.\n\n"
         "© 2024 Example Guides Inc. All rights reserved.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert 'asks: ["How did the Harbour Board choose the route for the new line?"' in yaml_text
     assert 'text: "• How did' not in yaml_text and 'text: "How did' not in yaml_text
     assert "Example Guides" not in yaml_text.split("entries:")[1]
@@ -382,7 +392,7 @@ def test_a_footnote_mark_with_its_page_ends_a_sentence() -> None:
         "The Harbour Board met in 1869. The Harbour Board chose the route (HBR). [57] : 31"
         " Members of the Harbour Board were often farmers. It had twelve members.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert 'text: "Members of the Harbour Board were often farmers."' in yaml_text
     assert 'term: "Members of the Harbour Board"' not in yaml_text
 
@@ -393,8 +403,8 @@ def test_a_relative_is_named_by_kinship() -> None:
         " Darwin and his son Francis Darwin measured the worms. Francis Darwin was a botanist."
         " Francis Darwin wrote about plants.\n"
     )
-    yaml_text = draft([Document("kin.txt", text, "Kin")]).files["draft-kin.yaml"]
-    francis = yaml_text.split('term: "Francis Darwin"')[1].split("\n  - id:")[0]
+    yaml_text = _drafted(text, "kin", "Kin")
+    francis = _entry(yaml_text, "Francis Darwin")
     assert '"Charles Darwin\'s son"' in francis
 
 
@@ -405,8 +415,8 @@ def test_an_infobox_list_is_one_field_a_line_and_its_fields_are_phrased() -> Non
         "The Harbour Board, also known as the Board, was a council of ship owners. It met"
         " weekly from 1869.\n"
     )
-    yaml_text = draft([Document("board.txt", text, "Board")]).files["draft-board.yaml"]
-    board = yaml_text.split('term: "Harbour Board"')[1].split("\n  - id:")[0]
+    yaml_text = _drafted(text, "board", "Board")
+    board = _entry(yaml_text, "Harbour Board")
     # the title is an alias of the entry its opening defines; the list lines are facts of
     # it under its heading, not headings, and the opening keeps its place under the title
     assert '"Harbour Board of the Valley"' in board
@@ -422,8 +432,8 @@ def test_a_quotation_paragraph_that_names_no_one_goes_on_with_the_paragraph_befo
         '"With all frankness I say the river is the only road. In my place any engineer'
         ' would choose it."\n'
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
-    person = yaml_text.split('term: "Maria Kovalenko"')[1].split("\n  - id:")[0]
+    yaml_text = _drafted(text, "line", "Line")
+    person = _entry(yaml_text, "Maria Kovalenko")
     assert "With all frankness I say the river is the only road." in person
 
 
@@ -432,9 +442,9 @@ def test_a_name_without_its_middle_name_is_the_same_person() -> None:
         "Maria Ivanovna Kovalenko surveyed the valley in 1869. Maria Ivanovna Kovalenko wrote"
         " the report. In 1875 Maria Kovalenko resigned from the board.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert 'term: "Maria Kovalenko"' not in yaml_text
-    person = yaml_text.split('term: "Maria Ivanovna Kovalenko"')[1].split("\n  - id:")[0]
+    person = _entry(yaml_text, "Maria Ivanovna Kovalenko")
     assert '"Maria Kovalenko"' in person and "resigned from the board" in person
 
 
@@ -443,7 +453,7 @@ def test_an_adjective_of_a_doctrine_is_no_part_of_the_name_after_it() -> None:
         "Realism is a style of painting that shows life as it is. Realism spread from France."
         " In 1855 the Realist Royal Academy Circle showed its pictures.\n"
     )
-    yaml_text = draft([Document("art.txt", text, "Art")]).files["draft-art.yaml"]
+    yaml_text = _drafted(text, "art", "Art")
     assert 'term: "Realist Royal Academy Circle"' not in yaml_text
     assert 'term: "Royal Academy Circle"' in yaml_text
 
@@ -453,7 +463,7 @@ def test_a_question_in_the_text_is_no_fact() -> None:
         "Maria Kovalenko surveyed the valley in 1869. Had she changed her mind, or had the"
         " board? Maria Kovalenko never said.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     assert "Had she changed her mind" not in yaml_text
 
 
@@ -462,8 +472,8 @@ def test_a_source_cited_by_surname_is_a_person() -> None:
         "The Harbour Board met in 1869. Few records of its meetings survive, according to"
         " Petrenko. The Harbour Board chose the route.\n"
     )
-    yaml_text = draft([Document("line.txt", text, "Line")]).files["draft-line.yaml"]
-    person = yaml_text.split('term: "Petrenko"')[1].split("\n  - id:")[0]
+    yaml_text = _drafted(text, "line", "Line")
+    person = _entry(yaml_text, "Petrenko")
     assert 'kind: "person"' in person and "Few records of its meetings survive" in person
 
 
@@ -472,6 +482,6 @@ def test_a_nickname_between_first_and_last_name() -> None:
         'The sheriff, William "the Kid" Bonney, rode into town in 1878. Bonney robbed the'
         " bank. Bonney fled to the hills.\n"
     )
-    yaml_text = draft([Document("west.txt", text, "West")]).files["draft-west.yaml"]
-    person = yaml_text.split('term: "William Bonney"')[1].split("\n  - id:")[0]
+    yaml_text = _drafted(text, "west", "West")
+    person = _entry(yaml_text, "William Bonney")
     assert '"Bonney"' in person and 'kind: "person"' in person

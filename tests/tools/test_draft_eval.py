@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
+
+from tool_loader import load_tool
 
 
 def _tool() -> ModuleType:
-    path = Path(__file__).parents[2] / "tools" / "draft_eval.py"
-    spec = importlib.util.spec_from_file_location("draft_eval", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("draft_eval")
 
 
 def test_same_passage_is_the_same_words_not_the_same_topic() -> None:

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tool_loader import load_tool
 
 from bot.answering.calibration import answer_inputs
 
 
 def _tool() -> ModuleType:
-    path = Path(__file__).parents[2] / "tools" / "fit_calibration.py"
-    spec = importlib.util.spec_from_file_location("fit_calibration", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("fit_calibration")
 
 
 @pytest.fixture(scope="module")
