@@ -43,8 +43,6 @@ from bot.packs.model import ABOUT, Entry, Item, Pack
 NAME, ASK, TEXT = 0, 1, 2
 """What a document of the index is: a name of an entry, a phrasing someone asks, or item text."""
 
-_READ_KEEP = 50_000
-"""Word sets `_words` keeps before starting afresh (a few MB)."""
 _TYPO_MIN_LEN = 5
 _CANDIDATES = 60
 _COMMON = 2000
@@ -319,8 +317,6 @@ class LexicalMatcher:
         self._entry_items = found["entry_items_at"].tolist()
         if len(self._entry_items) != len(self.entries) + 1:
             raise ValueError("the index was built for another pack")
-        self._read: dict[tuple[str, int], frozenset[str]] = {}
-        """Rows of the word lists already turned into word sets (see `_words`)."""
 
     def words_of(self, text: str) -> list[str]:
         """Index words of a text, with this pack's synonyms applied."""
@@ -333,15 +329,8 @@ class LexicalMatcher:
         return self._a[name][int(at[row]) : int(at[row + 1])].tolist()  # type: ignore[no-any-return]
 
     def _words(self, name: str, row: int) -> frozenset[str]:
-        """The words of one row of a word list, kept once read (a question reads ~250 rows)."""
-        key = (name, row)
-        found = self._read.get(key)
-        if found is None:
-            if len(self._read) >= _READ_KEEP:
-                self._read.clear()  # a big pack: keep memory bounded, not every row forever
-            vocab = self.vocab
-            found = self._read[key] = frozenset([vocab[i] for i in self._row(name, row)])
-        return found
+        vocab = self.vocab
+        return frozenset([vocab[i] for i in self._row(name, row)])
 
     def _postings_size(self, word: str) -> int:
         at, w = self._a["postings_at"], self.word_ids[word]
