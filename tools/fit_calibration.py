@@ -62,6 +62,7 @@ HYBRID = [
     "other_named",
     "rest_sem",
     "exact_name",
+    "compare_named",
 ]
 LEXICAL = [f for f in HYBRID if not f.startswith("sem")]
 SUGGEST = 0.05

@@ -171,6 +171,21 @@ def asks_definition(text: str) -> bool:
     return bool(_DEFINITION_QUESTION.search(normalise(text)))
 
 
+_COMPARISON = re.compile(
+    r"\b(difference between|differences between|differ|differs|different from|vs|versus|"
+    r"compare|compared|comparison)\b"
+)
+
+
+def compares(text: str) -> bool:
+    """Whether a question asks how two things differ ("X vs Y", "difference between X and Y").
+
+    The answer is then one of the entries it names, not an item that happens to mention both.
+    English grammar only.
+    """
+    return bool(_COMPARISON.search(normalise(text)))
+
+
 def defines(item: Item, words: tuple[str, ...]) -> bool:
     """Whether the item states what the question's term is: "X is ...", "X refers to ...".
 
@@ -590,9 +605,15 @@ class Matcher:
         rows_of, rest_of = (
             self._rows_by_entry(sims, pooled_rows, rest_vector) if sims is not None else ({}, {})
         )
+        comparing = compares(text)
         scored = [
             self._describe(
-                e_index, pool[e_index], query, rows_of.get(e_index, {}), rest_of.get(e_index)
+                e_index,
+                pool[e_index],
+                query,
+                rows_of.get(e_index, {}),
+                rest_of.get(e_index),
+                comparing=comparing,
             )
             for e_index in pool
         ]
@@ -706,6 +727,8 @@ class Matcher:
         query: Query,
         item_sims: dict[int, float],
         rest_sims: dict[int, float] | None = None,
+        *,
+        comparing: bool = False,
     ) -> tuple[dict[str, float], Entry, Item | None, bool, bool]:
         """The features of one entry as the answer, with the item it would answer by."""
         entry = self.entries[e_index]
@@ -784,6 +807,8 @@ class Matcher:
             # "what is inflation" where no entry is called inflation: an item that merely
             # mentions the word is no definition of it.
             "short_unnamed": 1.0 if len(query.words) <= 2 and not named_share else 0.0,
+            # "fetch vs pull": one of the entries compared is the answer
+            "compare_named": 1.0 if comparing and named_share >= 0.99 else 0.0,
         }
         return feats, entry, item, named_share >= 0.99, shaped
 

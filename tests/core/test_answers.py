@@ -483,3 +483,19 @@ def test_a_how_many_question_needs_a_figure_not_a_pronoun(tiny_pack: Pack) -> No
         "He was the first to speak.",
     ):
         assert "how-many" not in shape(none), none
+
+
+def test_a_comparison_is_answered_by_an_entry_it_compares(tiny: Answerer) -> None:
+    from bot.answering.matcher import compares
+
+    for question in (
+        "difference between the comintern and the left opposition",
+        "trotsky vs comintern",
+    ):
+        assert compares(question), question
+        found = tiny.matcher.search_full(question)
+        named = [c for c in found.candidates if c.named]
+        assert len(named) == 2 and all(c.features["compare_named"] == 1.0 for c in named)
+        assert found.candidates[0].named, question
+    assert not compares("what did the comintern do")
+    assert not compares("how did the left opposition differentiate itself")  # not "differ"
