@@ -332,7 +332,7 @@ class Answerer:
             ranked = sorted(candidates, key=lambda c: (c.shaped, c.confidence), reverse=True)
         # Choices only when the best is at least a plausible reading: "the capital of France"
         # gets "I don't know", not five entries that happen to mention a capital.
-        plausible = top.confidence >= 2 * model.suggest
+        plausible = confidence >= 2 * model.suggest
         choices = tuple(
             Alternative(c.entry.id, c.entry.term, c.confidence)
             for c in ranked
