@@ -132,6 +132,7 @@ class Embedder:
         self.info = model_info(self.model_dir)
         self.threads = threads
         self._worker: ThreadPoolExecutor | None = None
+        self._worker_pid = 0
         self._worker_lock = threading.Lock()
 
     @cached_property
@@ -163,10 +164,12 @@ class Embedder:
         return tokenizer
 
     def _pool(self) -> ThreadPoolExecutor:
-        if self._worker is None:
+        # A forked child inherits the pool but not its thread: it would wait forever. Its own.
+        if self._worker is None or self._worker_pid != os.getpid():
             with self._worker_lock:
-                if self._worker is None:
+                if self._worker is None or self._worker_pid != os.getpid():
                     self._worker = ThreadPoolExecutor(1, thread_name_prefix="studybot-embed")
+                    self._worker_pid = os.getpid()
         return self._worker
 
     def submit_tokens(self, text: str) -> Future[TokenVectors]:
