@@ -7,8 +7,8 @@ right (its entry answers the question) or wrong, and fits a logistic regression 
 (plain numpy Newton steps with a small L2 penalty: no extra dependency): the first stage, which
 ranks the candidates. A second one is fitted on each question's best candidate only, with the
 first stage's lead over the runner-up (`calibration.AnswerModel`): its output is the confidence.
-It then picks the answer threshold: the lowest probability at which the pooled development answers stay within
-`--max-wrong` wrong, and prints the reliability table (predicted vs observed) for docs/answering.md.
+It then picks the answer threshold on out-of-subject predictions (see `choose_threshold` and
+`out_of_subject`), and prints the reliability table (predicted vs observed) for docs/answering.md.
 Held-out questions are never read here.
 """
 
@@ -138,6 +138,14 @@ def model_from(beta: np.ndarray, names: list[str]) -> calibration.LogisticModel:
     )
 
 
+def _suite_shares(records: list[dict]) -> dict[str, float]:
+    """Each suite's weight per question: every suite counts alike, whatever its size."""
+    sizes: dict[str, int] = {}
+    for rec in records:
+        sizes[rec["suite"]] = sizes.get(rec["suite"], 0) + 1
+    return {suite: 100.0 / size for suite, size in sizes.items()}
+
+
 def _best(rec: dict, model: calibration.LogisticModel) -> tuple[int, float, float, bool]:
     """The first stage's best candidate: its index, its probability, the runner-up's, lookup."""
     probs = [model.probability(f) for f in rec["features"]]
@@ -159,7 +167,7 @@ def decisions(records: list[dict], model: calibration.LogisticModel) -> list[tup
         if lacks_answer(features) or features.get(PASSING):  # the answerer never answers these
             out.append((0.0, right))
             continue
-        out.append((model.sure(rec["features"][best], p, runner_up, lookup), right))
+        out.append((model.sure(features, p, runner_up, lookup), right))
     return out
 
 
@@ -167,9 +175,7 @@ def fit_answer(
     records: list[dict], model: calibration.LogisticModel, names: list[str]
 ) -> calibration.AnswerModel:
     """The second stage, on each question's best candidate only (every suite weighted alike)."""
-    per_suite: dict[str, int] = {}
-    for rec in records:
-        per_suite[rec["suite"]] = per_suite.get(rec["suite"], 0) + 1
+    shares = _suite_shares(records)
     inputs = names + ANSWER_INPUTS
     rows, labels, weights = [], [], []
     for rec in records:
@@ -179,7 +185,7 @@ def fit_answer(
         got = calibration.answer_inputs(rec["features"][best], p, runner_up, lookup)
         rows.append([got.get(n, 0.0) for n in inputs] + [1.0])
         labels.append(1.0 if rec["labels"][best] else 0.0)
-        weights.append(100.0 / per_suite[rec["suite"]])
+        weights.append(shares[rec["suite"]])
     beta = fit(np.asarray(rows), np.asarray(labels), np.asarray(weights), l2=ANSWER_L2)
     return calibration.AnswerModel(
         weights={n: round(float(b), 4) for n, b in zip(inputs, beta[:-1], strict=True)},
@@ -197,9 +203,9 @@ def lookup_rate(records: list[dict], model: calibration.LogisticModel) -> float:
     hits = []
     for rec in records:
         if rec["features"]:
-            probs = [model.probability(f) for f in rec["features"]]
-            if _lookup(rec, probs):
-                hits.append(bool(rec["labels"][int(np.argmax(probs))]))
+            best, _p, _runner_up, lookup = _best(rec, model)
+            if lookup:
+                hits.append(bool(rec["labels"][best]))
     if len(hits) < LOOKUP_MIN:
         return 0.0
     return round((sum(hits) + 1) / (len(hits) + 2), 4)
@@ -289,11 +295,9 @@ def train(records: list[dict], names: list[str], max_wrong: float) -> calibratio
 def fit_models(records: list[dict], names: list[str]) -> calibration.LogisticModel:
     """The first stage, its lookup rate and the second stage (threshold not yet chosen)."""
     rows, labels, weights = [], [], []
-    per_suite: dict[str, int] = {}
+    shares = _suite_shares(records)
     for rec in records:
-        per_suite[rec["suite"]] = per_suite.get(rec["suite"], 0) + 1
-    for rec in records:
-        share = 100.0 / per_suite[rec["suite"]]  # every suite counts alike, whatever its size
+        share = shares[rec["suite"]]
         for feats, label in zip(rec["features"], rec["labels"], strict=True):
             rows.append([feats.get(n, 0.0) for n in names] + [1.0])
             labels.append(1.0 if label else 0.0)

@@ -21,7 +21,6 @@ from bot.answering.matcher import (
     Candidate,
     Matcher,
     Search,
-    is_lookup,
     lacks_answer,
     mentioned_only,
 )
@@ -303,14 +302,13 @@ class Answerer:
         top = candidates[0]
         # Candidates whose items make the same claim are one answer: either is right, so their
         # probabilities add up, and the one that quotes more of the passage is shown.
+        # The matcher's `sure` already counts a lookup ("ER?") at its observed rate.
         confidence = top.confidence if found.sure is None else found.sure
         shown = top
         for other in candidates[1:]:
             if _agree(top, other):
                 confidence = min(1.0, confidence + other.confidence)
                 shown = _fuller(shown, other)
-        if model.lookup and is_lookup([c.features for c in candidates]):
-            confidence = max(confidence, model.lookup)
         # "When" wants a date and "how many" a figure: an item without one is never the answer.
         sure = (
             confidence >= model.threshold

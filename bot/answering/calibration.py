@@ -21,7 +21,9 @@ from pathlib import Path
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
-def _sigmoid(z: float) -> float:
+def _logistic(weights: dict[str, float], bias: float, inputs: dict[str, float]) -> float:
+    """sigmoid(bias + sum of weight * input); inputs missing count as 0. Both stages use it."""
+    z = bias + sum(w * inputs.get(k, 0.0) for k, w in weights.items())
     if z < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
@@ -60,7 +62,7 @@ class AnswerModel:
 
     def probability(self, inputs: dict[str, float]) -> float:
         """`inputs` as `answer_inputs` makes them."""
-        return _sigmoid(self.bias + sum(w * inputs.get(k, 0.0) for k, w in self.weights.items()))
+        return _logistic(self.weights, self.bias, inputs)
 
     def as_json(self) -> dict[str, object]:
         return {"weights": self.weights, "bias": self.bias}
@@ -87,7 +89,7 @@ class LogisticModel:
 
     def probability(self, features: dict[str, float]) -> float:
         """The first stage: how likely this candidate is the answer, ranked among the others."""
-        return _sigmoid(self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items()))
+        return _logistic(self.weights, self.bias, features)
 
     def sure(
         self, features: dict[str, float], best: float, runner_up: float, lookup: bool
@@ -114,7 +116,7 @@ class LogisticModel:
 
 def _model(data: dict[str, object]) -> LogisticModel:
     return LogisticModel(
-        weights={str(k): float(v) for k, v in dict(data["weights"]).items()},  # type: ignore[call-overload]
+        weights=_weights(data),
         bias=float(data["bias"]),  # type: ignore[arg-type]
         threshold=float(data["threshold"]),  # type: ignore[arg-type]
         suggest=float(data["suggest"]),  # type: ignore[arg-type]
@@ -124,10 +126,11 @@ def _model(data: dict[str, object]) -> LogisticModel:
 
 
 def _answer(data: dict[str, object]) -> AnswerModel:
-    return AnswerModel(
-        weights={str(k): float(v) for k, v in dict(data["weights"]).items()},  # type: ignore[call-overload]
-        bias=float(data["bias"]),  # type: ignore[arg-type]
-    )
+    return AnswerModel(weights=_weights(data), bias=float(data["bias"]))  # type: ignore[arg-type]
+
+
+def _weights(data: dict[str, object]) -> dict[str, float]:
+    return {str(k): float(v) for k, v in dict(data["weights"]).items()}  # type: ignore[call-overload]
 
 
 def load(path: Path = CALIBRATION_FILE) -> tuple[LogisticModel, LogisticModel]:

@@ -35,9 +35,9 @@ log = logging.getLogger("studybot.matcher")
 _POOL_LEXICAL = 8
 _POOL_SEMANTIC = 8
 _SEMANTIC_ROWS = 48
+"""How many of the best semantic rows are grouped into entries for the pool."""
 _MAY_LACK_TOP = 3
 """How many of the best candidates `lacks_answer` is prepared for (see `Matcher._rest_alone`)."""
-"""How many of the best semantic rows are grouped into entries for the pool."""
 
 OFF_SUBJECT = 0.8
 """How much a phrasing that names its own entry counts when the question does not name it."""
@@ -534,9 +534,10 @@ class Matcher:
     def search_full(self, question: str, limit: int = 5) -> Search:
         """`search`, with the question's kind and unknown share for the caller's decision."""
         text = strip_mentions(question)
+        has_words = bool(normalise(text))
         pending: Future[TokenVectors] | None = None
         seen: TokenVectors | None = None
-        if self.semantic is not None and self.embedder is not None and normalise(text):
+        if self.semantic is not None and self.embedder is not None and has_words:
             if len(self.semantic.codes) < COARSE_MIN_ROWS:
                 pending = self.embedder.submit_tokens(text)
             else:
@@ -544,7 +545,7 @@ class Matcher:
                 # arena cost 23 MB of resident memory at 100,000 items (354 MB against 331 MB).
                 seen = self.embedder.tokens(text)
         lexical, query = self.lexical.search_with_query(text, _POOL_LEXICAL)
-        if not normalise(text):
+        if not has_words:
             return Search([], query.want, 1.0)
         sims: np.ndarray | None = None
         pool: dict[int, float] = {}

@@ -119,8 +119,10 @@ class TokenVectors:
         return _unit(self.vectors[rows].mean(axis=0))
 
 
-def _unit(vector: np.ndarray) -> np.ndarray:
-    return (vector / max(float(np.linalg.norm(vector)), 1e-9)).astype(np.float32)
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """Vectors (one, or a row each) scaled to length 1, as float32."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-9)).astype(np.float32)
 
 
 class Embedder:
@@ -172,6 +174,13 @@ class Embedder:
                     self._worker_pid = os.getpid()
         return self._worker
 
+    def _feeds(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """The model's inputs for token ids (rows padded as `mask` says)."""
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        return feeds
+
     def submit_tokens(self, text: str) -> Future[TokenVectors]:
         """`tokens` on a worker thread, so the caller can do other work meanwhile.
 
@@ -186,10 +195,7 @@ class Embedder:
         session, tokenizer = self._session, self._tokenizer
         enc = tokenizer.encode(text)
         ids = np.asarray([enc.ids], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-        if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        vectors = session.run(None, feeds)[0][0]
+        vectors = session.run(None, self._feeds(ids, np.ones_like(ids)))[0][0]
         spans: dict[int, tuple[int, int]] = {}
         for word, (start, end) in zip(enc.word_ids, enc.offsets, strict=True):
             if word is not None:
@@ -217,16 +223,13 @@ class Embedder:
             for row, enc in enumerate(chunk):
                 ids[row, : len(enc.ids)] = enc.ids
                 mask[row, : len(enc.ids)] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            tokens = session.run(None, feeds)[0]
+            tokens = session.run(None, self._feeds(ids, mask))[0]
             if self.info.pooling == "cls":
                 pooled = tokens[:, 0, :]
             else:
                 weights = mask[:, :, None].astype(np.float32)
                 pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            pooled = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+            pooled = _unit(pooled)
             if out is None:
                 out = np.empty((len(encodings), pooled.shape[1]), dtype=np.float32)
             out[[order[i] for i in range(start, start + len(chunk))]] = pooled
