@@ -164,7 +164,9 @@ def decisions(records: list[dict], model: calibration.LogisticModel) -> list[tup
         best, p, runner_up, lookup = _best(rec, model)
         right = bool(rec["labels"][best])
         features = rec["features"][best]
-        if lacks_answer(features) or features.get(PASSING):  # the answerer never answers these
+        # The answerer never answers these: the rest of the question is not in the item, the
+        # term is only mentioned, or a date or figure is asked for and the item has none.
+        if lacks_answer(features) or features.get(PASSING) or features.get("strict_miss"):
             out.append((0.0, right))
             continue
         out.append((model.sure(features, p, runner_up, lookup), right))

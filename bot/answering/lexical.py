@@ -15,6 +15,7 @@ paraphrase. `bot.answering.matcher` fuses its ranking with the semantic one, and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections import defaultdict
@@ -288,6 +289,10 @@ def build_arrays(pack: Pack, words_of: Callable[[str], list[str]]) -> IndexArray
     )
 
 
+WORDS_CACHE = 8192
+"""How many word sets of names, items and phrasings a matcher keeps at hand (a few MB at most)."""
+
+
 class LexicalMatcher:
     """An index over one pack. Build once per pack (on load or reload); query from any task."""
 
@@ -315,6 +320,10 @@ class LexicalMatcher:
         # Offsets as plain lists where the hot loop reads them one by one (numpy scalars are slow);
         # the big value arrays stay numpy.
         self._entry_items = found["entry_items_at"].tolist()
+        # A question reads the words of a few hundred names, items and phrasings, the same ones
+        # again and again for the same entries; rebuilding each set from the arrays was a fifth
+        # of a question's time. Bounded, so a big pack's memory stays what its arrays take.
+        self._words = functools.lru_cache(maxsize=WORDS_CACHE)(self._read_words)
         if len(self._entry_items) != len(self.entries) + 1:
             raise ValueError("the index was built for another pack")
 
@@ -328,7 +337,7 @@ class LexicalMatcher:
         at = self._a[name + "_at"]
         return self._a[name][int(at[row]) : int(at[row + 1])].tolist()  # type: ignore[no-any-return]
 
-    def _words(self, name: str, row: int) -> frozenset[str]:
+    def _read_words(self, name: str, row: int) -> frozenset[str]:
         vocab = self.vocab
         return frozenset([vocab[i] for i in self._row(name, row)])
 

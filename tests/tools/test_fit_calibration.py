@@ -62,6 +62,10 @@ def test_the_second_stage_reads_the_lead_and_gives_the_confidence(tool: ModuleTy
     best, p, runner_up, lookup = tool._best(rec, model)
     expected = model.answer.probability(answer_inputs(rec["features"][best], p, runner_up, lookup))
     assert tool.decisions([rec], model)[0] == (pytest.approx(expected), rec["labels"][best])
+    # ... and, as the answerer, it never answers a "when" or "how many" question with an item
+    # that holds no date or figure (`strict_miss`), however sure the model is of the entry
+    unshaped = {**rec, "features": [{**f, "strict_miss": 1.0} for f in rec["features"]]}
+    assert tool.decisions([unshaped], model)[0] == (0.0, rec["labels"][best])
 
 
 def test_the_threshold_comes_from_questions_the_model_was_not_fitted_on(
