@@ -293,6 +293,20 @@ WORDS_CACHE = 8192
 """How many word sets of names, items and phrasings a matcher keeps at hand (a few MB at most)."""
 
 
+def _drop_inner_names(name_hit: dict[int, tuple[float, float, frozenset[str]]]) -> None:
+    """Forget an entry named only as part of a longer name the question also uses in full.
+
+    "containerd vs cri-o" names CRI-O, not CRI; "who was trotsky's son" names the entry called
+    "Trotsky's son" rather than Trotsky: the longest name wins, as a reader takes it.
+    """
+    full = {e: hit[2] for e, hit in name_hit.items() if hit[0] >= 0.99}
+    if len(full) < 2:
+        return
+    for e_index, named in full.items():
+        if any(named < other for other in full.values()):
+            del name_hit[e_index]
+
+
 class LexicalMatcher:
     """An index over one pack. Build once per pack (on load or reload); query from any task."""
 
@@ -544,6 +558,7 @@ class LexicalMatcher:
                 if score > best:
                     ask_hit[entry] = score
 
+        _drop_inner_names(name_hit)
         # A first cut on cheap figures, then the full entry score for the few that remain.
         rough = {
             e: max(

@@ -201,6 +201,39 @@ def test_a_phrasing_does_not_answer_for_another_subject(
     assert right.answer is not None and right.answer.item_id == "leon-trotsky/3"
 
 
+A_NAME_INSIDE_ANOTHER = """
+entries:
+  - id: cri
+    term: "Container Runtime Interface"
+    aliases: ["CRI"]
+    kind: term
+    definition:
+      text: "The protocol between the node agent and the container runtime."
+      source: enc
+      evidence: "the protocol between the node agent and the runtime"
+  - id: cri-o
+    term: "CRI-O"
+    kind: term
+    definition:
+      text: "A lightweight container runtime that speaks that protocol."
+      source: enc
+      evidence: "a lightweight runtime speaking the protocol"
+"""
+
+
+def test_a_name_inside_a_longer_name_is_not_named(make_pack: Callable[[str], Path]) -> None:
+    # "cri-o" contains the word "cri", but it names CRI-O: the longer name the question uses
+    # wins, as a reader takes it, and CRI is no longer called by name
+    answerer = Answerer(load_pack(make_pack(A_NAME_INSIDE_ANOTHER)))
+    for question in ("what is cri-o", "cri-o vs leon trotsky"):
+        _hits, query = answerer.matcher.lexical.search_with_query(question)
+        assert "cri-o" in query.named and "cri" not in query.named, question
+    _hits, query = answerer.matcher.lexical.search_with_query("what is the cri")
+    assert "cri" in query.named
+    reply = answerer.ask("what is cri-o")
+    assert reply.answer is not None and reply.answer.entry == "cri-o"
+
+
 def test_a_named_entry_without_the_answer_says_so(
     tiny: Answerer, make_pack: Callable[[str], Path]
 ) -> None:
