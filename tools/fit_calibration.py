@@ -34,6 +34,7 @@ from bot.answering.matcher import (  # noqa: E402
     Search,
     is_lookup,
     lacks_answer,
+    lookup_first,
     mentioned_only,
 )
 
@@ -87,6 +88,8 @@ def collect(suites_file: Path, cache: Path, semantic: bool, split: str = "dev") 
     """One record per question: its suite, its candidates' features and labels."""
     records = []
     for suite in load_suites(suites_file):
+        if not suite.fit:
+            continue  # a subject kept out of the fit, to measure the model on (see `Suite.fit`)
         answerer = suite_answerer(suite, cache, semantic=semantic)
         for question, expected in load_questions(getattr(suite, split)):
             if small_talk(question) is not None:
@@ -146,12 +149,19 @@ def _suite_shares(records: list[dict]) -> dict[str, float]:
     return {suite: 100.0 / size for suite, size in sizes.items()}
 
 
+def _ranked(rec: dict, probs: list[float]) -> list[int]:
+    """The candidates' indexes in the matcher's order: by probability, a looked-up name first."""
+    order = [int(n) for n in np.argsort(probs, kind="stable")[::-1]]
+    order.insert(0, order.pop(lookup_first([rec["features"][n] for n in order])))
+    return order
+
+
 def _best(rec: dict, model: calibration.LogisticModel) -> tuple[int, float, float, bool]:
     """The first stage's best candidate: its index, its probability, the runner-up's, lookup."""
     probs = [model.probability(f) for f in rec["features"]]
-    order = np.argsort(probs)[::-1]
+    order = _ranked(rec, probs)
     runner_up = probs[order[1]] if len(order) > 1 else 0.0
-    return int(order[0]), probs[order[0]], runner_up, _lookup(rec, probs)
+    return order[0], probs[order[0]], runner_up, _lookup(rec, probs)
 
 
 def decisions(records: list[dict], model: calibration.LogisticModel) -> list[tuple[float, bool]]:
@@ -197,7 +207,7 @@ def fit_answer(
 
 def _lookup(rec: dict, probs: list[float]) -> bool:
     """`is_lookup` on this record's candidates, ranked as the model ranks them."""
-    return is_lookup([rec["features"][i] for i in np.argsort(probs)[::-1]])
+    return is_lookup([rec["features"][i] for i in _ranked(rec, probs)])
 
 
 def lookup_rate(records: list[dict], model: calibration.LogisticModel) -> float:

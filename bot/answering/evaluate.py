@@ -128,6 +128,9 @@ class Suite:
     dev: Path
     heldout: Path
     strip_asks: bool = False
+    fit: bool = True
+    """Whether the answer model is fitted on this suite's development half. A suite kept out
+    (`fit: false`) measures the bot on a subject the model never saw, both halves."""
 
 
 def load_suites(path: Path) -> list[Suite]:
@@ -146,6 +149,7 @@ def load_suites(path: Path) -> list[Suite]:
                     dev=(path.parent / row["dev"]).resolve(),
                     heldout=(path.parent / row["heldout"]).resolve(),
                     strip_asks=bool(row.get("strip_asks", False)),
+                    fit=bool(row.get("fit", True)),
                 )
             )
         except (KeyError, TypeError) as err:

@@ -102,6 +102,17 @@ def is_lookup(ranked: Sequence[Mapping[str, float]]) -> bool:
     )
 
 
+def lookup_first(ranked: Sequence[Mapping[str, float]]) -> int:
+    """Where the one candidate the question is nothing but the name of stands; 0 if none is.
+
+    "what is WAL" looks up the entry called WAL, as `/define` would, even when another entry
+    ("WAL file") is closer in meaning to the bare acronym: the member named what they want.
+    `ranked` is the candidates' features in the model's order; the caller puts that one first.
+    """
+    exact = [n for n, f in enumerate(ranked) if f.get("exact_name", 0.0) > 0]
+    return exact[0] if len(exact) == 1 else 0
+
+
 def lacks_answer(features: dict[str, float]) -> bool:
     """A who/when/where/how-many question names this entry, but the item speaks to none of the rest.
 
@@ -648,6 +659,7 @@ class Matcher:
             p = self.model.probability(feats)
             results.append(Candidate(entry, item, round(p, 4), named, shaped, feats))
         results.sort(key=lambda c: (c.confidence, -self.entry_index[c.entry.id]), reverse=True)
+        results.insert(0, results.pop(lookup_first([c.features for c in results])))
         if rest_vector is not None:
             self._rest_alone(results[:_MAY_LACK_TOP], rest)
         best = results[0]

@@ -234,6 +234,39 @@ def test_a_name_inside_a_longer_name_is_not_named(make_pack: Callable[[str], Pat
     assert reply.answer is not None and reply.answer.entry == "cri-o"
 
 
+A_NAME_AND_A_LONGER_ONE = """
+entries:
+  - id: write-ahead-log
+    term: "Write-ahead log"
+    aliases: ["WAL"]
+    kind: term
+    definition:
+      text: "The journal of every change, written before the change reaches the data files."
+      source: enc
+      evidence: "the journal of every change"
+  - id: wal-file
+    term: "WAL file"
+    kind: term
+    definition:
+      text: "One of the numbered segment files the WAL is stored in, each of a fixed size."
+      source: enc
+      evidence: "numbered segment files"
+"""
+
+
+def test_a_question_that_is_only_a_name_looks_that_entry_up(
+    make_pack: Callable[[str], Path],
+) -> None:
+    # "WAL file" shares the acronym and reads closer to it in meaning, but "what is WAL" is the
+    # write-ahead log's own name and nothing else: it is looked up, as /define would
+    answerer = Answerer(load_pack(make_pack(A_NAME_AND_A_LONGER_ONE)))
+    for question in ("what is WAL", "wal?"):
+        reply = answerer.ask(question)
+        assert reply.answer is not None and reply.answer.entry == "write-ahead-log", question
+    reply = answerer.ask("what is a wal file")
+    assert reply.answer is not None and reply.answer.entry == "wal-file"
+
+
 def test_a_named_entry_without_the_answer_says_so(
     tiny: Answerer, make_pack: Callable[[str], Path]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -66,6 +67,9 @@ def test_the_second_stage_reads_the_lead_and_gives_the_confidence(tool: ModuleTy
     # that holds no date or figure (`strict_miss`), however sure the model is of the entry
     unshaped = {**rec, "features": [{**f, "strict_miss": 1.0} for f in rec["features"]]}
     assert tool.decisions([unshaped], model)[0] == (0.0, rec["labels"][best])
+    # ... and a question that is nothing but one candidate's name looks that one up, first
+    looked_up = {**rec, "features": [*rec["features"][:-1], {"exact_name": 1.0}]}
+    assert tool._best(looked_up, model)[0] == len(rec["features"]) - 1
 
 
 def test_the_threshold_comes_from_questions_the_model_was_not_fitted_on(
@@ -94,3 +98,13 @@ def test_the_threshold_trades_right_answers_against_wrong_ones(tool: ModuleType)
     assert tool.choose_threshold(records, tops, max_wrong=0.02) == 0.3
     # under a 0.5 % cap it is not allowed, so the threshold sits above the wrong answer
     assert tool.choose_threshold(records, tops, max_wrong=0.005) == 0.93
+
+
+def test_a_suite_kept_out_of_the_fit_is_never_read(tool: ModuleType, tmp_path: Path) -> None:
+    # `fit: false` keeps a subject unseen by the model: its pack is not even loaded
+    suites = tmp_path / "suites.yaml"
+    suites.write_text(
+        "suites:\n"
+        "  - {name: unseen, fit: false, pack: no-such-pack, dev: no.yaml, heldout: no.yaml}\n"
+    )
+    assert tool.collect(suites, tmp_path / "cache", semantic=False) == []
