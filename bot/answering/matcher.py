@@ -19,7 +19,6 @@ import logging
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -570,18 +569,13 @@ class Matcher:
         """`search`, with the question's kind and unknown share for the caller's decision."""
         text = strip_mentions(question)
         has_words = bool(normalise(text))
-        pending: Future[TokenVectors] | None = None
         seen: TokenVectors | None = None
-        if self.semantic is not None and self.embedder is not None and has_words:
-            if len(self.semantic.codes) < COARSE_MIN_ROWS:
-                pending = self.embedder.submit_tokens(text)
-            else:
-                # A big index's question time is its scan, and the encoding thread's own memory
-                # arena cost 23 MB of resident memory at 100,000 items (354 MB against 331 MB).
-                seen = self.embedder.tokens(text)
         lexical, query = self.lexical.search_with_query(text, _POOL_LEXICAL)
         if not has_words:
             return Search([], query.want, 1.0)
+        text = self._spelt(text, query)
+        if self.semantic is not None and self.embedder is not None:
+            seen = self.embedder.tokens(text)
         sims: np.ndarray | None = None
         pool: dict[int, float] = {}
         for hit in lexical:
@@ -595,8 +589,6 @@ class Matcher:
         sem_best: dict[int, float] = {}
         rest_vector: np.ndarray | None = None
         rest: list[str] = []
-        if pending is not None:
-            seen = pending.result()
         if seen is not None and self.semantic is not None and self.embedder is not None:
             rest = self._rest_of(text, query)
             vector = seen.whole()
@@ -677,6 +669,41 @@ class Matcher:
             asks_definition(text),
             round(sure, 4),
         )
+
+    def _spelt(self, text: str, query: Query) -> str:
+        """The question with its misspelt entry names spelt as the pack spells them.
+
+        The lexical index reads "commmit object" as the entry *commit object* (a typo is one
+        of its variants), but the model sees word pieces of a word it never learnt and the
+        question's meaning drifts ("what is stored in a commmit object": 0.45 to the right
+        item, 0.76 once spelt right). Only words of names the question calls an entry by in
+        full are respelt, only when the word as typed is not in the pack at all, and only when
+        the model reads the typed word in several word pieces and the pack's spelling in no more.
+        """
+        full = [e for e, share in query.named.items() if share >= 0.99]
+        if not full:
+            return text
+        spellings: dict[str, str] = {}
+        for e_id in full:
+            for name in self.entries[self.entry_index[e_id]].names:
+                for word in normalise(name).split():
+                    spellings.setdefault(stem(word), word)
+        known = self.lexical.word_ids
+        pieces = self.embedder.pieces if self.embedder is not None else len
+        fixes: dict[str, str] = {}
+        for word in normalise(text).split():
+            token = stem(word)
+            if token in known or token not in query.variants:
+                continue
+            right = [spellings[v] for v in sorted(query.variants[token]) if v in spellings]
+            # "faster" is a word, not a typo of the alias "master": a word the model reads in one
+            # piece is one it knows, and a respelling must read no worse than the typed word
+            if len(right) == 1 and 1 < pieces(word) >= pieces(right[0]):
+                fixes[word] = right[0]
+        if not fixes:
+            return text
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, fixes)) + r")\b", re.IGNORECASE)
+        return pattern.sub(lambda m: fixes.get(m.group(0).casefold(), m.group(0)), text)
 
     def _rest_of(self, text: str, query: Query) -> list[str]:
         """The question without the names it calls an entry by: what it asks *about* that entry.

@@ -19,9 +19,7 @@ import json
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -133,9 +131,6 @@ class Embedder:
         self.model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
         self.info = model_info(self.model_dir)
         self.threads = threads
-        self._worker: ThreadPoolExecutor | None = None
-        self._worker_pid = 0
-        self._worker_lock = threading.Lock()
 
     @cached_property
     def _session(self):
@@ -165,14 +160,9 @@ class Embedder:
         tokenizer.no_padding()
         return tokenizer
 
-    def _pool(self) -> ThreadPoolExecutor:
-        # A forked child inherits the pool but not its thread: it would wait forever. Its own.
-        if self._worker is None or self._worker_pid != os.getpid():
-            with self._worker_lock:
-                if self._worker is None or self._worker_pid != os.getpid():
-                    self._worker = ThreadPoolExecutor(1, thread_name_prefix="studybot-embed")
-                    self._worker_pid = os.getpid()
-        return self._worker
+    def pieces(self, word: str) -> int:
+        """How many word pieces the model reads a word in: a typo breaks a word into many."""
+        return len(self._tokenizer.encode(word, add_special_tokens=False).ids)
 
     def _feeds(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
         """The model's inputs for token ids (rows padded as `mask` says)."""
@@ -180,15 +170,6 @@ class Embedder:
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         return feeds
-
-    def submit_tokens(self, text: str) -> Future[TokenVectors]:
-        """`tokens` on a worker thread, so the caller can do other work meanwhile.
-
-        ONNX Runtime and the tokenizer release the GIL while they run: the matcher's lexical
-        search (about 1 ms) runs on the other core while the question is embedded (2-3 ms),
-        instead of one after the other.
-        """
-        return self._pool().submit(self.tokens, text)
 
     def tokens(self, text: str) -> TokenVectors:
         """One text's token vectors (see `TokenVectors`): a question, embedded once."""

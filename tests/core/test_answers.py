@@ -267,6 +267,44 @@ def test_a_question_that_is_only_a_name_looks_that_entry_up(
     assert reply.answer is not None and reply.answer.entry == "wal-file"
 
 
+A_NAME_AND_A_WORD_CLOSE_TO_IT = """
+entries:
+  - id: commit-object
+    term: "Commit object"
+    kind: term
+    definition:
+      text: "The object holding one revision: its parents, author, date and message."
+      source: enc
+      evidence: "the object holding one revision"
+  - id: primary-server
+    term: "Primary server"
+    aliases: ["Master"]
+    kind: term
+    definition:
+      text: "The server that accepts writes and sends its changes to the standbys."
+      source: enc
+      evidence: "the server that accepts writes"
+"""
+
+
+def test_a_misspelt_name_is_embedded_as_the_pack_spells_it(
+    make_pack: Callable[[str], Path],
+) -> None:
+    # the lexical index reads "commmit" as "commit"; the model is given the name spelt right,
+    # but a real word one letter from a name ("faster", "master") is left as typed
+    answerer = Answerer(load_pack(make_pack(A_NAME_AND_A_WORD_CLOSE_TO_IT)))
+    matcher = answerer.matcher
+    for typed, spelt in (
+        ("what is stored in a commmit object", "what is stored in a commit object"),
+        ("which master server is faster", "which master server is faster"),
+        ("what is a trotsky", "what is a trotsky"),  # no name of the pack is near it
+    ):
+        _hits, query = matcher.lexical.search_with_query(typed)
+        assert matcher._spelt(typed, query) == spelt
+    reply = answerer.ask("what is stored in a commmit object")
+    assert reply.answer is not None and reply.answer.entry == "commit-object"
+
+
 def test_a_named_entry_without_the_answer_says_so(
     tiny: Answerer, make_pack: Callable[[str], Path]
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -60,7 +59,7 @@ def test_encoding_is_order_independent() -> None:
 def test_token_vectors_give_the_whole_text_and_any_part_of_it_from_one_run() -> None:
     embedder = shared_embedder()
     question = "who was trotsky's wife"
-    seen = embedder.submit_tokens(question).result()
+    seen = embedder.tokens(question)
     assert np.allclose(seen.whole(), embedder.encode([question])[0], atol=1e-6)
     # the rest of the question, pooled from its own tokens, is about "wife", not about Trotsky
     wife = seen.part(lambda word: word.casefold() == "wife")
@@ -235,21 +234,3 @@ def test_a_big_index_builds_its_coarse_pass_on_the_first_question() -> None:
     assert (rough > -1.0).sum() == COARSE_KEEP
     best = np.argsort(-exact)[:10]
     assert np.allclose(rough[best], exact[best], atol=1e-5)
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
-def test_a_forked_process_embeds_on_its_own_worker() -> None:
-    embedder = shared_embedder()
-    embedder.submit_tokens("who led the bloc").result()  # the parent's worker exists
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: the parent's worker thread is not here
-        try:
-            seen = embedder.submit_tokens("who led the bloc").result(timeout=30)
-            os.write(write, b"ok" if seen.vectors.shape[1] == 384 else b"bad")
-        finally:
-            os._exit(0)
-    os.close(write)  # so the read below ends if the child wrote nothing
-    os.waitpid(pid, 0)
-    assert os.read(read, 2) == b"ok"
-    os.close(read)
