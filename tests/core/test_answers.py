@@ -201,24 +201,22 @@ def test_a_phrasing_does_not_answer_for_another_subject(
     assert right.answer is not None and right.answer.item_id == "leon-trotsky/3"
 
 
-A_NAME_INSIDE_ANOTHER = """
-entries:
-  - id: cri
-    term: "Container Runtime Interface"
-    aliases: ["CRI"]
-    kind: term
-    definition:
-      text: "The protocol between the node agent and the container runtime."
-      source: enc
-      evidence: "the protocol between the node agent and the runtime"
-  - id: cri-o
-    term: "CRI-O"
-    kind: term
-    definition:
-      text: "A lightweight container runtime that speaks that protocol."
-      source: enc
-      evidence: "a lightweight runtime speaking the protocol"
-"""
+def terms(*rows: tuple[str, str, list[str], str]) -> str:
+    """Extra pack YAML: one term per (id, term, aliases, definition), each sourced to `enc`."""
+    lines = ["entries:"]
+    for entry_id, term, aliases, text in rows:
+        lines += [f"  - id: {entry_id}", f'    term: "{term}"', "    kind: term"]
+        if aliases:
+            lines.append(f"    aliases: {aliases}")
+        lines += ["    definition:", f'      text: "{text}"', "      source: enc"]
+        lines.append(f'      evidence: "{text[:-1].lower()}"')
+    return "\n".join(lines) + "\n"
+
+
+A_NAME_INSIDE_ANOTHER = terms(
+    ("cri", "Container Runtime Interface", ["CRI"], "The protocol between node agent and runtime."),
+    ("cri-o", "CRI-O", [], "A lightweight container runtime that speaks that protocol."),
+)
 
 
 def test_a_name_inside_a_longer_name_is_not_named(make_pack: Callable[[str], Path]) -> None:
@@ -234,24 +232,10 @@ def test_a_name_inside_a_longer_name_is_not_named(make_pack: Callable[[str], Pat
     assert reply.answer is not None and reply.answer.entry == "cri-o"
 
 
-A_NAME_AND_A_LONGER_ONE = """
-entries:
-  - id: write-ahead-log
-    term: "Write-ahead log"
-    aliases: ["WAL"]
-    kind: term
-    definition:
-      text: "The journal of every change, written before the change reaches the data files."
-      source: enc
-      evidence: "the journal of every change"
-  - id: wal-file
-    term: "WAL file"
-    kind: term
-    definition:
-      text: "One of the numbered segment files the WAL is stored in, each of a fixed size."
-      source: enc
-      evidence: "numbered segment files"
-"""
+A_NAME_AND_A_LONGER_ONE = terms(
+    ("write-ahead-log", "Write-ahead log", ["WAL"], "The journal of every change, written first."),
+    ("wal-file", "WAL file", [], "One of the numbered segment files the WAL is stored in."),
+)
 
 
 def test_a_question_that_is_only_a_name_looks_that_entry_up(
@@ -267,24 +251,10 @@ def test_a_question_that_is_only_a_name_looks_that_entry_up(
     assert reply.answer is not None and reply.answer.entry == "wal-file"
 
 
-A_NAME_AND_A_WORD_CLOSE_TO_IT = """
-entries:
-  - id: commit-object
-    term: "Commit object"
-    kind: term
-    definition:
-      text: "The object holding one revision: its parents, author, date and message."
-      source: enc
-      evidence: "the object holding one revision"
-  - id: primary-server
-    term: "Primary server"
-    aliases: ["Master"]
-    kind: term
-    definition:
-      text: "The server that accepts writes and sends its changes to the standbys."
-      source: enc
-      evidence: "the server that accepts writes"
-"""
+A_NAME_AND_A_WORD_CLOSE_TO_IT = terms(
+    ("commit-object", "Commit object", [], "The object holding one revision and its parents."),
+    ("primary-server", "Primary server", ["Master"], "The server that accepts writes."),
+)
 
 
 def test_a_misspelt_name_is_embedded_as_the_pack_spells_it(
