@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -568,7 +569,9 @@ class LexicalMatcher:
             )
             for e in set(name_hit) | set(ask_hit) | set(text_hit)
         }
-        shortlist = sorted(rough, key=lambda e: -rough[e])[:_RERANK]
+        # the same as sorting them all and taking the first few, ties included, without sorting
+        # the thousands of entries a question of common words touches in a big pack
+        shortlist = heapq.nsmallest(_RERANK, rough, key=lambda e: -rough[e])
         # When the question names an entry outright, another entry that only *mentions* the same
         # words in passing is less likely to be what is asked about.
         someone_named = any(hit[0] >= 0.99 for hit in name_hit.values())

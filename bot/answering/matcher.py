@@ -361,6 +361,11 @@ class SemanticIndex:
         out *= scales
         return out
 
+    @property
+    def coarse_ready(self) -> bool:
+        """Whether `similarities` now scores only the rows its coarse pass ranks best."""
+        return self._coarse is not None
+
     def refine(self, sims: np.ndarray, vector: np.ndarray, rows: np.ndarray) -> None:
         """Make `sims` exact on `rows` (the pooled entries' rows) after a coarse pass."""
         if self._coarse is not None and len(rows):
@@ -600,7 +605,12 @@ class Matcher:
                 if rest_vector is None:
                     rest_vector = self.embedder.encode([" ".join(rest)])[0]
             sims = self.semantic.similarities(vector)
-            top = np.argpartition(-sims, min(_SEMANTIC_ROWS, len(sims) - 1))[:_SEMANTIC_ROWS]
+            # After a coarse pass only its best rows have a similarity (the rest read -1): the
+            # best of those, not a partition of every row of a big pack (1.3 ms at 100,000 items).
+            scored = np.flatnonzero(sims > -1.0) if self.semantic.coarse_ready else None
+            among = sims if scored is None else sims[scored]
+            top = np.argpartition(-among, min(_SEMANTIC_ROWS, len(among) - 1))[:_SEMANTIC_ROWS]
+            top = top if scored is None else scored[top]
             for row in top[np.argsort(-sims[top])]:
                 e_index = int(self.semantic.rows_entry[row])
                 if e_index not in sem_best:
