@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -578,8 +578,8 @@ class Matcher:
         lexical, query = self.lexical.search_with_query(text, _POOL_LEXICAL)
         if not has_words:
             return Search([], query.want, 1.0)
-        text = self._spelt(text, query)
         if self.semantic is not None and self.embedder is not None:
+            text = self._spelt(text, query, self.embedder.pieces)
             seen = self.embedder.tokens(text)
         sims: np.ndarray | None = None
         pool: dict[int, float] = {}
@@ -680,7 +680,7 @@ class Matcher:
             round(sure, 4),
         )
 
-    def _spelt(self, text: str, query: Query) -> str:
+    def _spelt(self, text: str, query: Query, pieces: Callable[[str], int]) -> str:
         """The question with its misspelt entry names spelt as the pack spells them.
 
         The lexical index reads "commmit object" as the entry *commit object* (a typo is one
@@ -688,7 +688,8 @@ class Matcher:
         question's meaning drifts ("what is stored in a commmit object": 0.45 to the right
         item, 0.76 once spelt right). Only words of names the question calls an entry by in
         full are respelt, only when the word as typed is not in the pack at all, and only when
-        the model reads the typed word in several word pieces and the pack's spelling in no more.
+        the model reads the typed word in several word pieces and the pack's spelling in no more
+        (`pieces`: how many the model reads a word in).
         """
         full = [e for e, share in query.named.items() if share >= 0.99]
         if not full:
@@ -699,7 +700,6 @@ class Matcher:
                 for word in normalise(name).split():
                     spellings.setdefault(stem(word), word)
         known = self.lexical.word_ids
-        pieces = self.embedder.pieces if self.embedder is not None else len
         fixes: dict[str, str] = {}
         for word in normalise(text).split():
             token = stem(word)

@@ -270,7 +270,8 @@ def test_a_misspelt_name_is_embedded_as_the_pack_spells_it(
         ("what is a trotsky", "what is a trotsky"),  # no name of the pack is near it
     ):
         _hits, query = matcher.lexical.search_with_query(typed)
-        assert matcher._spelt(typed, query) == spelt
+        assert matcher.embedder is not None
+        assert matcher._spelt(typed, query, matcher.embedder.pieces) == spelt
     reply = answerer.ask("what is stored in a commmit object")
     assert reply.answer is not None and reply.answer.entry == "commit-object"
 
