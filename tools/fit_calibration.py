@@ -33,9 +33,9 @@ from bot.answering.matcher import (  # noqa: E402
     Candidate,
     Search,
     is_lookup,
-    lacks_answer,
     lookup_first,
     mentioned_only,
+    never_answers,
 )
 
 HYBRID = [
@@ -174,9 +174,7 @@ def decisions(records: list[dict], model: calibration.LogisticModel) -> list[tup
         best, p, runner_up, lookup = _best(rec, model)
         right = bool(rec["labels"][best])
         features = rec["features"][best]
-        # The answerer never answers these: the rest of the question is not in the item, the
-        # term is only mentioned, or a date or figure is asked for and the item has none.
-        if lacks_answer(features) or features.get(PASSING) or features.get("strict_miss"):
+        if never_answers(features) or features.get(PASSING):  # as the answerer decides
             out.append((0.0, right))
             continue
         out.append((model.sure(features, p, runner_up, lookup), right))

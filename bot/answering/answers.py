@@ -23,6 +23,7 @@ from bot.answering.matcher import (
     Search,
     lacks_answer,
     mentioned_only,
+    never_answers,
 )
 from bot.answering.names import NameIndex
 from bot.answering.text import normalise, strip_mentions
@@ -310,11 +311,7 @@ class Answerer:
                 confidence = min(1.0, confidence + other.confidence)
                 shown = _fuller(shown, other)
         # "When" wants a date and "how many" a figure: an item without one is never the answer.
-        sure = (
-            confidence >= model.threshold
-            and (found.want not in STRICT or shown.shaped)
-            and not lacks_answer(shown.features)
-        )
+        sure = confidence >= model.threshold and not never_answers(shown.features)
         if sure and mentioned_only(found):
             return self._reply(
                 query,

@@ -381,8 +381,8 @@ class LexicalMatcher:
     def _variants(self, tokens: list[str]) -> dict[str, dict[str, float]]:
         """Index words each query word may stand for, with how sure that is (1.0 = the same word).
 
-        All the words' typo keys are looked up in one pass: each numpy call lets another thread
-        take the interpreter, and the question's embedding runs on one meanwhile.
+        All the words' typo keys are looked up in one pass: one numpy search for the question,
+        not one per word.
         """
         found: dict[str, dict[str, float]] = {t: {} for t in tokens}
         keys: list[tuple[str, str]] = []

@@ -130,6 +130,17 @@ def lacks_answer(features: dict[str, float]) -> bool:
     )
 
 
+def never_answers(features: dict[str, float]) -> bool:
+    """Whether the answerer declines this candidate however sure the model is of it.
+
+    A "when" or "how many" question and an item with no date or figure (`strict_miss`), or an
+    entry named with nothing on the rest of the question (`lacks_answer`). The answerer and the
+    fit tool's out-of-subject decisions both ask this, so the threshold is chosen on the
+    answers the bot really gives.
+    """
+    return features.get("strict_miss", 0.0) > 0 or lacks_answer(features)
+
+
 def _may_lack(features: dict[str, float]) -> bool:
     """`lacks_answer` but for the similarity test, which needs the rest embedded on its own."""
     return lacks_answer({**features, "rest_alone": 0.0})
@@ -573,11 +584,10 @@ class Matcher:
     def search_full(self, question: str, limit: int = 5) -> Search:
         """`search`, with the question's kind and unknown share for the caller's decision."""
         text = strip_mentions(question)
-        has_words = bool(normalise(text))
-        seen: TokenVectors | None = None
         lexical, query = self.lexical.search_with_query(text, _POOL_LEXICAL)
-        if not has_words:
+        if not normalise(text):
             return Search([], query.want, 1.0)
+        seen: TokenVectors | None = None
         if self.semantic is not None and self.embedder is not None:
             text = self._spelt(text, query, self.embedder.pieces)
             seen = self.embedder.tokens(text)
@@ -691,14 +701,11 @@ class Matcher:
         the model reads the typed word in several word pieces and the pack's spelling in no more
         (`pieces`: how many the model reads a word in).
         """
-        full = [e for e, share in query.named.items() if share >= 0.99]
-        if not full:
-            return text
         spellings: dict[str, str] = {}
-        for e_id in full:
-            for name in self.entries[self.entry_index[e_id]].names:
-                for word in normalise(name).split():
-                    spellings.setdefault(stem(word), word)
+        for word in self._name_words(query):
+            spellings.setdefault(stem(word), word)
+        if not spellings:
+            return text
         known = self.lexical.word_ids
         fixes: dict[str, str] = {}
         for word in normalise(text).split():
@@ -715,6 +722,16 @@ class Matcher:
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, fixes)) + r")\b", re.IGNORECASE)
         return pattern.sub(lambda m: fixes.get(m.group(0).casefold(), m.group(0)), text)
 
+    def _name_words(self, query: Query) -> list[str]:
+        """The words of every name of the entries the question calls by a name in full."""
+        return [
+            word
+            for e_id, share in query.named.items()
+            if share >= 0.99
+            for name in self.entries[self.entry_index[e_id]].names
+            for word in normalise(name).split()
+        ]
+
     def _rest_of(self, text: str, query: Query) -> list[str]:
         """The question without the names it calls an entry by: what it asks *about* that entry.
 
@@ -722,15 +739,9 @@ class Matcher:
         words, which would match any item's framing. An item that answers the question must be
         close to that too, not merely to the name ("Trotsky was a Russian revolutionary").
         """
-        full = [e for e, share in query.named.items() if share >= 0.99]
-        if not full:
+        drop = set(self._name_words(query))
+        if not drop:
             return []
-        drop = {
-            w
-            for e in full
-            for n in self.entries[self.entry_index[e]].names
-            for w in normalise(n).split()
-        }
         return [
             w
             for w in normalise(text).split()
