@@ -299,8 +299,7 @@ During the floods, critics of Maria Kovalenko were silenced. Work on the line st
 def test_every_sentence_lands_under_an_entry() -> None:
     """A sentence whose subject names no entry goes on with the paragraph's subject, else with
     the first entry it names; no claim of the documents is left out of the draft."""
-    result = draft([Document("line.txt", PARAGRAPHS, "Line")])
-    yaml_text = result.files["draft-line.yaml"]
+    yaml_text = _drafted(PARAGRAPHS, "line", "Line")
     person = yaml_text.split('term: "Maria Kovalenko"')[1]
     went_on = "# unsure: its subject names no entry; goes on from the sentence before"
     assert f'{went_on}\n      - text: "In 1890, the surveyors doubled the estimate."' in person
@@ -315,8 +314,7 @@ def test_footnote_marks_end_a_sentence_and_a_sentence_start_name_is_kept() -> No
         " in 1905. [9]\n\nHotel Bristol, Harbour Town - the site of the opening banquet\n\n"
         "The engineers met at a hotel by the river, the Hotel Bristol, in 1871.\n"
     )
-    result = draft([Document("line.txt", text, "Line")])
-    yaml_text = result.files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     # pysbd reads `... valley." [8] Maria ...` as one sentence; the footnote mark ends it
     assert 'text: "Maria Kovalenko retired in 1905."' in yaml_text
     # "Hotel" starts the caption and is written in lower case elsewhere, but "Bristol" is never
@@ -334,8 +332,7 @@ def test_a_quotation_belongs_to_the_work_and_author_its_citation_names() -> None
         "“…the tolls will pay for the bridge within ten years.”\n\n"
         "(Second letter to the harbour board, May 1872, Ibid. 80-98)\n"
     )
-    result = draft([Document("line.txt", text, "Line")])
-    yaml_text = result.files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     # a citation line in brackets is no heading; the work it names is an entry of kind work
     assert "(Kovalenko, 369)" not in yaml_text.split("entries:")[0]
     work = _entry(yaml_text, "The Iron Road to the Sea")
@@ -372,8 +369,7 @@ def test_names_introduced_by_named_and_phrasings_of_definitions() -> None:
         " ended after a week.\n\n"
         "Ann Lee, just before the 1880 election which made her mayor, sold the line.\n"
     )
-    result = draft([Document("line.txt", text, "Line")])
-    yaml_text = result.files["draft-line.yaml"]
+    yaml_text = _drafted(text, "line", "Line")
     # "named J. Ro. Hale": a person, with the surname as an alias (and pysbd's cut after
     # the initials mended)
     assert 'term: "J. Ro. Hale"' in yaml_text and '"Hale"' in yaml_text
@@ -418,17 +414,6 @@ def test_review_questions_phrase_their_answers_and_page_boilerplate_is_skipped()
     assert "Example Guides" not in yaml_text.split("entries:")[1]
 
 
-def test_a_relative_is_named_by_kinship() -> None:
-    text = (
-        "Charles Darwin was an English naturalist. Darwin sailed in 1831. In 1871, Charles"
-        " Darwin and his son Francis Darwin measured the worms. Francis Darwin was a botanist."
-        " Francis Darwin wrote about plants.\n"
-    )
-    yaml_text = _drafted(text, "kin", "Kin")
-    francis = _entry(yaml_text, "Francis Darwin")
-    assert '"Charles Darwin\'s son"' in francis
-
-
 def test_an_infobox_list_is_one_field_a_line_and_its_fields_are_phrased() -> None:
     text = (
         "= Harbour Board of the Valley =\n\nHarbour Board of the Valley\n- Colour: blue\n"
@@ -446,44 +431,67 @@ def test_an_infobox_list_is_one_field_a_line_and_its_fields_are_phrased() -> Non
     assert "was a council of ship owners" in board.split("facts:")[0]
 
 
-def test_a_quotation_paragraph_that_names_no_one_goes_on_with_the_paragraph_before() -> None:
-    text = (
+ENTRY_RULES = [
+    pytest.param(
+        "Charles Darwin was an English naturalist. Darwin sailed in 1831. In 1871, Charles"
+        " Darwin and his son Francis Darwin measured the worms. Francis Darwin was a botanist."
+        " Francis Darwin wrote about plants.\n",
+        ("kin", "Kin"),
+        "Francis Darwin",
+        ['"Charles Darwin\'s son"'],
+        [],
+        id="a relative is named by kinship",
+    ),
+    pytest.param(
         "Maria Kovalenko surveyed the valley in 1869. Maria Kovalenko argued for the river"
         " route.\n\n"
         '"With all frankness I say the river is the only road. In my place any engineer'
-        ' would choose it."\n'
-    )
-    yaml_text = _drafted(text, "line", "Line")
-    person = _entry(yaml_text, "Maria Kovalenko")
-    assert "With all frankness I say the river is the only road." in person
-
-
-def test_a_name_without_its_middle_name_is_the_same_person() -> None:
-    text = (
+        ' would choose it."\n',
+        ("line", "Line"),
+        "Maria Kovalenko",
+        ["With all frankness I say the river is the only road."],
+        [],
+        id="a quotation paragraph that names no one goes on with the paragraph before",
+    ),
+    pytest.param(
         "Maria Ivanovna Kovalenko surveyed the valley in 1869. Maria Ivanovna Kovalenko wrote"
-        " the report. In 1875 Maria Kovalenko resigned from the board.\n"
-    )
-    yaml_text = _drafted(text, "line", "Line")
-    assert 'term: "Maria Kovalenko"' not in yaml_text
-    person = _entry(yaml_text, "Maria Ivanovna Kovalenko")
-    assert '"Maria Kovalenko"' in person and "resigned from the board" in person
-
-
-def test_a_source_cited_by_surname_is_a_person() -> None:
-    text = (
+        " the report. In 1875 Maria Kovalenko resigned from the board.\n",
+        ("line", "Line"),
+        "Maria Ivanovna Kovalenko",
+        ['"Maria Kovalenko"', "resigned from the board"],
+        ['term: "Maria Kovalenko"'],
+        id="a name without its middle name is the same person",
+    ),
+    pytest.param(
         "The Harbour Board met in 1869. Few records of its meetings survive, according to"
-        " Petrenko. The Harbour Board chose the route.\n"
-    )
-    yaml_text = _drafted(text, "line", "Line")
-    person = _entry(yaml_text, "Petrenko")
-    assert 'kind: "person"' in person and "Few records of its meetings survive" in person
-
-
-def test_a_nickname_between_first_and_last_name() -> None:
-    text = (
+        " Petrenko. The Harbour Board chose the route.\n",
+        ("line", "Line"),
+        "Petrenko",
+        ['kind: "person"', "Few records of its meetings survive"],
+        [],
+        id="a source cited by surname is a person",
+    ),
+    pytest.param(
         'The sheriff, William "the Kid" Bonney, rode into town in 1878. Bonney robbed the'
-        " bank. Bonney fled to the hills.\n"
-    )
-    yaml_text = _drafted(text, "west", "West")
-    person = _entry(yaml_text, "William Bonney")
-    assert '"Bonney"' in person and 'kind: "person"' in person
+        " bank. Bonney fled to the hills.\n",
+        ("west", "West"),
+        "William Bonney",
+        ['"Bonney"', 'kind: "person"'],
+        [],
+        id="a nickname between first and last name",
+    ),
+]
+"""Small documents, the entry their draft must hold and what that entry must say (and what the
+draft must not hold): one rule about names and people each."""
+
+
+@pytest.mark.parametrize(("text", "document", "term", "in_entry", "absent"), ENTRY_RULES)
+def test_drafting_rules_on_one_entry(
+    text: str, document: tuple[str, str], term: str, in_entry: list[str], absent: list[str]
+) -> None:
+    yaml_text = _drafted(text, *document)
+    for unwanted in absent:
+        assert unwanted not in yaml_text, unwanted
+    entry = _entry(yaml_text, term)
+    for wanted in in_entry:
+        assert wanted in entry, wanted
